@@ -1,0 +1,94 @@
+#pragma once
+/// The City: roads and buildings in a local metric frame. Built once by the importer, then immutable and
+/// shared read-only by every run (several runs may read one City from several threads).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/geo/geometry.hpp"
+
+namespace citytwin {
+
+enum class RoadClass : std::uint8_t {
+  motorway, trunk, primary, secondary, tertiary, unclassified, residential, living_street, service, other
+};
+const char* to_string(RoadClass c);
+
+enum class UseClass : std::uint8_t { residential, commercial, office, industrial, public_use, other };
+constexpr int kUseClassCount = 6;
+const char* to_string(UseClass u);
+
+/// Where a building's height came from.
+enum class HeightSource : std::uint8_t { height_tag, levels_tag, default_by_use };
+const char* to_string(HeightSource s);
+
+/// A road junction (a vertex of the road graph).
+struct Junction {
+  Point2 pos;           ///< local metres
+  bool signalised = false;
+};
+
+/// A directed road edge between two junctions; a two-way street gives two edges.
+struct RoadEdge {
+  std::int32_t from = -1;  ///< junction index
+  std::int32_t to = -1;    ///< junction index
+  std::int32_t reverse = -1;  ///< index of the opposite-direction edge of the same street, or -1
+  double length_m = 0;
+  int lanes = 1;            ///< lanes in this direction
+  double speed_mps = 0;     ///< speed limit
+  RoadClass road_class = RoadClass::other;
+  bool oneway = false;      ///< the street is one-way (no reverse edge)
+  Polyline shape;           ///< local metres, from the start junction to the end junction
+  std::string id;           ///< "<osm way id>#<segment>" or "-<...>" for the reverse direction
+  std::string name;
+};
+
+struct RoadNetwork {
+  std::vector<Junction> junctions;
+  std::vector<RoadEdge> edges;
+  double lane_km() const;
+  int signalised_junctions() const;
+};
+
+struct Building {
+  std::string id;                ///< source ID (OSM "w123"/"r45", or the layer's fid)
+  std::vector<Polygon> footprint;  ///< local metres
+  Point2 centroid;
+  double area_m2 = 0;            ///< footprint area
+  double height_m = 0;
+  int levels = 1;
+  double floor_area_m2 = 0;      ///< area x levels
+  UseClass use = UseClass::other;
+  HeightSource height_source = HeightSource::default_by_use;
+};
+
+/// What the importer read, kept and dropped: printed by `citytwin info` and checked by the tests.
+struct ImportReport {
+  int building_features = 0;        ///< features with a building tag
+  int buildings_skipped = 0;        ///< empty or invalid geometry
+  int buildings_with_height_tag = 0;
+  int buildings_with_levels_tag = 0;
+  int road_features = 0;            ///< lines with a highway tag
+  int road_features_drivable = 0;   ///< of which a class that cars use
+  int signal_nodes = 0;             ///< highway=traffic_signals points read
+  int graph_junctions_before_cleaning = 0;
+  int graph_edges_before_cleaning = 0;
+  int components_dropped = 0;       ///< strongly connected components other than the largest
+  int edges_dropped = 0;
+  int junctions_dropped = 0;
+};
+
+struct City {
+  std::string source;      ///< the file it was read from
+  std::string crs;         ///< the local metric CRS, e.g. "EPSG:32632"
+  Point2 origin;           ///< CRS coordinates of local (0, 0)
+  Box2 extent;             ///< local metres
+  Box2 extent_lonlat;      ///< WGS 84 degrees
+  RoadNetwork roads;
+  std::vector<Building> buildings;
+  ImportReport report;
+
+  double total_floor_area_m2() const;
+};
+
+}  // namespace citytwin

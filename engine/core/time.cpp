@@ -1,0 +1,95 @@
+#include "engine/core/time.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace citytwin {
+namespace {
+
+std::optional<double> to_number(std::string_view s) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+bool to_int(std::string_view s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::optional<double> parse_duration_s(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  auto number = to_number(text.substr(0, i));
+  if (!number || *number < 0) return std::nullopt;
+  std::string_view unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  double scale = 0;
+  if (unit.empty() || unit == "s" || unit == "sec") scale = 1;
+  else if (unit == "min" || unit == "m") scale = 60;
+  else if (unit == "h") scale = 3600;
+  else if (unit == "d") scale = 86400;
+  else return std::nullopt;
+  return *number * scale;
+}
+
+std::optional<std::int64_t> parse_datetime(std::string_view text) {
+  // YYYY-MM-DDTHH:MM[:SS]
+  if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':')
+    return std::nullopt;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!to_int(text.substr(0, 4), y) || !to_int(text.substr(5, 2), mo) || !to_int(text.substr(8, 2), d) ||
+      !to_int(text.substr(11, 2), h) || !to_int(text.substr(14, 2), mi))
+    return std::nullopt;
+  if (text.size() == 19 && (text[16] != ':' || !to_int(text.substr(17, 2), s))) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  auto days = sys_days(ymd).time_since_epoch().count();
+  return static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + s;
+}
+
+std::string format_datetime(std::int64_t unix_s) {
+  using namespace std::chrono;
+  std::int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
+  std::int64_t rest = unix_s - days * 86400;
+  year_month_day ymd{sys_days{std::chrono::days{days}}};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+  return buf;
+}
+
+std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s) {
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '+') return parse_duration_s(text.substr(1));
+  if (auto dt = parse_datetime(text)) return static_cast<double>(*dt - start_unix_s);
+  if (text.size() == 5 && text[2] == ':') {
+    int h = 0, m = 0;
+    if (!to_int(text.substr(0, 2), h) || !to_int(text.substr(3, 2), m) || h > 24 || m > 59) return std::nullopt;
+    std::int64_t day_start = start_unix_s - ((start_unix_s % 86400) + 86400) % 86400;
+    return static_cast<double>(day_start + h * 3600 + m * 60 - start_unix_s);
+  }
+  return to_number(text);
+}
+
+CalendarTime calendar_time(std::int64_t unix_s) {
+  std::int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
+  std::int64_t rest = unix_s - days * 86400;
+  CalendarTime c;
+  c.hour = static_cast<int>(rest / 3600);
+  c.hour_frac = static_cast<double>(rest) / 3600.0;
+  // 1970-01-01 was a Thursday (index 3 with Monday = 0).
+  c.weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);
+  return c;
+}
+
+}  // namespace citytwin

@@ -1,0 +1,48 @@
+#pragma once
+/// Planar geometry in a local metric frame (metres east and north of the City's origin).
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+namespace citytwin {
+
+struct Point2 {
+  double x = 0;
+  double y = 0;
+};
+
+using Ring = std::vector<Point2>;  ///< closed implicitly: the last point is not repeated
+
+struct Polygon {
+  Ring outer;
+  std::vector<Ring> holes;
+};
+
+using Polyline = std::vector<Point2>;
+
+struct Box2 {
+  double min_x = std::numeric_limits<double>::infinity();
+  double min_y = std::numeric_limits<double>::infinity();
+  double max_x = -std::numeric_limits<double>::infinity();
+  double max_y = -std::numeric_limits<double>::infinity();
+
+  void add(const Point2& p) {
+    min_x = std::min(min_x, p.x);
+    min_y = std::min(min_y, p.y);
+    max_x = std::max(max_x, p.x);
+    max_y = std::max(max_y, p.y);
+  }
+  void add(const Box2& b) {
+    add(Point2{b.min_x, b.min_y});
+    add(Point2{b.max_x, b.max_y});
+  }
+  bool empty() const { return min_x > max_x; }
+  Point2 centre() const { return {(min_x + max_x) / 2, (min_y + max_y) / 2}; }
+  double width() const { return max_x - min_x; }
+  double height() const { return max_y - min_y; }
+};
+
+/// Length of a polyline in its own units.
+double polyline_length(const Polyline& line);
+
+}  // namespace citytwin

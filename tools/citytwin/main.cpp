@@ -1,0 +1,36 @@
+// citytwin: the command-line interface.
+#include <iostream>
+
+#include "engine/core/error.hpp"
+#include "tools/citytwin/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"citytwin: a digital twin of a city (traffic, energy, water on one clock)"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show every subcommand's help");
+  citytwin::cli::add_info(app);
+  //R citytwin::cli::add_run(app);
+  //R citytwin::cli::add_render(app);
+#ifdef CITYTWIN_HAS_WATER
+  citytwin::cli::add_water(app);
+#endif
+#ifdef CITYTWIN_HAS_ENERGY
+  citytwin::cli::add_grid(app);
+#endif
+#ifdef CITYTWIN_HAS_TRAFFIC
+  citytwin::cli::add_traffic(app);
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const citytwin::InputError& e) {
+    std::string msg = e.what();
+    std::cerr << "citytwin: " << msg << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "citytwin: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
