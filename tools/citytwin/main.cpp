@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show every subcommand's help");
   citytwin::cli::add_info(app);
-  //R citytwin::cli::add_run(app);
+  citytwin::cli::add_run(app);
   //R citytwin::cli::add_render(app);
 #ifdef CITYTWIN_HAS_WATER
   citytwin::cli::add_water(app);

@@ -1,0 +1,90 @@
+#pragma once
+/// What a run produces, in memory: element sets (geometry + static attributes), time-varying layers over
+/// those elements, scalar time series and KPIs. Written to and read back from a results directory
+/// (results_io.hpp), drawn by the renderer and the viewer.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/geo/geometry.hpp"
+
+namespace citytwin {
+
+enum class GeometryKind : std::uint8_t { polygon, line, point };
+
+/// A static attribute column of an element set (numbers or texts, one per element).
+struct Attribute {
+  std::string name;
+  std::vector<double> numbers;      ///< used when texts is empty
+  std::vector<std::string> texts;
+};
+
+/// Elements that results are recorded on: "buildings", "roads", "water.pipes", "grid.lines", ...
+struct ElementSet {
+  std::string name;
+  GeometryKind kind = GeometryKind::point;
+  std::vector<std::string> ids;
+  std::vector<std::vector<Polygon>> polygons;  ///< kind == polygon: local metres
+  std::vector<double> heights_m;               ///< kind == polygon: extrusion height (0 = flat)
+  std::vector<Polyline> lines;                 ///< kind == line: local metres
+  std::vector<Point2> points;                  ///< kind == point: local metres
+  std::vector<Attribute> attributes;
+
+  size_t size() const { return ids.size(); }
+};
+
+/// A variable over one element set through time, e.g. "occupancy.people" on "buildings".
+struct Layer {
+  std::string name;
+  std::string set;
+  std::string unit;
+  std::string description;
+  std::vector<double> times_s;  ///< seconds from the run's start
+  std::vector<float> values;    ///< times_s.size() rows of set-size values, row-major; NaN = no value
+
+  size_t elements() const { return times_s.empty() ? 0 : values.size() / times_s.size(); }
+  /// Index of the last recorded time <= t (clamped to the first).
+  size_t time_index(double t_s) const;
+  const float* row(size_t time_index) const { return values.data() + time_index * elements(); }
+};
+
+struct Series {
+  std::string name;
+  std::string unit;
+  std::vector<double> times_s;
+  std::vector<double> values;
+};
+
+struct Kpi {
+  std::string name;  ///< "<model>.<what>", e.g. "occupancy.peak_people"
+  double value = 0;
+  std::string unit;
+  std::string description;
+};
+
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string city_source;
+  std::int64_t start_unix_s = 0;
+  double duration_s = 0;
+  double step_s = 0;
+  std::uint64_t seed = 0;
+  std::string crs;
+  Point2 origin;
+};
+
+struct Results {
+  RunInfo info;
+  std::vector<ElementSet> sets;
+  std::vector<Layer> layers;
+  std::vector<Series> series;
+  std::vector<Kpi> kpis;
+
+  const ElementSet* find_set(const std::string& name) const;
+  const Layer* find_layer(const std::string& name) const;
+  const Kpi* find_kpi(const std::string& name) const;
+};
+
+}  // namespace citytwin

@@ -1,0 +1,434 @@
+#include "engine/data/results_io.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
+#include "engine/data/csv_io.hpp"
+
+namespace citytwin {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kFormatVersion = 1;
+
+const char* kind_name(GeometryKind k) {
+  switch (k) {
+    case GeometryKind::polygon: return "polygon";
+    case GeometryKind::line: return "line";
+    case GeometryKind::point: return "point";
+  }
+  return "point";
+}
+
+std::string gpkg_layer_name(const std::string& set) {
+  std::string s = set;
+  for (char& c : s)
+    if (c == '.') c = '_';
+  return s;
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
+}
+
+json manifest_json(const Results& r) {
+  json j;
+  j["format"] = "citytwin-results";
+  j["version"] = kFormatVersion;
+  j["scenario"] = r.info.scenario_name;
+  j["scenario_file"] = r.info.scenario_file;
+  j["city"] = r.info.city_source;
+  j["start"] = format_datetime(r.info.start_unix_s);
+  j["start_unix_s"] = r.info.start_unix_s;
+  j["duration_s"] = r.info.duration_s;
+  j["step_s"] = r.info.step_s;
+  j["seed"] = r.info.seed;
+  j["crs"] = r.info.crs;
+  j["origin"] = {r.info.origin.x, r.info.origin.y};
+  for (const auto& s : r.sets)
+    j["sets"].push_back({{"name", s.name}, {"kind", kind_name(s.kind)}, {"count", s.size()},
+                         {"gpkg_layer", gpkg_layer_name(s.name)}});
+  for (const auto& l : r.layers)
+    j["layers"].push_back({{"name", l.name}, {"set", l.set}, {"unit", l.unit}, {"description", l.description},
+                           {"file", "timeseries/" + layer_file_name(l.name)}});
+  for (const auto& s : r.series)
+    j["series"].push_back({{"name", s.name}, {"unit", s.unit}, {"file", "timeseries/" + layer_file_name(s.name)}});
+  return j;
+}
+
+json kpis_json(const Results& r) {
+  json j;
+  j["scenario"] = r.info.scenario_name;
+  j["start"] = format_datetime(r.info.start_unix_s);
+  j["duration_s"] = r.info.duration_s;
+  j["kpis"] = json::object();
+  for (const auto& k : r.kpis)
+    j["kpis"][k.name] = {{"value", k.value}, {"unit", k.unit}, {"description", k.description}};
+  return j;
+}
+
+void write_layer_csv(const fs::path& path, const Layer& layer, const ElementSet& set, std::int64_t start) {
+  std::ofstream out(path, std::ios::binary);
+  out << "time_s,time";
+  for (const auto& id : set.ids) out << ',' << csv_field(id);
+  out << '\n';
+  const size_t n = layer.elements();
+  for (size_t t = 0; t < layer.times_s.size(); ++t) {
+    out << format_number(layer.times_s[t]) << ',' << format_datetime(start + std::llround(layer.times_s[t]));
+    const float* row = layer.row(t);
+    for (size_t i = 0; i < n; ++i) out << ',' << format_float(row[i]);
+    out << '\n';
+  }
+  if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
+}
+
+void write_series_csv(const fs::path& path, const Series& s, std::int64_t start) {
+  std::ofstream out(path, std::ios::binary);
+  out << "time_s,time," << csv_field(s.name) << '\n';
+  for (size_t t = 0; t < s.times_s.size(); ++t)
+    out << format_number(s.times_s[t]) << ',' << format_datetime(start + std::llround(s.times_s[t])) << ','
+        << format_number(s.values[t]) << '\n';
+  if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
+}
+
+OGRGeometry* make_geometry(const ElementSet& set, size_t i, const Point2& o) {
+  switch (set.kind) {
+    case GeometryKind::polygon: {
+      auto* multi = new OGRMultiPolygon();
+      for (const auto& poly : set.polygons[i]) {
+        OGRPolygon p;
+        auto ring = [&](const Ring& r) {
+          auto* lr = new OGRLinearRing();
+          for (const auto& pt : r) lr->addPoint(pt.x + o.x, pt.y + o.y);
+          lr->closeRings();
+          return lr;
+        };
+        p.addRingDirectly(ring(poly.outer));
+        for (const auto& h : poly.holes) p.addRingDirectly(ring(h));
+        multi->addGeometry(&p);
+      }
+      return multi;
+    }
+    case GeometryKind::line: {
+      auto* line = new OGRLineString();
+      for (const auto& pt : set.lines[i]) line->addPoint(pt.x + o.x, pt.y + o.y);
+      return line;
+    }
+    case GeometryKind::point: return new OGRPoint(set.points[i].x + o.x, set.points[i].y + o.y);
+  }
+  return nullptr;
+}
+
+std::string column_name(const std::string& layer, const char* suffix) {
+  std::string s = layer;
+  for (char& c : s)
+    if (c == '.') c = '_';
+  return s + suffix;
+}
+
+void write_geopackage(const fs::path& path, const Results& r) {
+  GDALAllRegister();
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+  if (!driver) throw InputError({path.string(), 0, ""}, "GDAL has no GPKG driver");
+  std::unique_ptr<GDALDataset> ds(driver->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw InputError({path.string(), 0, ""}, std::string("cannot create: ") + CPLGetLastErrorMsg());
+  OGRSpatialReference srs;
+  srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  const bool has_srs = !r.info.crs.empty() && srs.SetFromUserInput(r.info.crs.c_str()) == OGRERR_NONE;
+  for (const auto& set : r.sets) {
+    const OGRwkbGeometryType type = set.kind == GeometryKind::polygon ? wkbMultiPolygon
+                                    : set.kind == GeometryKind::line  ? wkbLineString
+                                                                      : wkbPoint;
+    OGRLayer* layer = ds->CreateLayer(gpkg_layer_name(set.name).c_str(), has_srs ? &srs : nullptr, type, nullptr);
+    if (!layer) throw InputError({path.string(), 0, set.name}, std::string("cannot create layer: ") + CPLGetLastErrorMsg());
+    OGRFieldDefn id_field("element_id", OFTString);
+    layer->CreateField(&id_field);
+    for (const auto& a : set.attributes) {
+      OGRFieldDefn f(a.name.c_str(), a.texts.empty() ? OFTReal : OFTString);
+      layer->CreateField(&f);
+    }
+    // Per result layer on this set: mean, max and final value over the run.
+    std::vector<const Layer*> results;
+    for (const auto& l : r.layers)
+      if (l.set == set.name) {
+        results.push_back(&l);
+        for (const char* suffix : {"_mean", "_max", "_final"}) {
+          OGRFieldDefn f(column_name(l.name, suffix).c_str(), OFTReal);
+          layer->CreateField(&f);
+        }
+      }
+    ds->StartTransaction();
+    for (size_t i = 0; i < set.size(); ++i) {
+      OGRFeature feature(layer->GetLayerDefn());
+      feature.SetField("element_id", set.ids[i].c_str());
+      for (const auto& a : set.attributes) {
+        if (a.texts.empty()) feature.SetField(a.name.c_str(), a.numbers[i]);
+        else feature.SetField(a.name.c_str(), a.texts[i].c_str());
+      }
+      for (const Layer* l : results) {
+        double sum = 0, mx = -INFINITY, last = NAN;
+        int n = 0;
+        for (size_t t = 0; t < l->times_s.size(); ++t) {
+          float v = l->row(t)[i];
+          if (std::isnan(v)) continue;
+          sum += v, mx = std::max(mx, static_cast<double>(v)), last = v, ++n;
+        }
+        if (n == 0) continue;
+        feature.SetField(column_name(l->name, "_mean").c_str(), sum / n);
+        feature.SetField(column_name(l->name, "_max").c_str(), mx);
+        feature.SetField(column_name(l->name, "_final").c_str(), last);
+      }
+      feature.SetGeometryDirectly(make_geometry(set, i, r.info.origin));
+      if (layer->CreateFeature(&feature) != OGRERR_NONE)
+        throw InputError({path.string(), 0, set.name + " " + set.ids[i]}, "cannot write feature");
+    }
+    ds->CommitTransaction();
+  }
+  CPLErrorReset();
+  ds->FlushCache();
+  if (CPLGetLastErrorType() >= CE_Failure)
+    throw InputError({path.string(), 0, ""}, std::string("cannot write: ") + CPLGetLastErrorMsg());
+}
+
+}  // namespace
+
+std::string layer_file_name(const std::string& name) {
+  std::string s = name;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  return s + ".csv";
+}
+
+bool is_results_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "manifest.json"); }
+
+void write_results(const std::string& dir, const Results& r, const WriteOptions& options) {
+  fs::path target = fs::absolute(dir);
+  fs::path tmp = target;
+  tmp += ".tmp-" + std::to_string(getpid());
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  try {
+    fs::create_directories(tmp / "timeseries");
+    write_text(tmp / "manifest.json", manifest_json(r).dump(2) + "\n");
+    write_text(tmp / "kpis.json", kpis_json(r).dump(2) + "\n");
+    if (options.timeseries) {
+      for (const auto& l : r.layers) {
+        const ElementSet* set = r.find_set(l.set);
+        write_layer_csv(tmp / "timeseries" / layer_file_name(l.name), l, *set, r.info.start_unix_s);
+      }
+      for (const auto& s : r.series)
+        write_series_csv(tmp / "timeseries" / layer_file_name(s.name), s, r.info.start_unix_s);
+    }
+    if (options.geopackage) write_geopackage(tmp / "layers.gpkg", r);
+    write_text(tmp / "run.log", options.log_text);
+    if (!options.scenario_text.empty()) write_text(tmp / "scenario.toml", options.scenario_text);
+    if (fs::exists(target)) {
+      if (!is_results_dir(target.string()) && !fs::is_empty(target))
+        throw InputError({target.string(), 0, ""}, "exists and is not a results directory: not replacing it");
+      fs::remove_all(target);
+    }
+    fs::create_directories(target.parent_path());
+    fs::rename(tmp, target);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(tmp, ec);
+    throw InputError({dir, 0, ""}, std::string("cannot write results: ") + e.code().message());
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+namespace {
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError({path.string(), 0, ""}, "missing: not a complete results directory");
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError({path.string(), 0, ""}, std::string("corrupt JSON: ") + e.what());
+  }
+}
+
+GeometryKind kind_from(const std::string& s, const fs::path& file) {
+  if (s == "polygon") return GeometryKind::polygon;
+  if (s == "line") return GeometryKind::line;
+  if (s == "point") return GeometryKind::point;
+  throw InputError({file.string(), 0, ""}, "unknown geometry kind \"" + s + "\"");
+}
+
+void read_sets(const fs::path& gpkg, const json& manifest, Results& r) {
+  GDALAllRegister();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+      GDALOpenEx(gpkg.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+  CPLPopErrorHandler();
+  if (!ds) throw InputError({gpkg.string(), 0, ""}, "missing or not a GeoPackage");
+  const Point2 o = r.info.origin;
+  for (const auto& js : manifest.value("sets", json::array())) {
+    ElementSet set;
+    set.name = js.at("name").get<std::string>();
+    set.kind = kind_from(js.at("kind").get<std::string>(), gpkg);
+    const std::string lname = js.at("gpkg_layer").get<std::string>();
+    OGRLayer* layer = ds->GetLayerByName(lname.c_str());
+    if (!layer) throw InputError({gpkg.string(), 0, "layer " + lname}, "missing");
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    const int id_field = defn->GetFieldIndex("element_id");
+    const int height_field = defn->GetFieldIndex("height_m");
+    for (int f = 0; f < defn->GetFieldCount(); ++f) {
+      std::string name = defn->GetFieldDefn(f)->GetNameRef();
+      if (name == "element_id" || name.ends_with("_mean") || name.ends_with("_max") || name.ends_with("_final"))
+        continue;
+      set.attributes.push_back(Attribute{name, {}, {}});
+    }
+    layer->ResetReading();
+    for (auto& feature : *layer) {
+      set.ids.push_back(id_field >= 0 ? feature->GetFieldAsString(id_field) : std::to_string(feature->GetFID()));
+      for (auto& a : set.attributes) {
+        int idx = defn->GetFieldIndex(a.name.c_str());
+        if (defn->GetFieldDefn(idx)->GetType() == OFTString) a.texts.push_back(feature->GetFieldAsString(idx));
+        else a.numbers.push_back(feature->GetFieldAsDouble(idx));
+      }
+      const OGRGeometry* g = feature->GetGeometryRef();
+      const std::string where = "layer " + lname + ", fid " + std::to_string(feature->GetFID());
+      if (!g) throw InputError({gpkg.string(), 0, where}, "empty geometry");
+      auto flat = wkbFlatten(g->getGeometryType());
+      if (set.kind == GeometryKind::polygon) {
+        std::vector<Polygon> polys;
+        auto add_poly = [&](const OGRPolygon& p) {
+          Polygon out;
+          auto ring = [&](const OGRLinearRing* lr) {
+            Ring rr;
+            for (int k = 0; k + 1 < lr->getNumPoints(); ++k) rr.push_back({lr->getX(k) - o.x, lr->getY(k) - o.y});
+            return rr;
+          };
+          out.outer = ring(p.getExteriorRing());
+          for (int h = 0; h < p.getNumInteriorRings(); ++h) out.holes.push_back(ring(p.getInteriorRing(h)));
+          polys.push_back(std::move(out));
+        };
+        if (flat == wkbPolygon) add_poly(*g->toPolygon());
+        else if (flat == wkbMultiPolygon)
+          for (const auto* p : *g->toMultiPolygon()) add_poly(*p);
+        else throw InputError({gpkg.string(), 0, where}, "expected a polygon");
+        set.polygons.push_back(std::move(polys));
+        set.heights_m.push_back(height_field >= 0 ? feature->GetFieldAsDouble(height_field) : 0.0);
+      } else if (set.kind == GeometryKind::line) {
+        if (flat != wkbLineString) throw InputError({gpkg.string(), 0, where}, "expected a line");
+        Polyline line;
+        const auto* ls = g->toLineString();
+        for (int k = 0; k < ls->getNumPoints(); ++k) line.push_back({ls->getX(k) - o.x, ls->getY(k) - o.y});
+        set.lines.push_back(std::move(line));
+      } else {
+        if (flat != wkbPoint) throw InputError({gpkg.string(), 0, where}, "expected a point");
+        set.points.push_back({g->toPoint()->getX() - o.x, g->toPoint()->getY() - o.y});
+      }
+    }
+    if (set.size() != js.value("count", set.size()))
+      throw InputError({gpkg.string(), 0, "layer " + lname}, "has " + std::to_string(set.size()) +
+                                                                 " features, the manifest says " +
+                                                                 std::to_string(js.value("count", 0)));
+    r.sets.push_back(std::move(set));
+  }
+}
+
+/// Reads a wide CSV (time_s,time,v1,v2,...) into times and a flat row-major matrix.
+void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& times, std::vector<float>& values,
+                     std::vector<double>* doubles) {
+  std::ifstream in(path);
+  if (!in) throw InputError({path.string(), 0, ""}, "missing");
+  std::string line;
+  std::getline(in, line);
+  if (csv_split(line).size() != columns + 2)
+    throw InputError({path.string(), 1, ""}, "expected " + std::to_string(columns + 2) + " columns in the header");
+  int line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    auto fields = csv_split(line);
+    if (fields.size() != columns + 2)
+      throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(columns + 2) + " fields, got " +
+                                                         std::to_string(fields.size()));
+    auto number = [&](const std::string& s) {
+      if (s.empty()) return static_cast<double>(NAN);
+      double v = 0;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || p != s.data() + s.size())
+        throw InputError({path.string(), line_no, ""}, "not a number: \"" + s + "\"");
+      return v;
+    };
+    times.push_back(number(fields[0]));
+    for (size_t c = 0; c < columns; ++c) {
+      double v = number(fields[c + 2]);
+      if (doubles) doubles->push_back(v);
+      else values.push_back(static_cast<float>(v));
+    }
+  }
+}
+
+}  // namespace
+
+Results load_results(const std::string& dir) {
+  const fs::path root(dir);
+  if (!fs::is_directory(root)) throw InputError({dir, 0, ""}, "no such results directory");
+  json manifest = read_json(root / "manifest.json");
+  const fs::path mpath = root / "manifest.json";
+  if (manifest.value("format", "") != "citytwin-results")
+    throw InputError({mpath.string(), 0, ""}, "not a citytwin results manifest");
+  if (manifest.value("version", 0) != kFormatVersion)
+    throw InputError({mpath.string(), 0, ""}, "results format version " + std::to_string(manifest.value("version", 0)) +
+                                                  ", this citytwin reads version " + std::to_string(kFormatVersion));
+  Results r;
+  try {
+    r.info.scenario_name = manifest.value("scenario", "");
+    r.info.scenario_file = manifest.value("scenario_file", "");
+    r.info.city_source = manifest.value("city", "");
+    r.info.start_unix_s = manifest.value("start_unix_s", std::int64_t{0});
+    r.info.duration_s = manifest.value("duration_s", 0.0);
+    r.info.step_s = manifest.value("step_s", 0.0);
+    r.info.seed = manifest.value("seed", std::uint64_t{0});
+    r.info.crs = manifest.value("crs", "");
+    r.info.origin = {manifest.at("origin").at(0).get<double>(), manifest.at("origin").at(1).get<double>()};
+  } catch (const json::exception& e) {
+    throw InputError({mpath.string(), 0, ""}, std::string("malformed manifest: ") + e.what());
+  }
+  read_sets(root / "layers.gpkg", manifest, r);
+  for (const auto& jl : manifest.value("layers", json::array())) {
+    Layer l;
+    l.name = jl.value("name", "");
+    l.set = jl.value("set", "");
+    l.unit = jl.value("unit", "");
+    l.description = jl.value("description", "");
+    const ElementSet* set = r.find_set(l.set);
+    if (!set) throw InputError({mpath.string(), 0, l.name}, "layer on unknown element set \"" + l.set + "\"");
+    read_matrix_csv(root / jl.value("file", ""), set->size(), l.times_s, l.values, nullptr);
+    r.layers.push_back(std::move(l));
+  }
+  for (const auto& js : manifest.value("series", json::array())) {
+    Series s;
+    s.name = js.value("name", "");
+    s.unit = js.value("unit", "");
+    std::vector<float> unused;
+    read_matrix_csv(root / js.value("file", ""), 1, s.times_s, unused, &s.values);
+    r.series.push_back(std::move(s));
+  }
+  json kpis = read_json(root / "kpis.json");
+  for (auto& [name, k] : kpis.value("kpis", json::object()).items())
+    r.kpis.push_back(Kpi{name, k.value("value", 0.0), k.value("unit", ""), k.value("description", "")});
+  return r;
+}
+
+}  // namespace citytwin

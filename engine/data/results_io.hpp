@@ -1,0 +1,31 @@
+#pragma once
+/// The results directory: kpis.json, manifest.json, timeseries/*.csv, layers.gpkg, run.log (and the
+/// scenario it came from). Enough to reopen a run in the renderer or viewer without re-running it.
+#include <string>
+
+#include "engine/data/results.hpp"
+
+namespace citytwin {
+
+struct WriteOptions {
+  bool geopackage = true;
+  bool timeseries = true;
+  std::string log_text;       ///< written as run.log
+  std::string scenario_text;  ///< written as scenario.toml when not empty
+};
+
+/// Writes everything into a temporary folder beside dir, then renames it to dir (replacing an older
+/// results folder there). A failure leaves no partial dir. Throws InputError naming the path.
+void write_results(const std::string& dir, const Results& results, const WriteOptions& options);
+
+/// Reads a results directory back. Throws InputError naming the file and what is wrong
+/// (missing manifest, a foreign or older format, a corrupt CSV or GeoPackage).
+Results load_results(const std::string& dir);
+
+/// True when dir looks like a results directory (has manifest.json).
+bool is_results_dir(const std::string& dir);
+
+/// Name of a layer's CSV file under timeseries/.
+std::string layer_file_name(const std::string& layer_name);
+
+}  // namespace citytwin

@@ -1,0 +1,52 @@
+#pragma once
+/// Typed access to one TOML table of a scenario (a model's parameters, an intervention) that records every
+/// error with file, line and key, and reports keys nobody asked for.
+#include <optional>
+#include <set>
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+#include "engine/core/error.hpp"
+
+namespace citytwin {
+
+class Params {
+ public:
+  /// table may be null (an absent section: every getter returns its default).
+  Params(const toml::table* table, std::string file, std::string prefix, ErrorList& errors);
+
+  double number(const std::string& key, double fallback, double min, double max);
+  std::optional<double> optional_number(const std::string& key, double min, double max);
+  long long integer(const std::string& key, long long fallback, long long min, long long max);
+  bool boolean(const std::string& key, bool fallback);
+  /// allowed empty = any string.
+  std::string string(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed = {});
+  /// A duration ("15min", "1h", or seconds as a number).
+  double duration_s(const std::string& key, double fallback, double min_s, double max_s);
+  std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback, double min, double max);
+  /// A sub-table as its own Params (prefix "outer.key").
+  Params table(const std::string& key);
+  bool has(const std::string& key) const;
+  /// Marks a key as read by the caller (who checks it some other way).
+  void accept(const std::string& key) { used_.insert(key); }
+  /// Records a problem with a key's value found by the caller.
+  void error(const std::string& key, const std::string& message);
+  /// Reports every key that no getter asked for. Call once, after reading all keys.
+  void finish();
+
+  const std::string& file() const { return file_; }
+  SourceLocation where(const std::string& key) const;
+
+ private:
+  const toml::node* get(const std::string& key);
+  const toml::table* table_;
+  std::string file_, prefix_;
+  ErrorList* errors_;
+  std::set<std::string> used_;
+};
+
+/// "1.5" for errors: numbers as a person wrote them.
+std::string describe_toml(const toml::node& node);
+
+}  // namespace citytwin

@@ -1,0 +1,150 @@
+#include "engine/sim/simulation.hpp"
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "engine/core/progress.hpp"
+#include "engine/core/time.hpp"
+
+namespace citytwin {
+
+ElementSet buildings_set(const City& city) {
+  ElementSet s;
+  s.name = "buildings";
+  s.kind = GeometryKind::polygon;
+  Attribute height{"height_m", {}, {}}, floor{"floor_area_m2", {}, {}}, levels{"levels", {}, {}};
+  Attribute use{"use", {}, {}}, source{"height_source", {}, {}};
+  for (const auto& b : city.buildings) {
+    s.ids.push_back(b.id);
+    s.polygons.push_back(b.footprint);
+    s.heights_m.push_back(b.height_m);
+    height.numbers.push_back(b.height_m);
+    floor.numbers.push_back(b.floor_area_m2);
+    levels.numbers.push_back(b.levels);
+    use.texts.push_back(to_string(b.use));
+    source.texts.push_back(to_string(b.height_source));
+  }
+  s.attributes = {std::move(use), std::move(height), std::move(levels), std::move(floor), std::move(source)};
+  return s;
+}
+
+ElementSet roads_set(const City& city) {
+  ElementSet s;
+  s.name = "roads";
+  s.kind = GeometryKind::line;
+  Attribute lanes{"lanes", {}, {}}, speed{"speed_limit_kmh", {}, {}}, length{"length_m", {}, {}};
+  Attribute cls{"road_class", {}, {}}, name{"name", {}, {}};
+  for (const auto& e : city.roads.edges) {
+    s.ids.push_back(e.id);
+    s.lines.push_back(e.shape);
+    lanes.numbers.push_back(e.lanes);
+    speed.numbers.push_back(e.speed_mps * 3.6);
+    length.numbers.push_back(e.length_m);
+    cls.texts.push_back(to_string(e.road_class));
+    name.texts.push_back(e.name);
+  }
+  s.attributes = {std::move(cls), std::move(name), std::move(lanes), std::move(speed), std::move(length)};
+  return s;
+}
+
+namespace {
+
+/// Checks the declared Exchange access: one writer per signal, and every read signal written by someone.
+void check_signals(const std::vector<std::unique_ptr<Model>>& models, const Exchange& exchange, Log& log) {
+  std::map<std::string, std::string> writer;
+  for (const auto& m : models)
+    for (const auto& s : m->signals().writes) {
+      auto [it, inserted] = writer.emplace(s, m->name());
+      if (!inserted)
+        throw std::logic_error("signal " + s + " written by both " + it->second + " and " + m->name());
+    }
+  for (const auto& m : models)
+    for (const auto& s : m->signals().reads)
+      if (!writer.count(s) && exchange.has(s))
+        log.info(m->name() + " reads " + s + ", which no model writes: it keeps its initial values");
+}
+
+}  // namespace
+
+Results run_simulation(const Scenario& scenario, const City& city, const ModelRegistry& registry,
+                       const RunOptions& options) {
+  Log local_log;
+  Log& log = options.log ? *options.log : local_log;
+  auto models = registry.create(scenario);
+
+  Exchange exchange;
+  Recorder recorder;
+  recorder.add_set(buildings_set(city));
+  recorder.add_set(roads_set(city));
+  RunContext ctx{city, scenario, exchange, recorder, log};
+
+  const int threads = options.threads > 0 ? options.threads : scenario.threads;
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+
+  // Setup: each model declares its signals, sets and layers and checks its own interventions.
+  std::set<std::string> names;
+  for (auto& m : models) {
+    m->setup(ctx);
+    names.insert(m->name());
+  }
+  for (const auto& iv : scenario.interventions)
+    if (!names.count(iv.model)) throw InputError(iv.where, "model \"" + iv.model + "\" is not part of this run");
+  check_signals(models, exchange, log);
+
+  const long steps = static_cast<long>(std::ceil(scenario.duration_s / scenario.step_s - 1e-9));
+  log.info("run " + scenario.name + ": " + std::to_string(models.size()) + " models, " + std::to_string(steps) +
+           " steps of " + std::to_string(scenario.step_s) + " s from " + format_datetime(scenario.start_unix_s) +
+           ", " + std::to_string(arena.max_concurrency()) + " threads");
+  Progress progress("run " + scenario.name, static_cast<double>(steps), options.show_progress);
+
+  for (auto& m : models) m->record(0.0);
+  size_t next_iv = 0;
+  auto model_named = [&](const std::string& n) -> Model& {
+    for (auto& m : models)
+      if (m->name() == n) return *m;
+    throw std::logic_error("no model " + n);
+  };
+  for (long k = 0; k < steps; ++k) {
+    const double t0 = k * scenario.step_s;
+    const double t1 = std::min(scenario.duration_s, (k + 1) * scenario.step_s);
+    // Interventions due in [t0, t1) take effect at the start of the interval, in file order.
+    while (next_iv < scenario.interventions.size() && scenario.interventions[next_iv].at_s < t1 - 1e-9) {
+      const auto& iv = scenario.interventions[next_iv++];
+      model_named(iv.model).apply(iv, t0);
+      log.info("t=" + format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t0)) + " " + iv.model +
+               "." + iv.action + (iv.target.empty() ? "" : " " + iv.target));
+    }
+    // Models are independent within an interval (they see the Exchange as of t0): run them concurrently.
+    arena.execute([&] {
+      tbb::task_group group;
+      for (auto& m : models) group.run([&m, t0, t1] { m->advance(t0, t1); });
+      group.wait();
+    });
+    exchange.sync();
+    for (auto& m : models) m->record(t1);
+    progress.update(static_cast<double>(k + 1), format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t1)));
+  }
+  progress.finish();
+  for (auto& m : models) m->finish();
+
+  Results results = recorder.take();
+  results.info.scenario_name = scenario.name;
+  results.info.scenario_file = scenario.file;
+  results.info.city_source = city.source;
+  results.info.start_unix_s = scenario.start_unix_s;
+  results.info.duration_s = scenario.duration_s;
+  results.info.step_s = scenario.step_s;
+  results.info.seed = scenario.seed;
+  results.info.crs = city.crs;
+  results.info.origin = city.origin;
+  log.info("run " + scenario.name + " done: " + std::to_string(results.kpis.size()) + " KPIs, " +
+           std::to_string(results.layers.size()) + " layers");
+  return results;
+}
+
+}  // namespace citytwin
