@@ -1,0 +1,31 @@
+#include "models/energy/io/bus_csv.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+
+#include "engine/core/error.hpp"
+
+namespace citytwin::energy {
+
+void write_bus_csv(const std::string& path, const GridCase& grid, const PowerFlowResult& result) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw InputError(SourceLocation{path, 0, {}}, "cannot write the file");
+    out << "bus_id,vm_pu,va_deg\n";
+    char buf[96];
+    for (size_t i = 0; i < grid.buses.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%ld,%.12g,%.12g\n", grid.buses[i].id, result.vm_pu[i],
+                    result.va_rad[i] * 180.0 / std::numbers::pi);
+      out << buf;
+    }
+    if (!out.flush()) throw InputError(SourceLocation{path, 0, {}}, "write failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw InputError(SourceLocation{path, 0, {}}, "cannot rename " + tmp + ": " + ec.message());
+}
+
+}  // namespace citytwin::energy
