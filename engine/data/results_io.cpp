@@ -254,6 +254,12 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
 
 namespace {
 
+/// A member that may be absent (then an empty JSON value).
+json member(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it == j.end() ? json() : *it;
+}
+
 json read_json(const fs::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError({path.string(), 0, ""}, "missing: not a complete results directory");
@@ -279,7 +285,7 @@ void read_sets(const fs::path& gpkg, const json& manifest, Results& r) {
   CPLPopErrorHandler();
   if (!ds) throw InputError({gpkg.string(), 0, ""}, "missing or not a GeoPackage");
   const Point2 o = r.info.origin;
-  for (const auto& js : manifest.value("sets", json::array())) {
+  for (const auto& js : member(manifest, "sets")) {
     ElementSet set;
     set.name = js.at("name").get<std::string>();
     set.kind = kind_from(js.at("kind").get<std::string>(), gpkg);
@@ -406,7 +412,7 @@ Results load_results(const std::string& dir) {
     throw InputError({mpath.string(), 0, ""}, std::string("malformed manifest: ") + e.what());
   }
   read_sets(root / "layers.gpkg", manifest, r);
-  for (const auto& jl : manifest.value("layers", json::array())) {
+  for (const auto& jl : member(manifest, "layers")) {
     Layer l;
     l.name = jl.value("name", "");
     l.set = jl.value("set", "");
@@ -417,7 +423,7 @@ Results load_results(const std::string& dir) {
     read_matrix_csv(root / jl.value("file", ""), set->size(), l.times_s, l.values, nullptr);
     r.layers.push_back(std::move(l));
   }
-  for (const auto& js : manifest.value("series", json::array())) {
+  for (const auto& js : member(manifest, "series")) {
     Series s;
     s.name = js.value("name", "");
     s.unit = js.value("unit", "");
@@ -426,7 +432,8 @@ Results load_results(const std::string& dir) {
     r.series.push_back(std::move(s));
   }
   json kpis = read_json(root / "kpis.json");
-  for (auto& [name, k] : kpis.value("kpis", json::object()).items())
+  const json kpi_table = member(kpis, "kpis");
+  for (const auto& [name, k] : kpi_table.items())
     r.kpis.push_back(Kpi{name, k.value("value", 0.0), k.value("unit", ""), k.value("description", "")});
   return r;
 }

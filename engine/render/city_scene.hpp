@@ -1,0 +1,74 @@
+#pragma once
+/// The 3D scene of a run's results with OpenSceneGraph: extruded buildings, road and network lines as
+/// ribbons, points, a ground plane. Each element set is one batched geometry (one draw call) with
+/// per-vertex colours; recolouring for another layer or time only rewrites the colour array.
+#include <osg/Geometry>
+#include <osg/Group>
+#include <osg/Matrixd>
+#include <string>
+#include <vector>
+
+#include "engine/data/results.hpp"
+#include "engine/render/color_map.hpp"
+
+namespace citytwin::render {
+
+/// How a layer is coloured: by a numeric layer or attribute through a colour map, or by category.
+struct Coloring {
+  std::string layer;  ///< result layer ("occupancy.people") or "<set>.<attribute>" ("buildings.use")
+  double time_s = 0;
+  std::string color_map;  ///< empty = chosen from the layer's name
+  std::optional<double> min, max;  ///< empty = the layer's range over the whole run
+};
+
+/// What the legend shows for the current colouring.
+struct LegendInfo {
+  std::string title;  ///< layer name and unit
+  bool categorical = false;
+  ColorMap map = ColorMap::named("viridis");
+  double min = 0, max = 1;
+  std::vector<std::pair<std::string, Rgb>> categories;
+};
+
+/// One batched element set in the scene.
+struct BatchedSet {
+  const ElementSet* set = nullptr;
+  osg::ref_ptr<osg::Geometry> geometry;
+  std::vector<std::uint32_t> element_of_vertex;
+  std::vector<float> shade_of_vertex;  ///< baked light factor
+  Rgb default_color;
+};
+
+class CityScene {
+ public:
+  /// results must outlive the scene.
+  explicit CityScene(const Results& results);
+
+  osg::Group* root() const { return root_.get(); }
+  /// Local-metre bounds of everything drawn (z up).
+  osg::BoundingBox bounds() const { return bounds_; }
+  /// Colours the scene; throws InputError naming the layer (and listing the available ones) when unknown.
+  LegendInfo color(const Coloring& coloring);
+  /// Layers and attributes that color() accepts.
+  std::vector<std::string> colorable_layers() const;
+  const std::vector<BatchedSet>& sets() const { return sets_; }
+  /// A sample of the drawn vertices (at most about 20,000), for fitting a camera.
+  std::vector<osg::Vec3> fit_points() const;
+
+ private:
+  void apply_colors(BatchedSet& b, const std::vector<Rgb>& element_colors);
+  void reset_colors(BatchedSet& b);
+  const Results& results_;
+  osg::ref_ptr<osg::Group> root_;
+  osg::BoundingBox bounds_;
+  std::vector<BatchedSet> sets_;
+};
+
+struct CameraSetup {
+  osg::Matrixd view, projection;
+};
+/// An oblique camera from the south side, across the points' principal axis, as close as keeps every
+/// point inside the picture (clear of the title bar and legend).
+CameraSetup fit_camera(const std::vector<osg::Vec3>& points, int width, int height);
+
+}  // namespace citytwin::render

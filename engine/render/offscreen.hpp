@@ -1,0 +1,25 @@
+#pragma once
+/// Offscreen rendering of a CityScene to an image and a PNG, through an OpenGL pbuffer (under
+/// `xvfb-run` where no display exists).
+#include <osg/Image>
+#include <string>
+
+#include "engine/render/city_scene.hpp"
+#include "engine/render/hud.hpp"
+
+namespace citytwin::render {
+
+struct Picture {
+  int width = 1280;
+  int height = 720;
+};
+
+/// Renders the scene as seen by fit_camera() with the HUD. Throws std::runtime_error when no OpenGL
+/// context can be made (no X display). Not thread-safe (one GL context at a time per thread).
+osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend, const HudText& text,
+                                      const Picture& picture);
+
+/// Writes an image as PNG to a temporary name, then renames it. Throws InputError naming the path.
+void write_png(const osg::Image& image, const std::string& path);
+
+}  // namespace citytwin::render

@@ -1,0 +1,51 @@
+#include <cstdio>
+
+#include "engine/core/time.hpp"
+#include "engine/render/offscreen.hpp"
+#include "tools/citytwin/commands.hpp"
+#include "tools/citytwin/scenario_runner.hpp"
+
+namespace citytwin::cli {
+
+void add_render(CLI::App& app) {
+  struct Options {
+    std::string input, at = "12:00", layer, out, color_map;
+    int width = 1280, height = 720;
+    std::optional<double> min, max;
+  };
+  auto opt = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "render", "Draw the city in 3D coloured by a layer at a time, to a PNG (needs an X display: use xvfb-run)");
+  cmd->add_option("INPUT", opt->input, "Scenario file (run first, in memory) or results directory")->required();
+  cmd->add_option("-l,--layer", opt->layer,
+                  "Layer to colour by: a result layer (occupancy.people) or <set>.<attribute> (buildings.use)")
+      ->required();
+  cmd->add_option("--at", opt->at, "Time: HH:MM on the first day, +2h from the start, or a full date-time")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opt->out, "PNG file to write")->required();
+  cmd->add_option("--width", opt->width, "Picture width in pixels")->check(CLI::Range(64, 8192))->capture_default_str();
+  cmd->add_option("--height", opt->height, "Picture height in pixels")->check(CLI::Range(64, 8192))->capture_default_str();
+  cmd->add_option("--colormap", opt->color_map, "viridis, traffic, diverging or heat (default: by layer)");
+  cmd->add_option("--min", opt->min, "Value at the bottom of the colour scale (default: the layer's minimum)");
+  cmd->add_option("--max", opt->max, "Value at the top of the colour scale (default: the layer's maximum)");
+  cmd->callback([opt] {
+    Log log;
+    Results results = results_from(opt->input, log);
+    auto t = resolve_time_s(opt->at, results.info.start_unix_s);
+    if (!t || *t < 0 || *t > results.info.duration_s + 1e-6)
+      throw InputError({"", 0, "--at " + opt->at}, "not a time within the run (" +
+                                                       format_datetime(results.info.start_unix_s) + " + " +
+                                                       std::to_string(results.info.duration_s / 3600) + " h)");
+    render::CityScene scene(results);
+    render::Coloring coloring{opt->layer, *t, opt->color_map, opt->min, opt->max};
+    render::LegendInfo legend = scene.color(coloring);
+    render::HudText text{results.info.scenario_name + "  -  " + opt->layer,
+                         format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)) + " UTC"};
+    auto image = render::render_image(scene, legend, text, {opt->width, opt->height});
+    render::write_png(*image, opt->out);
+    std::printf("wrote %s (%dx%d, %s at %s)\n", opt->out.c_str(), opt->width, opt->height, opt->layer.c_str(),
+                format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)).c_str());
+  });
+}
+
+}  // namespace citytwin::cli
