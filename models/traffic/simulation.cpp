@@ -1,0 +1,827 @@
+#include "models/traffic/simulation.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <numbers>
+#include <numeric>
+#include <stdexcept>
+
+#include "engine/core/random.hpp"
+
+namespace citytwin::traffic {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kStandingMps = 0.1;       // below this a vehicle counts as waiting (SUMO's threshold)
+constexpr double kLaneChangeCooldownS = 3;  // between two discretionary changes of one vehicle
+constexpr std::uint64_t kSpeedFactorStream = 0x5eed'fac7;
+constexpr std::uint64_t kDemandStream = 0xde3a'4d00;
+
+enum Status : std::uint8_t { not_departed, waiting, running, arrived, removed, unroutable, dropped };
+
+// Link requests of a lane's first vehicle.
+constexpr std::int32_t kNoLink = -1;     // its lane has no connection to its next edge: stop at the lane end
+constexpr std::int32_t kArriving = -2;   // its current edge is the last of its route
+
+template <class F>
+void parallel_indices(int n, int grain, const F& f) {
+  tbb::parallel_for(tbb::blocked_range<int>(0, n, grain), [&](const tbb::blocked_range<int>& r) {
+    for (int i = r.begin(); i < r.end(); ++i) f(i);
+  });
+}
+
+/// Time to cover distance d starting at speed v, accelerating at a up to v0.
+double time_to_cover(double d, double v, double a, double v0) {
+  if (d <= 0) return 0;
+  if (v >= v0) return d / std::max(v, 0.1);
+  const double t1 = (v0 - v) / a;
+  const double d1 = v * t1 + 0.5 * a * t1 * t1;
+  if (d <= d1) return (-v + std::sqrt(v * v + 2 * a * d)) / a;
+  return t1 + (d - d1) / v0;
+}
+
+}  // namespace
+
+struct Simulation::State {
+  // Vehicles: one per trip (index = trip index).
+  std::vector<double> pos, speed, new_speed, factor, wait_s, approach_t, last_change_t, dist_m, insert_t;
+  std::vector<std::int32_t> lane, route_pos, teleports, wants_lane, came_from;
+  std::vector<std::uint8_t> status;
+  std::vector<std::vector<std::int32_t>> route;
+
+  // Lanes.
+  std::vector<std::vector<std::int32_t>> on_lane;  // front (largest position) first
+  std::vector<std::vector<std::int32_t>> merging;  // vehicles of the same edge waiting to enter this lane
+  std::vector<std::int32_t> req_conn;
+  std::vector<double> req_eta, req_since;
+  std::vector<std::uint8_t> req_blocked, permitted;
+  std::vector<std::int32_t> leaver, arriver, stuck;
+  std::vector<double> lane_speed;
+  std::vector<std::uint8_t> lane_open;
+  std::vector<double> rec_veh_s, rec_veh_m, rec_entered;  // for take_edge_stats()
+  std::vector<double> tt_veh_s, tt_veh_m;                 // for travel-time updates
+  std::vector<std::vector<std::int32_t>> incoming;
+
+  // Junctions.
+  std::vector<char> link_state;
+  std::vector<SignalProgram> programs;
+
+  // Departures.
+  std::vector<std::int32_t> depart_order;
+  size_t next_depart = 0;
+  std::vector<std::deque<std::int32_t>> pending;  // per edge, FIFO
+  std::vector<std::int32_t> pending_edges;
+  std::vector<std::int32_t> multi_lane_edges;
+  double next_travel_time_update = 0, next_reroute = 0;
+
+  tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
+
+  void resize_vehicles(size_t n) {
+    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t}) v->resize(n, 0.0);
+    approach_t.resize(n, -1.0);
+    last_change_t.resize(n, -kInf);
+    for (auto* v : {&lane, &route_pos, &teleports, &came_from}) v->resize(n, 0);
+    wants_lane.resize(n, -1);
+    status.resize(n, not_departed);
+    route.resize(n);
+  }
+};
+
+Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
+                       SimulationOptions options)
+    : net_(net), types_(std::move(types)), trips_(std::move(trips)), opt_(options), router_(net),
+      s_(std::make_unique<State>()) {
+  if (types_.empty()) types_.push_back(VehicleType{});
+  if (!(opt_.step_s > 0)) throw std::invalid_argument("traffic: step must be positive");
+  int concurrency = tbb::task_arena::automatic;
+  if (opt_.threads > 0) concurrency = opt_.threads;
+  arena_ = std::make_unique<tbb::task_arena>(concurrency);
+  State& s = *s_;
+  const int nl = net_.lanes(), ne = net_.edges();
+  s.on_lane.resize(nl);
+  s.merging.resize(nl);
+  s.incoming.resize(nl);
+  s.req_conn.assign(nl, kNoLink);
+  s.req_eta.assign(nl, kInf);
+  s.req_since.assign(nl, 0);
+  s.req_blocked.assign(nl, 1);
+  s.permitted.assign(nl, 0);
+  s.leaver.assign(nl, -1);
+  s.arriver.assign(nl, -1);
+  s.stuck.assign(nl, -1);
+  s.lane_speed = net_.lane_speed_mps;
+  s.lane_open.assign(nl, 1);
+  for (auto* v : {&s.rec_veh_s, &s.rec_veh_m, &s.rec_entered, &s.tt_veh_s, &s.tt_veh_m}) v->assign(nl, 0.0);
+  s.link_state.assign(net_.connections(), static_cast<char>(LinkState::off));
+  s.programs = net_.programs;
+  s.pending.resize(ne);
+  for (int e = 0; e < ne; ++e)
+    if (net_.edge_lanes(e) > 1) s.multi_lane_edges.push_back(e);
+  edge_time_s_ = free_flow_times(net_);
+  for (double v : net_.edge_speed_mps) max_speed_mps_ = std::max(max_speed_mps_, v);
+
+  const size_t n = trips_.size();
+  s.resize_vehicles(n);
+  counters_.loaded = static_cast<long long>(n);
+  for (size_t v = 0; v < n; ++v) {
+    const Trip& trip = trips_[v];
+    if (trip.type < 0 || trip.type >= static_cast<int>(types_.size()))
+      throw std::invalid_argument("traffic: trip " + trip.id + " has an unknown vehicle type");
+    // Speed factor: normal around the type's mean, clipped at two standard deviations (SUMO's default).
+    auto rng = random_stream(opt_.seed, kSpeedFactorStream, v);
+    const double u1 = std::max(uniform01(rng), 1e-12), u2 = uniform01(rng);
+    const double z = std::clamp(std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2), -2.0, 2.0);
+    const VehicleType& t = types_[trip.type];
+    s.factor[v] = std::max(0.2, t.speed_factor * (1 + t.speed_dev * z));
+  }
+  // Routes, in parallel: each trip writes its own route.
+  arena_->execute([&] {
+    parallel_indices(static_cast<int>(n), 16, [&](int v) {
+      const Trip& trip = trips_[v];
+      bool ok = true;
+      if (!trip.route.empty()) {
+        s.route[v] = trip.route;
+        for (size_t k = 0; ok && k < trip.route.size(); ++k) {
+          const int e = trip.route[k];
+          ok = e >= 0 && e < ne;
+          if (ok && k > 0) {
+            const int p = trip.route[k - 1];
+            ok = std::binary_search(net_.edge_next.begin() + net_.edge_first_next[p],
+                                    net_.edge_next.begin() + net_.edge_first_next[p + 1], e);
+          }
+        }
+      } else {
+        ok = router_.route(trip.from_edge, trip.to_edge, edge_time_s_, max_speed_mps_, s.route[v]);
+      }
+      if (!ok) {
+        s.route[v].clear();
+        s.status[v] = unroutable;
+      }
+    });
+  });
+  for (size_t v = 0; v < n; ++v) counters_.unroutable += s.status[v] == unroutable;
+  s.depart_order.resize(n);
+  std::iota(s.depart_order.begin(), s.depart_order.end(), 0);
+  std::stable_sort(s.depart_order.begin(), s.depart_order.end(),
+                   [&](int a, int b) { return trips_[a].depart_s < trips_[b].depart_s; });
+  s.next_travel_time_update = 60;
+  s.next_reroute = opt_.reroute_period_s;
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::run_until(double t_s) {
+  while (t_ + 1e-9 < t_s) step();
+}
+
+void Simulation::step() {
+  arena_->execute([&] { run_phases(); });
+}
+
+void Simulation::run_phases() {
+  State& s = *s_;
+  const int nl = net_.lanes();
+  update_signals();
+  insert_departures();
+  if (opt_.lane_changing)
+    parallel_indices(static_cast<int>(s.multi_lane_edges.size()), 16,
+                     [&](int i) { change_lanes(s.multi_lane_edges[i]); });
+  parallel_indices(nl, 256, [&](int l) { request_link(l); });
+  parallel_indices(nl, 256, [&](int l) { decide_right_of_way(l); });
+  parallel_indices(nl, 128, [&](int l) { accelerate(l); });
+  parallel_indices(nl, 128, [&](int l) { move(l); });
+  hand_over();
+  resolve_gridlock();
+  t_ += opt_.step_s;
+  if (t_ + 1e-9 >= s.next_travel_time_update) {
+    update_travel_times();
+    s.next_travel_time_update += 60;
+  }
+  if (opt_.reroute_period_s > 0 && t_ + 1e-9 >= s.next_reroute) {
+    reroute_all();
+    s.next_reroute += opt_.reroute_period_s;
+  }
+  counters_.running = counters_.inserted - counters_.arrived - counters_.removed;
+  counters_.vehicle_updates += counters_.running;
+}
+
+void Simulation::update_signals() {
+  State& s = *s_;
+  for (int j = 0; j < net_.junctions(); ++j) {
+    if (net_.junction_kind[j] != JunctionKind::traffic_light) continue;
+    const SignalProgram& prog = s.programs[net_.junction_program[j]];
+    const std::string& st = prog.phases[prog.phase_at(t_)].state;
+    for (int c = net_.junction_first_link[j]; c < net_.junction_first_link[j + 1]; ++c)
+      s.link_state[c] = st[c - net_.junction_first_link[j]];
+  }
+}
+
+double Simulation::desired_speed(int v, int lane) const {
+  return std::min(types_[trips_[v].type].max_speed_mps, s_->lane_speed[lane] * s_->factor[v]);
+}
+
+int Simulation::pick_connection(int v, int lane) const {
+  const State& s = *s_;
+  const auto& route = s.route[v];
+  const size_t rp = s.route_pos[v];
+  if (rp + 1 >= route.size()) return kArriving;
+  const int next = route[rp + 1];
+  const int after = rp + 2 < route.size() ? route[rp + 2] : -1;
+  int first = kNoLink;
+  for (int k = net_.lane_first_out[lane]; k < net_.lane_first_out[lane + 1]; ++k) {
+    const int c = net_.lane_out[k];
+    const int to = net_.conn_to_lane[c];
+    if (net_.lane_edge[to] != next || !s.lane_open[to]) continue;
+    if (first == kNoLink) first = c;
+    if (after < 0) return c;
+    for (int q = net_.lane_first_out[to]; q < net_.lane_first_out[to + 1]; ++q)
+      if (net_.lane_edge[net_.conn_to_lane[net_.lane_out[q]]] == after) return c;
+  }
+  return first;
+}
+
+bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
+  State& s = *s_;
+  const VehicleType& t = types_[trips_[v].type];
+  const auto& route = s.route[v];
+  const int rp = s.route_pos[v];
+  const int next = rp + 1 < static_cast<int>(route.size()) ? route[rp + 1] : -1;
+  int best = -1;
+  double best_room = -kInf;
+  bool best_connects = false;
+  for (int l = net_.edge_first_lane[edge]; l < net_.edge_first_lane[edge + 1]; ++l) {
+    if (!s.lane_open[l]) continue;
+    const double place = std::min(pos_m, net_.lane_length_m[l]);
+    const auto& q = s.on_lane[l];
+    const double room = q.empty() ? kInf : s.pos[q.back()] - types_[trips_[q.back()].type].length_m - place;
+    if (room < t.min_gap_m) continue;
+    bool connects = next < 0;
+    for (int k = net_.lane_first_out[l]; !connects && k < net_.lane_first_out[l + 1]; ++k)
+      connects = net_.edge_of_conn_to(net_.lane_out[k]) == next;
+    if (best < 0 || (connects && !best_connects) || (connects == best_connects && room > best_room)) {
+      best = l, best_room = room, best_connects = connects;
+    }
+  }
+  if (best < 0) return false;
+  const double v0 = std::min(t.max_speed_mps, s.lane_speed[best] * s.factor[v]);
+  double speed = std::min(speed_mps, v0);
+  if (std::isfinite(best_room)) {
+    // Enter at the leader's speed once the room ahead holds IDM's desired gap s0 + v T at that speed, so
+    // that a stream is inserted at its equilibrium spacing instead of in slow, short-gapped bursts.
+    speed = std::min(speed, s.speed[s.on_lane[best].back()]);
+    if (best_room < t.min_gap_m + speed * t.headway_s) return false;
+  }
+  s.pos[v] = std::min(pos_m, net_.lane_length_m[best]);
+  s.speed[v] = s.new_speed[v] = speed;
+  s.lane[v] = best;
+  s.wait_s[v] = 0;
+  s.approach_t[v] = -1;
+  s.wants_lane[v] = -1;
+  s.on_lane[best].push_back(v);
+  s.rec_entered[best] += 1;
+  return true;
+}
+
+void Simulation::insert_departures() {
+  State& s = *s_;
+  while (s.next_depart < s.depart_order.size() && trips_[s.depart_order[s.next_depart]].depart_s <= t_ + 1e-9) {
+    const int v = s.depart_order[s.next_depart++];
+    if (s.status[v] != not_departed) continue;
+    if (trips_[v].depart_s >= opt_.end_s) {
+      s.status[v] = dropped;
+      continue;
+    }
+    s.status[v] = waiting;
+    const int e = s.route[v][0];
+    if (s.pending[e].empty()) s.pending_edges.push_back(e);
+    s.pending[e].push_back(v);
+    ++counters_.waiting;
+  }
+  std::sort(s.pending_edges.begin(), s.pending_edges.end());
+  std::vector<std::int32_t> still;
+  for (int e : s.pending_edges) {
+    auto& q = s.pending[e];
+    while (!q.empty()) {
+      const int v = q.front();
+      const VehicleType& t = types_[trips_[v].type];
+      s.route_pos[v] = 0;
+      // SUMO's departPos "base" (front at one vehicle length) and departSpeed "max" (fastest safe speed).
+      if (!try_place(v, e, t.length_m, kInf)) break;
+      q.pop_front();
+      s.status[v] = running;
+      s.insert_t[v] = t_;
+      s.dist_m[v] = 0;
+      ++counters_.inserted;
+      --counters_.waiting;
+    }
+    if (!q.empty()) still.push_back(e);
+  }
+  s.pending_edges.swap(still);
+}
+
+void Simulation::change_lanes(int edge) {
+  State& s = *s_;
+  const int first = net_.edge_first_lane[edge], n = net_.edge_lanes(edge);
+  for (int l = first; l < first + n; ++l) s.merging[l].clear();
+  auto& order = s.scratch.local();
+  order.clear();
+  for (int l = first; l < first + n; ++l) order.insert(order.end(), s.on_lane[l].begin(), s.on_lane[l].end());
+
+  auto length = [&](int v) { return types_[trips_[v].type].length_m; };
+  // Leader and follower of position `pos` on lane `l` (vehicle `self` excluded); -1 when none.
+  auto neighbours = [&](int l, double pos, int self, int& leader, int& follower, size_t& insert_at) {
+    const auto& q = s.on_lane[l];
+    leader = follower = -1;
+    insert_at = q.size();
+    for (size_t k = 0; k < q.size(); ++k) {
+      if (q[k] == self) continue;
+      if (s.pos[q[k]] < pos || (s.pos[q[k]] == pos && q[k] > self)) {
+        follower = q[k];
+        insert_at = k;
+        break;
+      }
+      leader = q[k];
+    }
+  };
+  auto accel_behind = [&](int v, int lane, int leader) {
+    const VehicleType& t = types_[trips_[v].type];
+    const double v0 = desired_speed(v, lane);
+    if (leader < 0) return idm_accel(t, s.speed[v], v0, kInf, 0);
+    return idm_accel(t, s.speed[v], v0, s.pos[leader] - length(leader) - s.pos[v], s.speed[leader]);
+  };
+
+  for (int v : order) {
+    s.wants_lane[v] = -1;
+    const int cl = s.lane[v];
+    const int ci = cl - first;
+    const auto& route = s.route[v];
+    const size_t rp = s.route_pos[v];
+    const int next = rp + 1 < route.size() ? route[rp + 1] : -1;
+    auto allowed = [&](int l) {
+      if (!s.lane_open[l]) return false;
+      if (next < 0) return true;
+      for (int k = net_.lane_first_out[l]; k < net_.lane_first_out[l + 1]; ++k) {
+        const int c = net_.lane_out[k];
+        if (net_.edge_of_conn_to(c) == next && s.lane_open[net_.conn_to_lane[c]]) return true;
+      }
+      return false;
+    };
+    const VehicleType& t = types_[trips_[v].type];
+    int target = -1;
+    bool mandatory = false;
+    if (!allowed(cl)) {
+      int best = -1;
+      for (int i = 0; i < n; ++i)
+        if (allowed(first + i) && (best < 0 || std::abs(i - ci) < std::abs(best - ci))) best = i;
+      if (best < 0) continue;
+      target = first + ci + (best > ci ? 1 : -1);
+      mandatory = true;
+    }
+
+    int cur_leader = -1, cur_follower = -1;
+    size_t dummy;
+    neighbours(cl, s.pos[v], v, cur_leader, cur_follower, dummy);
+    double best_gain = 0;
+    size_t best_insert = 0;
+    for (int dir : {-1, +1}) {
+      const int tl = cl + dir;
+      if (tl < first || tl >= first + n) continue;
+      if (mandatory ? tl != target : (!allowed(tl) || t_ - s.last_change_t[v] < kLaneChangeCooldownS)) continue;
+      int ld, fo;
+      size_t at;
+      neighbours(tl, s.pos[v], v, ld, fo, at);
+      const double gap_ahead = ld < 0 ? kInf : s.pos[ld] - length(ld) - s.pos[v];
+      const double gap_behind = fo < 0 ? kInf : s.pos[v] - length(v) - s.pos[fo];
+      if (gap_ahead < 0.5 || gap_behind < 0.5) {
+        if (mandatory) s.wants_lane[v] = tl;
+        continue;
+      }
+      // MOBIL (Kesting, Treiber, Helbing 2007, Transp. Res. Rec. 1999): safety, then incentive.
+      const double new_acc = accel_behind(v, tl, ld);
+      const double new_follower_acc = fo < 0 ? 0 : idm_accel(types_[trips_[fo].type], s.speed[fo],
+                                                              desired_speed(fo, tl), gap_behind, s.speed[v]);
+      const double b_safe = mandatory ? t.emergency_decel_mps2 / 2 : t.decel_mps2;
+      if (new_follower_acc < -b_safe || new_acc < -b_safe) {
+        if (mandatory) s.wants_lane[v] = tl;
+        continue;
+      }
+      if (mandatory) {
+        best_gain = kInf, target = tl, best_insert = at;
+        break;
+      }
+      const double cur_acc = accel_behind(v, cl, cur_leader);
+      const double fo_before = fo < 0 ? 0 : accel_behind(fo, tl, ld);
+      const double old_f_before = cur_follower < 0 ? 0 : accel_behind(cur_follower, cl, v);
+      const double old_f_after = cur_follower < 0 ? 0 : accel_behind(cur_follower, cl, cur_leader);
+      const double bias = dir < 0 ? t.keep_right_mps2 : -t.keep_right_mps2;
+      const double gain = new_acc - cur_acc +
+                          t.politeness * ((new_follower_acc - fo_before) + (old_f_after - old_f_before)) + bias;
+      if (gain > t.change_threshold_mps2 && gain > best_gain) best_gain = gain, target = tl, best_insert = at;
+    }
+    if (best_gain <= 0 || target < 0) {
+      if (s.wants_lane[v] >= 0) s.merging[s.wants_lane[v]].push_back(v);
+      continue;
+    }
+    auto& from = s.on_lane[cl];
+    from.erase(std::find(from.begin(), from.end(), v));
+    auto& to = s.on_lane[target];
+    to.insert(to.begin() + static_cast<std::ptrdiff_t>(std::min(best_insert, to.size())), v);
+    s.lane[v] = target;
+    s.last_change_t[v] = t_;
+    s.wants_lane[v] = -1;
+  }
+  // Keep each lane ordered by position (a change may have used an index computed before an erase).
+  for (int l = first; l < first + n; ++l)
+    std::stable_sort(s.on_lane[l].begin(), s.on_lane[l].end(),
+                     [&](int a, int b) { return s.pos[a] > s.pos[b] || (s.pos[a] == s.pos[b] && a < b); });
+}
+
+void Simulation::request_link(int lane) {
+  State& s = *s_;
+  s.req_conn[lane] = kNoLink;
+  s.req_blocked[lane] = 1;
+  s.req_eta[lane] = kInf;
+  if (s.on_lane[lane].empty()) return;
+  const int v = s.on_lane[lane][0];
+  const int c = pick_connection(v, lane);
+  s.req_conn[lane] = c;
+  if (c < 0) return;
+  const VehicleType& t = types_[trips_[v].type];
+  const double dist = net_.lane_length_m[lane] - s.pos[v];
+  const double speed = s.speed[v];
+  bool blocked = false;
+  const char st = s.link_state[c];
+  if (st == 'r' || st == 'R') blocked = true;
+  // Yellow: stop when the stop line can be reached with comfortable braking.
+  if ((st == 'y' || st == 'Y') && speed * speed / (2 * t.decel_mps2) < dist) blocked = true;
+  // Spill-back: the target lane has no room for this vehicle.
+  const int to = net_.conn_to_lane[c];
+  const auto& q = s.on_lane[to];
+  if (!q.empty()) {
+    const int last = q.back();
+    const double room = s.pos[last] - types_[trips_[last].type].length_m;
+    if (room < std::min(t.length_m, net_.lane_length_m[to]) + 0.5 && s.speed[last] < 1.0) blocked = true;
+  }
+  s.req_blocked[lane] = blocked;
+  if (blocked) return;
+  if (s.approach_t[v] < 0) s.approach_t[v] = t_;
+  s.req_since[lane] = s.approach_t[v];
+  s.req_eta[lane] = t_ + time_to_cover(dist, speed, t.accel_mps2, desired_speed(v, lane));
+}
+
+void Simulation::decide_right_of_way(int lane) {
+  State& s = *s_;
+  s.permitted[lane] = 0;
+  const int c = s.req_conn[lane];
+  if (c < 0 || s.req_blocked[lane]) return;
+  const int j = net_.conn_junction[c];
+  const double eta = s.req_eta[lane], gap = opt_.yield_gap_s;
+  auto approaching = [&](int foe) {
+    const int fl = net_.conn_from_lane[foe];
+    return s.req_conn[fl] == foe && !s.req_blocked[fl] && s.req_eta[fl] < eta + gap;
+  };
+  bool go = true;
+  switch (net_.junction_kind[j]) {
+    case JunctionKind::dead_end: break;
+    case JunctionKind::traffic_light:
+      if (s.link_state[c] != 'g') break;
+      [[fallthrough]];
+    case JunctionKind::priority:
+      for (int k = net_.conn_first_response[c]; go && k < net_.conn_first_response[c + 1]; ++k)
+        go = !approaching(net_.conn_response[k]);
+      break;
+    case JunctionKind::all_way:
+      // First come, first served; ties by lane index.
+      for (int k = net_.conn_first_foe[c]; go && k < net_.conn_first_foe[c + 1]; ++k) {
+        const int foe = net_.conn_foe[k];
+        const int fl = net_.conn_from_lane[foe];
+        if (!approaching(foe)) continue;
+        const bool earlier = s.req_since[fl] < s.req_since[lane] || (s.req_since[fl] == s.req_since[lane] && fl < lane);
+        go = !earlier;
+      }
+      break;
+  }
+  s.permitted[lane] = go;
+}
+
+void Simulation::accelerate(int lane) {
+  State& s = *s_;
+  const auto& q = s.on_lane[lane];
+  const double dt = opt_.step_s;
+  const double lane_len = net_.lane_length_m[lane];
+  const auto& merging = s.merging[lane];
+  for (size_t k = 0; k < q.size(); ++k) {
+    const int v = q[k];
+    const VehicleType& t = types_[trips_[v].type];
+    const double v0 = desired_speed(v, lane);
+    double a, bound;
+    if (k > 0) {
+      const int ld = q[k - 1];
+      const double gap = s.pos[ld] - types_[trips_[ld].type].length_m - s.pos[v];
+      a = idm_accel(t, s.speed[v], v0, gap, s.speed[ld]);
+      bound = gap;
+    } else {
+      const double dist = lane_len - s.pos[v];
+      const int c = s.req_conn[lane];
+      if (c == kArriving) {
+        a = idm_accel(t, s.speed[v], v0, kInf, 0);
+        bound = kInf;
+      } else if (c >= 0 && s.permitted[lane]) {
+        const auto& nq = s.on_lane[net_.conn_to_lane[c]];
+        if (nq.empty()) {
+          a = idm_accel(t, s.speed[v], v0, kInf, 0);
+          bound = kInf;
+        } else {
+          const int last = nq.back();
+          const double gap = dist + s.pos[last] - types_[trips_[last].type].length_m;
+          a = idm_accel(t, s.speed[v], v0, gap, s.speed[last]);
+          bound = gap;
+        }
+      } else {
+        // Stop at the line: a standing obstacle s0 beyond it makes IDM come to rest at the line itself.
+        a = idm_accel(t, s.speed[v], v0, dist + t.min_gap_m, 0);
+        bound = dist;
+      }
+    }
+    // Cooperation: a vehicle of a neighbouring lane that must enter this lane ahead of us is a leader too.
+    for (int m : merging) {
+      if (s.pos[m] <= s.pos[v]) continue;
+      const double gap = s.pos[m] - types_[trips_[m].type].length_m - s.pos[v];
+      if (gap > 0) a = std::min(a, idm_accel(t, s.speed[v], v0, gap, s.speed[m]));
+    }
+    double nv = std::max(0.0, s.speed[v] + a * dt);
+    nv = std::min(nv, std::max(0.0, bound) / dt);  // never into the space of the leader's old position
+    s.new_speed[v] = nv;
+  }
+}
+
+void Simulation::move(int lane) {
+  State& s = *s_;
+  auto& q = s.on_lane[lane];
+  s.leaver[lane] = s.arriver[lane] = s.stuck[lane] = -1;
+  if (q.empty()) return;
+  const double dt = opt_.step_s;
+  const double lane_len = net_.lane_length_m[lane];
+  double veh_m = 0;
+  for (size_t k = 0; k < q.size(); ++k) {
+    const int v = q[k];
+    const double nv = s.new_speed[v];
+    s.speed[v] = nv;
+    s.pos[v] += nv * dt;
+    s.dist_m[v] += nv * dt;
+    veh_m += nv * dt;
+    s.wait_s[v] = nv < kStandingMps ? s.wait_s[v] + dt : 0;
+    if (k > 0 && s.pos[v] > lane_len) s.pos[v] = lane_len;
+  }
+  const double veh_s = dt * static_cast<double>(q.size());
+  s.rec_veh_s[lane] += veh_s;
+  s.tt_veh_s[lane] += veh_s;
+  s.rec_veh_m[lane] += veh_m;
+  s.tt_veh_m[lane] += veh_m;
+  const int front = q[0];
+  if (s.pos[front] > lane_len) {
+    const int c = s.req_conn[lane];
+    if (c == kArriving) {
+      s.arriver[lane] = front;
+    } else if (c >= 0 && s.permitted[lane]) {
+      s.leaver[lane] = front;
+    } else {
+      s.pos[front] = lane_len;
+      return;
+    }
+    q.erase(q.begin());
+  } else if (s.wait_s[front] > opt_.teleport_after_s) {
+    s.stuck[lane] = front;
+  }
+}
+
+void Simulation::hand_over() {
+  State& s = *s_;
+  const int nl = net_.lanes();
+  auto arrive = [&](int v) {
+    s.status[v] = arrived;
+    ++counters_.arrived;
+    TripRecord r;
+    r.trip = v;
+    r.depart_s = trips_[v].depart_s;
+    r.insert_s = s.insert_t[v];
+    r.arrive_s = t_ + opt_.step_s;
+    r.route_length_m = s.dist_m[v];
+    for (int k = 0; k <= s.route_pos[v]; ++k) {
+      const int e = s.route[v][k];
+      const int l = net_.edge_first_lane[e];
+      r.free_time_s += net_.edge_length_m[e] / std::max(0.1, desired_speed(v, l));
+    }
+    r.teleports = s.teleports[v];
+    completed_.push_back(r);
+  };
+  std::vector<std::int32_t> targets;
+  for (int l = 0; l < nl; ++l) {
+    if (s.arriver[l] >= 0) arrive(s.arriver[l]);
+    const int v = s.leaver[l];
+    if (v < 0) continue;
+    const int to = net_.conn_to_lane[s.req_conn[l]];
+    s.pos[v] -= net_.lane_length_m[l];
+    if (s.incoming[to].empty()) targets.push_back(to);
+    s.incoming[to].push_back(v);
+    s.came_from[v] = l;
+  }
+  for (int to : targets) {
+    auto& in = s.incoming[to];
+    std::sort(in.begin(), in.end(), [&](int a, int b) { return s.pos[a] > s.pos[b] || (s.pos[a] == s.pos[b] && a < b); });
+    auto& q = s.on_lane[to];
+    for (int v : in) {
+      if (!q.empty()) {
+        const int back = q.back();
+        const double limit = s.pos[back] - types_[trips_[back].type].length_m;
+        if (limit < 0) {
+          // Two vehicles reached the same lane in one step and there is no room for the second: it stays
+          // at the stop line of the lane it came from.
+          const int from = s.came_from[v];
+          s.pos[v] = net_.lane_length_m[from];
+          s.speed[v] = 0;
+          s.on_lane[from].insert(s.on_lane[from].begin(), v);
+          continue;
+        }
+        if (s.pos[v] > limit) {
+          s.pos[v] = limit;
+          s.speed[v] = std::min(s.speed[v], s.speed[back]);
+        }
+      }
+      s.pos[v] = std::min(s.pos[v], net_.lane_length_m[to]);
+      q.push_back(v);
+      s.lane[v] = to;
+      ++s.route_pos[v];
+      s.approach_t[v] = -1;
+      s.rec_entered[to] += 1;
+    }
+    in.clear();
+  }
+}
+
+void Simulation::resolve_gridlock() {
+  State& s = *s_;
+  const int nl = net_.lanes();
+  for (int l = 0; l < nl; ++l) {
+    const int v = s.stuck[l];
+    if (v < 0) continue;
+    s.stuck[l] = -1;
+    auto& q = s.on_lane[l];
+    if (q.empty() || q[0] != v) continue;
+    q.erase(q.begin());
+    ++counters_.teleports;
+    ++s.teleports[v];
+    // SUMO-like teleport: jump ahead along the route to the first edge with room at its start.
+    bool placed = false;
+    const int n = static_cast<int>(s.route[v].size());
+    for (int k = s.route_pos[v] + 1; k < n && !placed; ++k) {
+      const int keep = s.route_pos[v];
+      s.route_pos[v] = k;
+      placed = try_place(v, s.route[v][k], types_[trips_[v].type].length_m, 0.0);
+      if (!placed) s.route_pos[v] = keep;
+    }
+    if (!placed) {
+      s.status[v] = removed;
+      ++counters_.removed;
+    }
+  }
+}
+
+void Simulation::update_travel_times() {
+  State& s = *s_;
+  for (int e = 0; e < net_.edges(); ++e) {
+    double veh_s = 0, veh_m = 0;
+    bool open = false;
+    for (int l = net_.edge_first_lane[e]; l < net_.edge_first_lane[e + 1]; ++l) {
+      veh_s += s.tt_veh_s[l];
+      veh_m += s.tt_veh_m[l];
+      s.tt_veh_s[l] = s.tt_veh_m[l] = 0;
+      open = open || s.lane_open[l];
+    }
+    const double free = net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]);
+    if (!open) {
+      edge_time_s_[e] = kInf;
+      continue;
+    }
+    double observed = free;
+    if (veh_s > 0) observed = std::max(free, net_.edge_length_m[e] / std::max(veh_m / veh_s, 0.5));
+    // Exponential smoothing over 60 s intervals, as SUMO's device.rerouting.adaptation-weight does.
+    edge_time_s_[e] = std::isfinite(edge_time_s_[e]) ? 0.5 * edge_time_s_[e] + 0.5 * observed : observed;
+  }
+}
+
+void Simulation::reroute(int v) {
+  State& s = *s_;
+  auto& route = s.route[v];
+  const int rp = s.route_pos[v];
+  const int from = route[rp];
+  const int to = route.back();
+  std::vector<std::int32_t> fresh;
+  if (!router_.route(from, to, edge_time_s_, max_speed_mps_, fresh)) return;
+  route.erase(route.begin() + rp, route.end());
+  route.insert(route.end(), fresh.begin(), fresh.end());
+}
+
+void Simulation::reroute_all() {
+  State& s = *s_;
+  std::vector<std::int32_t> moving;
+  for (size_t v = 0; v < s.status.size(); ++v)
+    if (s.status[v] == running) moving.push_back(static_cast<std::int32_t>(v));
+  arena_->execute([&] { parallel_indices(static_cast<int>(moving.size()), 8, [&](int i) { reroute(moving[i]); }); });
+  counters_.reroutes += static_cast<long long>(moving.size());
+}
+
+void Simulation::set_lane_open(int lane, bool open) {
+  s_->lane_open.at(lane) = open;
+  update_travel_times();
+}
+
+void Simulation::set_edge_open(int edge, bool open) {
+  for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l) s_->lane_open[l] = open;
+  update_travel_times();
+}
+
+void Simulation::set_edge_speed(int edge, double speed_mps) {
+  for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l) s_->lane_speed[l] = speed_mps;
+}
+
+void Simulation::set_signal_program(int junction, SignalProgram program) {
+  const int p = net_.junction_program.at(junction);
+  if (p < 0) throw std::invalid_argument("traffic: junction " + net_.junction_id[junction] + " has no signal");
+  const size_t links = net_.junction_first_link[junction + 1] - net_.junction_first_link[junction];
+  for (const auto& ph : program.phases)
+    if (ph.state.size() != links || !(ph.duration_s > 0))
+      throw std::invalid_argument("traffic: signal program for " + net_.junction_id[junction] + ": each phase needs " +
+                                  std::to_string(links) + " link states and a positive duration");
+  if (program.phases.empty()) throw std::invalid_argument("traffic: empty signal program");
+  s_->programs[p] = std::move(program);
+}
+
+void Simulation::scale_demand(double scale) {
+  State& s = *s_;
+  if (!(scale >= 0)) throw std::invalid_argument("traffic: demand scale must be >= 0");
+  const size_t n = trips_.size();
+  std::vector<std::int32_t> added;
+  for (size_t v = 0; v < n; ++v) {
+    if (s.status[v] != not_departed) continue;
+    auto rng = random_stream(opt_.seed, kDemandStream + static_cast<std::uint64_t>(t_ * 1000), v);
+    double copies = scale;
+    int whole = static_cast<int>(std::floor(copies));
+    if (uniform01(rng) < copies - whole) ++whole;
+    if (whole == 0) {
+      s.status[v] = dropped;
+      continue;
+    }
+    for (int k = 1; k < whole; ++k) added.push_back(static_cast<std::int32_t>(v));
+  }
+  for (int src : added) {
+    Trip copy = trips_[src];
+    copy.id += "#x" + std::to_string(trips_.size());
+    copy.route = s.route[src];
+    const size_t v = trips_.size();
+    trips_.push_back(std::move(copy));
+    s.resize_vehicles(trips_.size());
+    s.route[v] = s.route[src];
+    s.factor[v] = s.factor[src];
+    ++counters_.loaded;
+  }
+  // Departure order of what is left (stable: by time, then index).
+  std::vector<std::int32_t> rest;
+  for (size_t v = 0; v < trips_.size(); ++v)
+    if (s.status[v] == not_departed) rest.push_back(static_cast<std::int32_t>(v));
+  std::stable_sort(rest.begin(), rest.end(), [&](int a, int b) { return trips_[a].depart_s < trips_[b].depart_s; });
+  s.depart_order = std::move(rest);
+  s.next_depart = 0;
+}
+
+Simulation::EdgeStats Simulation::take_edge_stats() {
+  State& s = *s_;
+  EdgeStats out;
+  const int ne = net_.edges();
+  out.vehicle_s.assign(ne, 0);
+  out.vehicle_m.assign(ne, 0);
+  out.entered.assign(ne, 0);
+  for (int l = 0; l < net_.lanes(); ++l) {
+    const int e = net_.lane_edge[l];
+    out.vehicle_s[e] += s.rec_veh_s[l];
+    out.vehicle_m[e] += s.rec_veh_m[l];
+    out.entered[e] += s.rec_entered[l];
+    s.rec_veh_s[l] = s.rec_veh_m[l] = s.rec_entered[l] = 0;
+  }
+  return out;
+}
+
+int Simulation::lane_vehicle_count(int lane) const { return static_cast<int>(s_->on_lane.at(lane).size()); }
+const std::vector<std::int32_t>& Simulation::lane_vehicles(int lane) const { return s_->on_lane.at(lane); }
+double Simulation::vehicle_pos(int v) const { return s_->pos.at(v); }
+double Simulation::vehicle_speed(int v) const { return s_->speed.at(v); }
+int Simulation::vehicle_lane(int v) const { return s_->lane.at(v); }
+const VehicleType& Simulation::vehicle_type(int v) const { return types_[trips_.at(v).type]; }
+
+}  // namespace citytwin::traffic

@@ -1,0 +1,153 @@
+#pragma once
+/// The traffic microsimulation of one run: vehicles on the lanes of a shared, immutable Network.
+///
+/// A step reads as the algorithm (see README.md): update signals, insert departures, change lanes, request
+/// junction links, decide right of way, compute accelerations (IDM), move, hand over at junctions, resolve
+/// gridlock. Every phase is either sequential or a TBB parallel_for in which each task writes only the
+/// data of its own lane (or edge) and reads the state of the previous phase, so results are identical
+/// for any number of threads.
+#include <tbb/task_arena.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/traffic/network.hpp"
+#include "models/traffic/router.hpp"
+#include "models/traffic/vehicle_type.hpp"
+
+namespace citytwin::traffic {
+
+/// One trip of the demand. If `route` is empty the trip is routed from `from_edge` to `to_edge`.
+struct Trip {
+  std::string id;
+  double depart_s = 0;
+  std::int32_t from_edge = -1;
+  std::int32_t to_edge = -1;
+  std::int32_t type = 0;                 ///< index into the run's vehicle types
+  std::vector<std::int32_t> route;       ///< explicit route (edge indices), may be empty
+};
+
+struct SimulationOptions {
+  double step_s = 1.0;
+  int threads = 0;                       ///< 0 = as many as TBB offers
+  std::uint64_t seed = 42;
+  double teleport_after_s = 300;         ///< a lane's first vehicle standing this long is teleported
+  double reroute_period_s = 0;           ///< 0 = never; otherwise vehicles en route re-plan on current times
+  double yield_gap_s = 2.0;              ///< accepted time gap ahead of a vehicle with right of way
+  bool lane_changing = true;
+  double end_s = 1e18;                   ///< trips departing at or after this are not inserted
+};
+
+/// Vehicle counts; at every step inserted == arrived + running + removed.
+struct Counters {
+  long long loaded = 0;          ///< trips given
+  long long unroutable = 0;      ///< trips without a route (never inserted)
+  long long inserted = 0;
+  long long arrived = 0;
+  long long running = 0;
+  long long removed = 0;         ///< taken off the network (gridlock with no room ahead, closed route)
+  long long waiting = 0;         ///< departed but not yet inserted (no room at the start of the edge)
+  long long teleports = 0;       ///< gridlock resolutions
+  long long reroutes = 0;
+  long long vehicle_updates = 0; ///< sum over steps of running vehicles
+};
+
+/// What a completed trip did.
+struct TripRecord {
+  std::int32_t trip = -1;
+  double depart_s = 0;        ///< wanted departure
+  double insert_s = 0;        ///< actual insertion
+  double arrive_s = 0;
+  double route_length_m = 0;
+  double free_time_s = 0;     ///< time at the speed limits along the route driven
+  int teleports = 0;
+};
+
+class Simulation {
+ public:
+  /// The network must outlive the simulation. Trips are routed at construction (in parallel) on free-flow
+  /// times; the trips that cannot be routed are counted as unroutable.
+  Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
+             SimulationOptions options);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  /// Advances one step of options.step_s.
+  void step();
+  /// Steps until time t (seconds from the start).
+  void run_until(double t_s);
+  double time() const { return t_; }
+  const Counters& counters() const { return counters_; }
+  const std::vector<TripRecord>& completed() const { return completed_; }
+  const std::vector<Trip>& trips() const { return trips_; }
+  const Network& network() const { return net_; }
+
+  // Interventions (between steps).
+  /// Closes or opens a lane: no vehicle enters it; routes avoid edges whose lanes are all closed.
+  void set_lane_open(int lane, bool open);
+  void set_edge_open(int edge, bool open);
+  /// Speed limit of an edge's lanes.
+  void set_edge_speed(int edge, double speed_mps);
+  /// Replaces the program of a signalised junction (same number of links per phase).
+  void set_signal_program(int junction, SignalProgram program);
+  /// Multiplies the demand not yet departed: trips are dropped (scale < 1) by a seeded draw, or
+  /// duplicated (scale > 1) with the same route, departing at the same time.
+  void scale_demand(double scale);
+  /// Re-plans every running vehicle on current travel times (after a closure).
+  void reroute_all();
+
+  // Per-edge observations accumulated since the last call of take_edge_stats().
+  struct EdgeStats {
+    std::vector<double> vehicle_s;  ///< vehicle-seconds spent on the edge
+    std::vector<double> vehicle_m;  ///< vehicle-metres driven on the edge
+    std::vector<double> entered;    ///< vehicles that entered the edge
+  };
+  EdgeStats take_edge_stats();
+
+  // Read-only views of the state, for tests and outputs.
+  int lane_vehicle_count(int lane) const;
+  /// Vehicle indices on a lane, front (largest position) first.
+  const std::vector<std::int32_t>& lane_vehicles(int lane) const;
+  double vehicle_pos(int v) const;
+  double vehicle_speed(int v) const;
+  int vehicle_lane(int v) const;
+  const VehicleType& vehicle_type(int v) const;
+  /// Travel time currently expected on each edge (length over mean speed seen recently).
+  const std::vector<double>& edge_travel_times() const { return edge_time_s_; }
+
+ private:
+  struct State;
+  void run_phases();
+  void update_signals();
+  void insert_departures();
+  void change_lanes(int edge);
+  void request_link(int lane);
+  void decide_right_of_way(int lane);
+  void accelerate(int lane);
+  void move(int lane);
+  void hand_over();
+  void resolve_gridlock();
+  void update_travel_times();
+  void reroute(int v);
+  bool try_place(int v, int edge, double pos_m, double speed_mps);
+  int pick_connection(int v, int lane) const;
+  double desired_speed(int v, int lane) const;
+
+  const Network& net_;
+  std::vector<VehicleType> types_;
+  std::vector<Trip> trips_;
+  SimulationOptions opt_;
+  Router router_;
+  std::unique_ptr<State> s_;
+  std::unique_ptr<tbb::task_arena> arena_;
+  double t_ = 0;
+  Counters counters_;
+  std::vector<TripRecord> completed_;
+  std::vector<double> edge_time_s_;
+  double max_speed_mps_ = 1;
+};
+
+}  // namespace citytwin::traffic

@@ -1,0 +1,112 @@
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+
+#include "engine/city/import.hpp"
+#include "models/traffic/network.hpp"
+#include "test_networks.hpp"
+
+using namespace citytwin;
+using namespace citytwin::traffic;
+
+namespace {
+/// The connection from edge a to edge b leaving lane `from_lane` of a (index within a), or -1.
+int find_conn(const Network& n, int a, int b, int from_lane = 0) {
+  for (int c = 0; c < n.connections(); ++c)
+    if (n.conn_from_lane[c] == n.edge_first_lane[a] + from_lane && n.edge_of_conn_to(c) == b) return c;
+  return -1;
+}
+bool contains(const std::vector<std::int32_t>& v, int first, int last, int x) {
+  return std::find(v.begin() + first, v.begin() + last, x) != v.begin() + last;
+}
+bool is_foe(const Network& n, int a, int b) { return contains(n.conn_foe, n.conn_first_foe[a], n.conn_first_foe[a + 1], b); }
+bool yields_to(const Network& n, int a, int b) {
+  return contains(n.conn_response, n.conn_first_response[a], n.conn_first_response[a + 1], b);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(traffic_network)
+
+BOOST_AUTO_TEST_CASE(crossing_turns_conflicts_and_priority) {
+  const Network n = network_from_city(test::crossing(RoadClass::primary, RoadClass::residential, false));
+  // Edges: 0 E->C, 2 N->C, 4 W->C, 6 S->C; outgoing 1 C->E, 3 C->N, 5 C->W, 7 C->S.
+  const int j = 0;
+  BOOST_TEST(to_string(n.junction_kind[j]) == std::string("priority"));
+  BOOST_TEST(n.junction_first_link[j + 1] - n.junction_first_link[j] == 12);  // 4 arms x 3 turns, no U-turn
+  // Coming from the west (driving east): north is a left turn, south a right turn, east straight.
+  const int w_e = find_conn(n, 4, 1), w_n = find_conn(n, 4, 3), w_s = find_conn(n, 4, 7);
+  BOOST_REQUIRE(w_e >= 0 && w_n >= 0 && w_s >= 0);
+  BOOST_TEST(static_cast<int>(n.conn_turn[w_e]) == static_cast<int>(Turn::straight));
+  BOOST_TEST(static_cast<int>(n.conn_turn[w_n]) == static_cast<int>(Turn::left));
+  BOOST_TEST(static_cast<int>(n.conn_turn[w_s]) == static_cast<int>(Turn::right));
+  BOOST_TEST(find_conn(n, 4, 5) == -1);  // no U-turn where the street goes on
+  // Crossing paths: west->east against south->north; left turn west->north against east->west.
+  const int s_n = find_conn(n, 6, 3), e_w = find_conn(n, 0, 5);
+  BOOST_TEST(is_foe(n, w_e, s_n));
+  BOOST_TEST(is_foe(n, w_n, e_w));
+  // A right turn does not cross the opposite straight movement.
+  BOOST_TEST(!is_foe(n, w_s, e_w));
+  // The minor road yields to the major one, never the other way round.
+  BOOST_TEST(yields_to(n, s_n, w_e));
+  BOOST_TEST(!yields_to(n, w_e, s_n));
+  // On the major road the left turn yields to the opposite straight movement.
+  BOOST_TEST(yields_to(n, w_n, e_w));
+  BOOST_TEST(!yields_to(n, e_w, w_n));
+  // Outer ends are dead ends where a vehicle may turn round.
+  BOOST_TEST(find_conn(n, 1, 0) >= 0);
+}
+
+BOOST_AUTO_TEST_CASE(equal_roads_make_an_all_way_junction) {
+  const Network n = network_from_city(test::crossing(RoadClass::residential, RoadClass::residential, false));
+  BOOST_TEST(to_string(n.junction_kind[0]) == std::string("all_way"));
+}
+
+BOOST_AUTO_TEST_CASE(signal_program_gives_each_axis_its_green) {
+  const Network n = network_from_city(test::crossing(RoadClass::primary, RoadClass::residential, true));
+  BOOST_REQUIRE(n.junction_kind[0] == JunctionKind::traffic_light);
+  const SignalProgram& p = n.programs[n.junction_program[0]];
+  BOOST_TEST(p.cycle_s() == 90.0, boost::test_tools::tolerance(1e-9));
+  BOOST_REQUIRE(p.phases.size() == 4u);  // green, yellow per axis
+  const int w_e = find_conn(n, 4, 1), s_n = find_conn(n, 6, 3), w_n = find_conn(n, 4, 3);
+  int green_together = 0;
+  for (const auto& ph : p.phases) {
+    const char a = ph.state[n.conn_link[w_e]], b = ph.state[n.conn_link[s_n]];
+    if ((a == 'G' || a == 'g') && (b == 'G' || b == 'g')) ++green_together;
+  }
+  BOOST_TEST(green_together == 0);  // crossing movements never green together
+  // The left turn shares its green with the opposite straight movement, so it is a permissive 'g'.
+  BOOST_TEST((p.phases[0].state[n.conn_link[w_n]] == 'g' || p.phases[2].state[n.conn_link[w_n]] == 'g'));
+  BOOST_TEST(p.phase_at(0) == 0);
+  BOOST_TEST(p.phase_at(p.phases[0].duration_s + 0.5) == 1);
+  BOOST_TEST(p.phase_at(90.0 + 0.5) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(lanes_are_shared_out_from_the_right) {
+  // Two lanes in, three ways out: lane 0 serves right + straight, lane 1 straight + left.
+  RoadNetwork r = test::crossing(RoadClass::primary, RoadClass::residential, false);
+  r.edges[4].lanes = 2;  // W->C
+  const Network n = network_from_city(r);
+  BOOST_TEST(find_conn(n, 4, 7, 0) >= 0);   // right from lane 0
+  BOOST_TEST(find_conn(n, 4, 7, 1) == -1);  // not from lane 1
+  BOOST_TEST(find_conn(n, 4, 3, 1) >= 0);   // left from lane 1
+  BOOST_TEST(find_conn(n, 4, 3, 0) == -1);
+  BOOST_TEST(find_conn(n, 4, 1, 0) >= 0);
+  BOOST_TEST(find_conn(n, 4, 1, 1) >= 0);
+}
+
+BOOST_AUTO_TEST_CASE(bundled_city_lane_graph) {
+  const City city = load_city({CITYTWIN_ASSETS "/monaco/monaco-2026-07-10.osm.pbf", "", "", ""});
+  const Network n = network_from_city(city.roads);
+  BOOST_TEST(n.edges() == static_cast<int>(city.roads.edges.size()));
+  BOOST_TEST(n.signalised_junctions() > 0);
+  // The City is one strongly connected component, so every edge must lead on somewhere.
+  int dead = 0;
+  for (int e = 0; e < n.edges(); ++e) dead += n.edge_first_next[e + 1] == n.edge_first_next[e];
+  BOOST_TEST(dead == 0);
+  // Every lane of an edge with one lane has an outgoing connection; response sets are subsets of foes.
+  for (int c = 0; c < n.connections(); ++c)
+    for (int k = n.conn_first_response[c]; k < n.conn_first_response[c + 1]; ++k)
+      BOOST_TEST_REQUIRE(is_foe(n, c, n.conn_response[k]));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
