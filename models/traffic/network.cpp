@@ -122,6 +122,8 @@ void Network::finalise() {
               "signal state length differs from the junction's links");
     }
 
+  if (lane_car_allowed.empty()) lane_car_allowed.assign(nl, 1);
+  check(static_cast<int>(lane_car_allowed.size()) == nl, "lane tables differ in size");
   // Lane CSR of outgoing and incoming connections (stable: connection order).
   auto build_csr = [&](const std::vector<std::int32_t>& key, std::vector<std::int32_t>& first,
                        std::vector<std::int32_t>& items) {
@@ -140,7 +142,8 @@ void Network::finalise() {
   for (int e = 0; e < ne; ++e) {
     std::vector<std::int32_t> next;
     for (int l = edge_first_lane[e]; l < edge_first_lane[e + 1]; ++l)
-      for (int k = lane_first_out[l]; k < lane_first_out[l + 1]; ++k) next.push_back(edge_of_conn_to(lane_out[k]));
+      for (int k = lane_first_out[l]; k < lane_first_out[l + 1]; ++k)
+        if (lane_car_allowed[l] && lane_car_allowed[conn_to_lane[lane_out[k]]]) next.push_back(edge_of_conn_to(lane_out[k]));
     std::sort(next.begin(), next.end());
     next.erase(std::unique(next.begin(), next.end()), next.end());
     edge_next.insert(edge_next.end(), next.begin(), next.end());

@@ -72,6 +72,7 @@ struct Network {
   std::vector<std::int32_t> lane_index;          ///< 0 = rightmost
   std::vector<double> lane_length_m;
   std::vector<double> lane_speed_mps;
+  std::vector<std::uint8_t> lane_car_allowed;  ///< 0 for lanes cars may not use (bus, bike); all 1 if empty
   std::vector<std::int32_t> lane_first_out;      ///< CSR into lane_out, size lanes + 1
   std::vector<std::int32_t> lane_out;            ///< connection indices leaving each lane
   std::vector<std::int32_t> lane_first_in;       ///< CSR into lane_in, size lanes + 1

@@ -116,7 +116,7 @@ Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::
   s.arriver.assign(nl, -1);
   s.stuck.assign(nl, -1);
   s.lane_speed = net_.lane_speed_mps;
-  s.lane_open.assign(nl, 1);
+  s.lane_open.assign(net_.lane_car_allowed.begin(), net_.lane_car_allowed.end());
   for (auto* v : {&s.rec_veh_s, &s.rec_veh_m, &s.rec_entered, &s.tt_veh_s, &s.tt_veh_m}) v->assign(nl, 0.0);
   s.link_state.assign(net_.connections(), static_cast<char>(LinkState::off));
   s.programs = net_.programs;
