@@ -1,5 +1,7 @@
 #include "engine/city/city.hpp"
 
+#include <ostream>
+
 namespace citytwin {
 
 const char* to_string(RoadClass c) {
@@ -38,6 +40,10 @@ const char* to_string(HeightSource s) {
   }
   return "default";
 }
+
+std::ostream& operator<<(std::ostream& os, RoadClass c) { return os << to_string(c); }
+std::ostream& operator<<(std::ostream& os, UseClass u) { return os << to_string(u); }
+std::ostream& operator<<(std::ostream& os, HeightSource s) { return os << to_string(s); }
 
 double RoadNetwork::lane_km() const {
   double m = 0;

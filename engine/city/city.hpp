@@ -2,6 +2,7 @@
 /// The City: roads and buildings in a local metric frame. Built once by the importer, then immutable and
 /// shared read-only by every run (several runs may read one City from several threads).
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ const char* to_string(UseClass u);
 /// Where a building's height came from.
 enum class HeightSource : std::uint8_t { height_tag, levels_tag, default_by_use };
 const char* to_string(HeightSource s);
+std::ostream& operator<<(std::ostream& os, RoadClass c);
+std::ostream& operator<<(std::ostream& os, UseClass u);
+std::ostream& operator<<(std::ostream& os, HeightSource s);
 
 /// A road junction (a vertex of the road graph).
 struct Junction {
@@ -68,6 +72,7 @@ struct ImportReport {
   int buildings_skipped = 0;        ///< empty or invalid geometry
   int buildings_with_height_tag = 0;
   int buildings_with_levels_tag = 0;
+  int buildings_unreadable_tags = 0;  ///< height or levels tag present but not a number (default used)
   int road_features = 0;            ///< lines with a highway tag
   int road_features_drivable = 0;   ///< of which a class that cars use
   int signal_nodes = 0;             ///< highway=traffic_signals points read

@@ -187,37 +187,43 @@ void read_osm(GDALDataset& ds, const CitySource& src, RawInput& in, ImportReport
   }
 }
 
-/// Any other vector source: polygon layers are buildings, line layers roads (or the layers named).
+/// Any other vector source: polygon features are buildings, line features roads; when a layer is named,
+/// buildings (or roads) come from that layer only.
 void read_generic(GDALDataset& ds, const CitySource& src, RawInput& in, ImportReport& report) {
   for (const auto& name : {src.buildings_layer, src.roads_layer})
     if (!name.empty() && !ds.GetLayerByName(name.c_str()))
       throw InputError({src.path, 0, "layer " + name}, "no such layer (layers: " + layer_list(ds) + ")");
   for (auto* layer : ds.GetLayers()) {
     const std::string lname = layer->GetName();
-    const auto type = wkbFlatten(layer->GetGeomType());
-    bool polygons = type == wkbPolygon || type == wkbMultiPolygon;
-    bool lines = type == wkbLineString || type == wkbMultiLineString;
-    if (!src.buildings_layer.empty()) polygons = lname == src.buildings_layer;
-    if (!src.roads_layer.empty()) lines = lname == src.roads_layer;
-    if (!polygons && !lines) continue;
+    const bool buildings_here = src.buildings_layer.empty() || lname == src.buildings_layer;
+    const bool roads_here = src.roads_layer.empty() || lname == src.roads_layer;
+    if (!buildings_here && !roads_here) continue;
     std::string crs = crs_text(layer->GetSpatialRef());
-    if (!crs.empty()) {
-      if (!in.source_crs.empty() && in.source_crs != crs)
-        throw InputError({src.path, 0, "layer " + lname}, "CRS differs from the other layers");
-      in.source_crs = crs;
-    }
+    bool used = false;
     layer->ResetReading();
     for (auto& f : *layer) {
+      const OGRGeometry* g = f->GetGeometryRef();
+      if (!g) continue;
+      const auto type = wkbFlatten(g->getGeometryType());
+      const bool polygon = type == wkbPolygon || type == wkbMultiPolygon;
+      const bool line = type == wkbLineString || type == wkbMultiLineString;
+      if (!(polygon && buildings_here) && !(line && roads_here)) continue;
       Tags tags = feature_tags(*f);
       std::string id = std::to_string(f->GetFID());
       if (auto it = tags.find("osm_id"); it != tags.end()) id = it->second;
       else if (auto it2 = tags.find("id"); it2 != tags.end()) id = it2->second;
-      if (polygons) {
+      used = true;
+      if (polygon) {
         if (auto b = tags.find("building"); b != tags.end() && b->second == "no") continue;
-        add_building(in, id, f->GetGeometryRef(), std::move(tags), report);
+        add_building(in, id, g, std::move(tags), report);
       } else {
-        add_road(in, id, f->GetGeometryRef(), std::move(tags), report);
+        add_road(in, id, g, std::move(tags), report);
       }
+    }
+    if (used && !crs.empty()) {
+      if (!in.source_crs.empty() && in.source_crs != crs)
+        throw InputError({src.path, 0, "layer " + lname}, "CRS " + crs + " differs from the other layers' " + in.source_crs);
+      in.source_crs = crs;
     }
   }
 }
@@ -268,7 +274,9 @@ void finish_building(Building& b, const Tags& tags, ImportReport& report) {
     b.height_m = default_height_m(b.use, tag("building"));
     b.height_source = HeightSource::default_by_use;
   }
-  if (levels) ++report.buildings_with_levels_tag;
+  if (!tag("building:levels").empty()) ++report.buildings_with_levels_tag;
+  if ((!tag("building:levels").empty() && !levels) || (!tag("height").empty() && !height))
+    ++report.buildings_unreadable_tags;
   b.levels = levels.value_or(std::max(1, static_cast<int>(std::lround(b.height_m / kStoreyHeightM))));
   b.floor_area_m2 = b.area_m2 * b.levels;
 }
@@ -279,8 +287,6 @@ City load_city(const CitySource& src) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(src.path, ec)) throw InputError({src.path, 0, ""}, "no such file");
-  if (fs::is_directory(src.path, ec) && fs::path(src.path).extension() != ".gdb")
-    throw InputError({src.path, 0, ""}, "is a directory, expected a GIS file");
   GDALAllRegister();
   CPLErrorReset();
   CPLPushErrorHandler(CPLQuietErrorHandler);

@@ -30,6 +30,7 @@ nlohmann::json city_summary_json(const City& city) {
   jb["floor_area_m2"] = city.total_floor_area_m2();
   jb["features_read"] = r.building_features;
   jb["skipped_invalid"] = r.buildings_skipped;
+  jb["unreadable_height_or_levels"] = r.buildings_unreadable_tags;
   jb["height_from"] = {{"height", by_source[0]}, {"levels", by_source[1]}, {"default", by_source[2]}};
   for (int u = 0; u < kUseClassCount; ++u) {
     const char* name = to_string(static_cast<UseClass>(u));
@@ -64,13 +65,14 @@ std::string city_summary_text(const City& city) {
                 "crs         %s (origin %.0f, %.0f)\n"
                 "extent      %.5f,%.5f .. %.5f,%.5f (lon/lat), %.0f m x %.0f m\n"
                 "buildings   %d (read %d, skipped %d), footprint %.0f m2, floor area %.0f m2\n"
-                "  height    from height tag %d, from levels %d, default by use %d\n",
+                "  height    from height tag %d, from levels %d, default by use %d (%d unreadable tags)\n",
                 city.source.c_str(), city.crs.c_str(), city.origin.x, city.origin.y, city.extent_lonlat.min_x,
                 city.extent_lonlat.min_y, city.extent_lonlat.max_x, city.extent_lonlat.max_y, city.extent.width(),
                 city.extent.height(), b["count"].get<int>(), b["features_read"].get<int>(),
                 b["skipped_invalid"].get<int>(), b["footprint_area_m2"].get<double>(),
                 b["floor_area_m2"].get<double>(), b["height_from"]["height"].get<int>(),
-                b["height_from"]["levels"].get<int>(), b["height_from"]["default"].get<int>());
+                b["height_from"]["levels"].get<int>(), b["height_from"]["default"].get<int>(),
+                b["unreadable_height_or_levels"].get<int>());
   std::string out = buf;
   for (int u = 0; u < kUseClassCount; ++u) {
     const char* name = to_string(static_cast<UseClass>(u));
