@@ -1,0 +1,105 @@
+// EPANET exactness: Net1 and Net2 against EPANET 2.2's own results at every reporting period
+// (tests/data/water/*.reference.csv, produced with epanet-js, see the README there).
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+
+#include "models/water/io/inp_reader.hpp"
+#include "models/water/report.hpp"
+
+using namespace citytwin::water;
+
+namespace {
+
+using Key = std::tuple<long, std::string, std::string, std::string>;  // time, kind, id, property
+
+std::map<Key, double> read_reference(const std::string& path) {
+  std::ifstream in(path);
+  BOOST_REQUIRE_MESSAGE(in, "cannot open " << path);
+  std::map<Key, double> ref;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string t, kind, id, prop, value;
+    std::getline(ss, t, ',');
+    std::getline(ss, kind, ',');
+    std::getline(ss, id, ',');
+    std::getline(ss, prop, ',');
+    std::getline(ss, value, ',');
+    ref[{std::stol(t), kind, id, prop}] = std::stod(value);
+  }
+  return ref;
+}
+
+struct Deviation {
+  double pressure_psi = 0, head_ft = 0, flow_excess = 0;
+  size_t compared = 0;
+};
+
+// Runs the network and compares every reference value; returns the worst deviations.
+Deviation compare(const std::string& name) {
+  const std::string dir = std::string(CITYTWIN_TEST_DATA) + "/water/";
+  const Network net = read_inp(dir + name + ".inp");
+  const auto ref = read_reference(dir + name + ".reference.csv");
+  HydraulicRun run(net);
+  Deviation dev;
+  // 0.01 L/s in gpm: the flow tolerance is the larger of 0.1% and this.
+  const double abs_flow_gpm = 0.01e-3 / kCubicMetresPerCubicFoot * 448.831;
+  size_t periods = 0;
+  run_extended_period(run, [&](const HydraulicRun& r) {
+    ++periods;
+    const long t = r.time_s();
+    for (int n = 0; n < net.num_nodes(); ++n) {
+      const auto p = ref.find({t, "node", net.node_ids[n], "pressure"});
+      const auto h = ref.find({t, "node", net.node_ids[n], "head"});
+      BOOST_REQUIRE_MESSAGE(p != ref.end() && h != ref.end(), name << ": no reference for node " << net.node_ids[n]
+                                                                    << " at t=" << t);
+      const double dp = std::abs(report_pressure(r, n) - p->second);
+      const double dh = std::abs(report_head(r, n) - h->second);
+      BOOST_CHECK_MESSAGE(dp <= 0.02, name << " t=" << t << " node " << net.node_ids[n] << " pressure "
+                                           << report_pressure(r, n) << " vs " << p->second);
+      BOOST_CHECK_MESSAGE(dh <= 0.02 / 0.4333, name << " t=" << t << " node " << net.node_ids[n] << " head "
+                                                    << report_head(r, n) << " vs " << h->second);
+      dev.pressure_psi = std::max(dev.pressure_psi, dp);
+      dev.head_ft = std::max(dev.head_ft, dh);
+      dev.compared += 2;
+    }
+    for (int k = 0; k < net.num_links(); ++k) {
+      const auto q = ref.find({t, "link", net.link_ids[k], "flow"});
+      BOOST_REQUIRE_MESSAGE(q != ref.end(), name << ": no reference for link " << net.link_ids[k] << " at t=" << t);
+      const double tol = std::max(1e-3 * std::abs(q->second), abs_flow_gpm);
+      const double dq = std::abs(report_flow(r, k) - q->second);
+      BOOST_CHECK_MESSAGE(dq <= tol, name << " t=" << t << " link " << net.link_ids[k] << " flow "
+                                          << report_flow(r, k) << " vs " << q->second);
+      dev.flow_excess = std::max(dev.flow_excess, dq / tol);
+      ++dev.compared;
+    }
+  });
+  // Every reference row must have been compared: same reporting periods as EPANET.
+  BOOST_CHECK_EQUAL(dev.compared, ref.size());
+  BOOST_TEST_MESSAGE(name << ": " << periods << " periods, " << dev.compared << " values; max |dp| "
+                          << dev.pressure_psi << " psi, max |dh| " << dev.head_ft << " ft, max flow error "
+                          << dev.flow_excess << " of tolerance");
+  return dev;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(exactness)
+
+BOOST_AUTO_TEST_CASE(net1_matches_epanet_every_report_step) {
+  const Deviation d = compare("Net1");
+  BOOST_CHECK_EQUAL(d.compared, 875u);
+}
+
+BOOST_AUTO_TEST_CASE(net2_matches_epanet_every_report_step) {
+  const Deviation d = compare("Net2");
+  BOOST_CHECK_EQUAL(d.compared, 6272u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
