@@ -33,9 +33,10 @@ void add_render(CLI::App& app) {
     Results results = results_from(opt->input, log);
     auto t = resolve_time_s(opt->at, results.info.start_unix_s);
     if (!t || *t < 0 || *t > results.info.duration_s + 1e-6)
-      throw InputError({"", 0, "--at " + opt->at}, "not a time within the run (" +
-                                                       format_datetime(results.info.start_unix_s) + " + " +
-                                                       std::to_string(results.info.duration_s / 3600) + " h)");
+      throw InputError({"", 0, "--at " + opt->at},
+                       "not a time within the run (" + format_datetime(results.info.start_unix_s) + " to " +
+                           format_datetime(results.info.start_unix_s +
+                                           static_cast<std::int64_t>(results.info.duration_s)) + ")");
     render::CityScene scene(results);
     render::Coloring coloring{opt->layer, *t, opt->color_map, opt->min, opt->max};
     render::LegendInfo legend = scene.color(coloring);

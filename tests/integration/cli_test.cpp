@@ -1,0 +1,129 @@
+#define BOOST_TEST_MODULE citytwin command line
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCli = CITYTWIN_CLI;
+const std::string kMonaco = std::string(CITYTWIN_ASSETS) + "/monaco/monaco-2026-07-10.osm.pbf";
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A scratch folder per test case.
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("citytwin_cli_" + std::to_string(getpid()));
+  Scratch() { fs::create_directories(dir); }
+  ~Scratch() { fs::remove_all(dir); }
+
+  Outcome run(const std::string& args) const {
+    const std::string cmd = kCli + " " + args + " >" + (dir / "out.txt").string() + " 2>" + (dir / "err.txt").string();
+    int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out.txt"), slurp(dir / "err.txt")};
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  }
+  std::string scenario(const std::string& extra = "") const {
+    return write("s.toml", "name = \"cli\"\n[city]\nfile = \"" + kMonaco +
+                               "\"\n[period]\nstart = \"2026-07-13T06:00\"\nduration = \"3h\"\nstep = \"30min\"\n"
+                               "[models.occupancy]\n" + extra)
+        .string();
+  }
+};
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cli, Scratch)
+
+BOOST_AUTO_TEST_CASE(every_subcommand_has_help) {
+  for (const char* sub : {"info", "run", "render"}) {
+    Outcome o = run(std::string(sub) + " --help");
+    BOOST_TEST(o.code == 0, sub);
+    BOOST_TEST(o.out.find("Usage") != std::string::npos, sub);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(info_json_counts) {
+  Outcome o = run("info --json " + kMonaco);
+  BOOST_REQUIRE(o.code == 0);
+  auto j = nlohmann::json::parse(o.out);
+  BOOST_TEST(j["buildings"]["count"].get<int>() == 1624);
+  BOOST_TEST(j["crs"].get<std::string>() == "EPSG:32632");
+  BOOST_TEST(j["roads"]["edges"].get<int>() > 1000);
+  BOOST_TEST(j["roads"]["lane_km"].get<double>() > 50);
+  Outcome text = run("info " + kMonaco);
+  BOOST_TEST(text.out.find("buildings   1624") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(run_writes_a_complete_results_directory) {
+  const fs::path out = dir / "results";
+  Outcome o = run("run -q " + scenario() + " -o " + out.string());
+  BOOST_REQUIRE_MESSAGE(o.code == 0, o.err);
+  for (const char* f : {"kpis.json", "timeseries/occupancy.people.csv", "layers.gpkg", "run.log", "manifest.json"})
+    BOOST_TEST(fs::exists(out / f), f);
+  auto kpis = nlohmann::json::parse(slurp(out / "kpis.json"));
+  BOOST_TEST(kpis["kpis"]["occupancy.peak_people"]["value"].get<double>() > 0);
+  BOOST_TEST(o.out.find("occupancy.peak_people") != std::string::npos);
+  // The GeoPackage lists its layers to GDAL (what ogrinfo shows) with one feature per element.
+  GDALAllRegister();
+  std::unique_ptr<GDALDataset> ds(static_cast<GDALDataset*>(
+      GDALOpenEx((out / "layers.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+  BOOST_REQUIRE(ds);
+  BOOST_TEST(ds->GetLayerByName("buildings")->GetFeatureCount() == 1624);
+  BOOST_TEST(ds->GetLayerByName("roads")->GetFeatureCount() > 1000);
+  BOOST_TEST(ds->GetLayerByName("buildings")->GetLayerDefn()->GetFieldIndex("occupancy_people_mean") >= 0);
+  // 3 h in 30 min steps: 7 rows and a header.
+  BOOST_TEST(count_lines(slurp(out / "timeseries/occupancy.people.csv")) == 8);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
+  const fs::path out = dir / "results";
+  auto expect_error = [&](const std::string& args, const std::string& start) {
+    Outcome o = run(args);
+    BOOST_TEST(o.code == 2, args);
+    BOOST_TEST(count_lines(o.err) == 1, args << ": " << o.err);
+    BOOST_TEST(o.err.rfind("citytwin: " + start, 0) == 0u, args << ": " << o.err);
+    BOOST_TEST(!fs::exists(out), args);
+  };
+  expect_error("info /nonexistent/city.osm.pbf", "/nonexistent/city.osm.pbf: no such file");
+  const fs::path junk = write("junk.osm", "<not an osm file>\n");
+  expect_error("info " + junk.string(), junk.string() + ": ");
+  {
+    std::ifstream in(kMonaco, std::ios::binary);
+    std::string head(20000, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    write("truncated.osm.pbf", head);
+  }
+  expect_error("info " + (dir / "truncated.osm.pbf").string(), (dir / "truncated.osm.pbf").string() + ": ");
+  expect_error("info --buildings-layer nope " + kMonaco, kMonaco + ": layer nope: no such layer");
+  const fs::path broken = write("broken.toml", "name = \"x\"\n[period\n");
+  expect_error("run " + broken.string() + " -o " + out.string(), broken.string() + ":2: malformed TOML");
+  const std::string s = scenario("colour = \"red\"\n");
+  expect_error("run " + s + " -o " + out.string(), s + ":9: models.occupancy.colour: unknown key");
+  expect_error("render " + scenario() + " --at 07:00 --layer nope -o " + (dir / "x.png").string(), "layer nope: unknown layer");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
