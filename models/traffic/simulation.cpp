@@ -738,12 +738,13 @@ void Simulation::reroute_all() {
 }
 
 void Simulation::set_lane_open(int lane, bool open) {
-  s_->lane_open.at(lane) = open;
+  s_->lane_open.at(lane) = open && net_.lane_car_allowed[lane];
   update_travel_times();
 }
 
 void Simulation::set_edge_open(int edge, bool open) {
-  for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l) s_->lane_open[l] = open;
+  for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l)
+    s_->lane_open[l] = open && net_.lane_car_allowed[l];
   update_travel_times();
 }
 

@@ -1,0 +1,33 @@
+#pragma once
+/// A day of trips derived from a City's buildings: tours from homes to workplaces, shops and schools, the
+/// destination drawn by a gravity model (floor area x exp(-distance / L), Wilson 1967-style), the departure by
+/// a time-of-day profile of the purpose, and the return trip after the purpose's dwell time.
+#include <cstdint>
+#include <vector>
+
+#include "engine/city/city.hpp"
+#include "models/traffic/network.hpp"
+#include "models/traffic/simulation.hpp"
+
+namespace citytwin::traffic {
+
+struct GeneratorOptions {
+  double trips_per_day = 20000;   ///< trips (outbound + return) over 24 h
+  double gravity_length_m = 1500; ///< L in the gravity weight exp(-d / L)
+  std::uint64_t seed = 42;
+};
+
+struct GeneratedDemand {
+  std::vector<Trip> trips;                    ///< sorted by departure
+  std::vector<std::int32_t> to_building;      ///< destination building of each trip
+};
+
+/// Trips departing in [begin_s, end_s) of a run that starts at `start_hour` (hour of day, 0..24).
+/// Buildings are snapped to their nearest network edge; trips whose ends snap to one edge are left out.
+GeneratedDemand generate_city_trips(const City& city, const Network& net, const GeneratorOptions& options,
+                                    double begin_s, double end_s, double start_hour);
+
+/// For each building, the nearest network edge (to its centroid).
+std::vector<std::int32_t> building_edges(const City& city, const Network& net);
+
+}  // namespace citytwin::traffic

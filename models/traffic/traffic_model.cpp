@@ -1,0 +1,285 @@
+#include "models/traffic/traffic_model.hpp"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "engine/core/time.hpp"
+
+#include "models/traffic/demand_generator.hpp"
+#include "models/traffic/io/demand.hpp"
+#include "models/traffic/kpis.hpp"
+#include "models/traffic/simulation.hpp"
+
+namespace citytwin::traffic {
+namespace {
+
+struct TrafficParams {
+  std::string trips_file;
+  double trips_per_day = 20000;
+  double step_s = 1;
+  double teleport_after_s = 300;
+  double reroute_period_s = 300;
+  double gravity_length_m = 1500;
+};
+
+/// A change to undo when a timed intervention ends.
+struct Revert {
+  double at_s;
+  std::function<void()> undo;
+};
+
+class TrafficModel final : public Model {
+ public:
+  explicit TrafficModel(TrafficParams p) : params_(std::move(p)) {}
+
+  std::string name() const override { return "traffic"; }
+  SignalAccess signals() const override { return {{}, {"traffic.building.ev_arrivals"}}; }
+
+  void setup(RunContext& ctx) override {
+    ctx_ = &ctx;
+    net_ = std::make_unique<Network>(network_from_city(ctx.city.roads));
+    const double start_hour = calendar_time(ctx.scenario.start_unix_s).hour_frac;
+    std::vector<Trip> trips;
+    std::vector<VehicleType> types;
+    if (!params_.trips_file.empty()) {
+      auto d = io::read_demand(params_.trips_file, *net_);
+      trips = std::move(d.trips);
+      types = std::move(d.types);
+      // Destination building: the building nearest to the end of the destination edge.
+      to_building_.resize(trips.size(), -1);
+      const auto edge_building = nearest_buildings(ctx.city);
+      for (size_t i = 0; i < trips.size(); ++i) {
+        const int to = trips[i].to_edge >= 0 ? trips[i].to_edge : (trips[i].route.empty() ? -1 : trips[i].route.back());
+        if (to >= 0) to_building_[i] = edge_building[to];
+      }
+    } else {
+      GeneratorOptions g;
+      g.trips_per_day = params_.trips_per_day;
+      g.gravity_length_m = params_.gravity_length_m;
+      g.seed = ctx.scenario.seed;
+      auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, start_hour);
+      trips = std::move(d.trips);
+      to_building_ = std::move(d.to_building);
+      types = io::builtin_types();
+    }
+    SimulationOptions o;
+    o.step_s = params_.step_s;
+    o.seed = ctx.scenario.seed;
+    o.threads = 0;  // the run's task arena bounds the threads
+    o.teleport_after_s = params_.teleport_after_s;
+    o.reroute_period_s = params_.reroute_period_s;
+    sim_ = std::make_unique<Simulation>(*net_, std::move(types), std::move(trips), o);
+    ctx.log.info("traffic: " + std::to_string(net_->edges()) + " edges, " + std::to_string(net_->lanes()) + " lanes, " +
+                 std::to_string(sim_->trips().size()) + " trips, " + std::to_string(sim_->counters().unroutable) +
+                 " unroutable");
+    ev_ = ctx.exchange.declare("traffic.building.ev_arrivals", ctx.city.buildings.size());
+    speed_ = ctx.recorder.add_layer("traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road");
+    flow_ = ctx.recorder.add_layer("traffic.flow", "roads", "veh/h", "vehicles entering the road per hour");
+    density_ = ctx.recorder.add_layer("traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)");
+    running_ = ctx.recorder.add_series("traffic.running", "veh");
+    arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");
+    for (const auto& iv : ctx.scenario.interventions)
+      if (iv.model == name()) check(iv);
+  }
+
+  void apply(const Intervention& iv, double t_s) override {
+    check(iv);
+    const std::string& a = iv.action;
+    if (a == "close_edge") {
+      const int e = edge(iv);
+      sim_->set_edge_open(e, false);
+      if (std::isfinite(iv.until_s)) reverts_.push_back({iv.until_s, [this, e] { sim_->set_edge_open(e, true); }});
+      sim_->reroute_all();
+    } else if (a == "close_lane") {
+      const int e = edge(iv);
+      const int l = net_->edge_first_lane[e] + static_cast<int>(*iv.params["lane"].value<long long>());
+      sim_->set_lane_open(l, false);
+      if (std::isfinite(iv.until_s)) reverts_.push_back({iv.until_s, [this, l] { sim_->set_lane_open(l, true); }});
+      sim_->reroute_all();
+    } else if (a == "speed_limit") {
+      const int e = edge(iv);
+      const double old = net_->edge_speed_mps[e];
+      sim_->set_edge_speed(e, *iv.params["speed_kmh"].value<double>() / 3.6);
+      if (std::isfinite(iv.until_s)) reverts_.push_back({iv.until_s, [this, e, old] { sim_->set_edge_speed(e, old); }});
+    } else if (a == "signal_plan") {
+      const int j = junction(iv);
+      const SignalProgram old = net_->programs[net_->junction_program[j]];
+      sim_->set_signal_program(j, program(iv));
+      if (std::isfinite(iv.until_s)) reverts_.push_back({iv.until_s, [this, j, old] { sim_->set_signal_program(j, old); }});
+    } else if (a == "demand_scale") {
+      sim_->scale_demand(*iv.params["factor"].value<double>());
+    }
+    (void)t_s;
+  }
+
+  void advance(double t0_s, double t1_s) override {
+    for (auto it = reverts_.begin(); it != reverts_.end();) {
+      if (it->at_s <= t0_s + 1e-9) {
+        it->undo();
+        it = reverts_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    const size_t done_before = sim_->completed().size();
+    sim_->run_until(t1_s);
+    auto ev = ctx_->exchange.write(ev_);
+    std::fill(ev.begin(), ev.end(), 0.0);
+    for (size_t i = done_before; i < sim_->completed().size(); ++i) {
+      const int trip = sim_->completed()[i].trip;
+      const int b = trip < static_cast<int>(to_building_.size()) ? to_building_[trip] : -1;
+      if (b >= 0) ev[b] += 1;
+    }
+    interval_s_ = t1_s - t0_s;
+  }
+
+  void record(double t_s) override {
+    const auto st = sim_->take_edge_stats();
+    const int ne = net_->edges();
+    std::vector<double> speed(ne), flow(ne), density(ne);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double dt = std::max(interval_s_, 1e-9);
+    for (int e = 0; e < ne; ++e) {
+      speed[e] = st.vehicle_s[e] > 0 ? st.vehicle_m[e] / st.vehicle_s[e] : nan;
+      flow[e] = st.entered[e] / dt * 3600;
+      density[e] = st.vehicle_s[e] / dt / (net_->edge_length_m[e] / 1000);
+      total_veh_s_ += st.vehicle_s[e];
+      total_veh_m_ += st.vehicle_m[e];
+    }
+    auto& r = ctx_->recorder;
+    r.record_layer(speed_, t_s, speed);
+    r.record_layer(flow_, t_s, flow);
+    r.record_layer(density_, t_s, density);
+    r.record_series(running_, t_s, static_cast<double>(sim_->counters().running));
+    r.record_series(arrived_series_, t_s, static_cast<double>(sim_->counters().arrived));
+  }
+
+  void finish() override {
+    const Kpis k = compute_kpis(*sim_, total_veh_m_, total_veh_s_);
+    for (const auto& [name, value, unit, what] : k.list()) ctx_->recorder.kpi("traffic." + name, value, unit, what);
+  }
+
+ private:
+  std::vector<std::int32_t> nearest_buildings(const City& city) const {
+    std::vector<std::int32_t> out(net_->edges(), -1);
+    for (int e = 0; e < net_->edges(); ++e) {
+      const Point2 p = net_->edge_shape[e].back();
+      double best = std::numeric_limits<double>::infinity();
+      for (size_t b = 0; b < city.buildings.size(); ++b) {
+        const Point2 c = city.buildings[b].centroid;
+        const double d = std::hypot(c.x - p.x, c.y - p.y);
+        if (d < best) best = d, out[e] = static_cast<std::int32_t>(b);
+      }
+    }
+    return out;
+  }
+
+  int edge(const Intervention& iv) const {
+    const int e = net_->find_edge(iv.target);
+    if (e < 0) throw InputError(iv.where, "traffic." + iv.action + ": unknown road edge \"" + iv.target + "\"");
+    return e;
+  }
+
+  int junction(const Intervention& iv) const {
+    for (int j = 0; j < net_->junctions(); ++j)
+      if (net_->junction_id[j] == iv.target) {
+        if (net_->junction_program[j] < 0)
+          throw InputError(iv.where, "traffic.signal_plan: junction \"" + iv.target + "\" has no signal");
+        return j;
+      }
+    throw InputError(iv.where, "traffic.signal_plan: unknown junction \"" + iv.target + "\" (IDs are j<index>)");
+  }
+
+  SignalProgram program(const Intervention& iv) const {
+    const int j = junction(iv);
+    const size_t links = net_->junction_first_link[j + 1] - net_->junction_first_link[j];
+    const auto* phases = iv.params["phases"].as_array();
+    auto fail = [&] {
+      throw InputError(iv.where, "traffic.signal_plan: phases: expected [[duration_s, \"state\"], ...] with " +
+                                     std::to_string(links) + " characters of G g y r per state");
+    };
+    if (!phases || phases->empty()) fail();
+    SignalProgram p;
+    for (const auto& ph : *phases) {
+      const auto* pair = ph.as_array();
+      if (!pair || pair->size() != 2) fail();
+      auto d = (*pair)[0].value<double>();
+      auto s = (*pair)[1].value<std::string>();
+      if (!d || !(*d > 0) || !s || s->size() != links ||
+          s->find_first_not_of("GgyrO") != std::string::npos)
+        fail();
+      p.phases.push_back({*d, *s});
+    }
+    return p;
+  }
+
+  void check(const Intervention& iv) const {
+    auto only = [&](std::initializer_list<const char*> keys) {
+      for (auto&& [k, v] : iv.params) {
+        bool ok = false;
+        for (const char* key : keys) ok = ok || k.str() == key;
+        if (!ok) throw InputError(iv.where, "traffic." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
+      }
+    };
+    const std::string& a = iv.action;
+    if (a == "close_edge") {
+      edge(iv);
+      only({});
+    } else if (a == "close_lane") {
+      const int e = edge(iv);
+      auto l = iv.params["lane"].value<long long>();
+      if (!l || *l < 0 || *l >= net_->edge_lanes(e))
+        throw InputError(iv.where, "traffic.close_lane: lane: expected an index from 0 to " +
+                                       std::to_string(net_->edge_lanes(e) - 1));
+      only({"lane"});
+    } else if (a == "speed_limit") {
+      edge(iv);
+      auto v = iv.params["speed_kmh"].value<double>();
+      if (!v || *v < 1 || *v > 300) throw InputError(iv.where, "traffic.speed_limit: speed_kmh: expected 1..300");
+      only({"speed_kmh"});
+    } else if (a == "signal_plan") {
+      program(iv);
+      only({"phases"});
+    } else if (a == "demand_scale") {
+      auto f = iv.params["factor"].value<double>();
+      if (!f || *f < 0 || *f > 100) throw InputError(iv.where, "traffic.demand_scale: factor: expected 0..100");
+      only({"factor"});
+    } else {
+      throw InputError(iv.where, "traffic: unknown action \"" + a +
+                                     "\" (close_edge, close_lane, speed_limit, signal_plan, demand_scale)");
+    }
+  }
+
+  TrafficParams params_;
+  RunContext* ctx_ = nullptr;
+  std::unique_ptr<Network> net_;
+  std::unique_ptr<Simulation> sim_;
+  std::vector<std::int32_t> to_building_;
+  std::vector<Revert> reverts_;
+  Exchange::SignalId ev_ = 0;
+  Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0;
+  Recorder::SeriesId running_ = 0, arrived_series_ = 0;
+  double interval_s_ = 1, total_veh_s_ = 0, total_veh_m_ = 0;
+};
+
+}  // namespace
+
+void register_traffic_model(ModelRegistry& registry) {
+  registry.add("traffic", "microscopic traffic: IDM car-following, lane changes, junctions, signals", [](Params& p) {
+    TrafficParams t;
+    t.trips_file = p.string("trips", "");
+    if (!t.trips_file.empty() && !t.trips_file.starts_with("/")) {
+      const auto slash = p.file().find_last_of('/');
+      if (slash != std::string::npos) t.trips_file = p.file().substr(0, slash + 1) + t.trips_file;
+    }
+    t.trips_per_day = p.number("trips_per_day", 20000, 0, 1e8);
+    t.step_s = p.duration_s("step", 1.0, 0.1, 2.0);
+    t.teleport_after_s = p.duration_s("teleport_after", 300, 10, 86400);
+    t.reroute_period_s = p.duration_s("reroute_period", 300, 0, 86400);
+    t.gravity_length_m = p.number("gravity_length_m", 1500, 10, 1e6);
+    return std::make_unique<TrafficModel>(t);
+  });
+}
+
+}  // namespace citytwin::traffic

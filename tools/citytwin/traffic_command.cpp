@@ -1,0 +1,206 @@
+// `citytwin traffic ...`: the traffic microsimulation without a scenario file (for users coming from SUMO),
+// and the demand generator for a City.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "engine/city/import.hpp"
+#include "engine/core/error.hpp"
+#include "engine/data/results_io.hpp"
+#include "models/traffic/demand_generator.hpp"
+#include "models/traffic/io/demand.hpp"
+#include "models/traffic/io/sumo_net.hpp"
+#include "models/traffic/kpis.hpp"
+#include "models/traffic/simulation.hpp"
+#include "tools/citytwin/commands.hpp"
+
+namespace citytwin::cli {
+namespace {
+
+struct RunOptions {
+  std::string network, trips, out;
+  double step_s = 1;
+  int threads = 0;
+  double end_s = 0;
+  double interval_s = 300;
+  double reroute_s = 0;
+  double teleport_s = 300;
+  std::uint64_t seed = 42;
+};
+
+/// Writes a file through a temporary name.
+template <class F>
+void write_atomic(const std::string& path, F&& fill) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path + ": cannot write");
+    fill(out);
+    if (!out) throw InputError(path + ": write failed");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+std::string hms(double s) {
+  char buf[32];
+  const long t = static_cast<long>(std::lround(s));
+  std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+  return buf;
+}
+
+void traffic_run(const RunOptions& o) {
+  using namespace citytwin::traffic;
+  const auto t_load = std::chrono::steady_clock::now();
+  Network net;
+  RunInfo info;
+  info.city_source = o.network;
+  if (o.network.ends_with(".xml")) {
+    net = io::read_sumo_net(o.network);
+  } else {
+    const City city = load_city({o.network, "", "", ""});
+    net = network_from_city(city.roads);
+    info.crs = city.crs;
+    info.origin = city.origin;
+  }
+  auto demand = io::read_demand(o.trips, net);
+  double end = o.end_s;
+  if (!(end > 0)) {
+    double last = 0;
+    for (const auto& t : demand.trips) last = std::max(last, t.depart_s);
+    end = last + 3600;
+  }
+  SimulationOptions so;
+  so.step_s = o.step_s;
+  so.threads = o.threads;
+  so.seed = o.seed;
+  so.teleport_after_s = o.teleport_s;
+  so.reroute_period_s = o.reroute_s;
+  Simulation sim(net, demand.types, std::move(demand.trips), so);
+  const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
+
+  Results results;
+  info.scenario_name = "traffic run";
+  info.duration_s = end;
+  info.step_s = o.step_s;
+  info.seed = o.seed;
+  ElementSet roads;
+  roads.name = "roads";
+  roads.kind = GeometryKind::line;
+  roads.ids = net.edge_id;
+  roads.lines = net.edge_shape;
+  Attribute lanes{"lanes", {}, {}}, speed_limit{"speed_limit_kmh", {}, {}};
+  for (int e = 0; e < net.edges(); ++e) {
+    lanes.numbers.push_back(net.edge_lanes(e));
+    speed_limit.numbers.push_back(net.edge_speed_mps[e] * 3.6);
+  }
+  roads.attributes = {lanes, speed_limit};
+  Layer speed{"traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road", {}, {}};
+  Layer flow{"traffic.flow", "roads", "veh/h", "vehicles entering the road per hour", {}, {}};
+  Layer density{"traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)", {}, {}};
+  Series running{"traffic.running", "veh", {}, {}};
+  double veh_m = 0, veh_s = 0;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  for (double t = 0; t < end - 1e-9;) {
+    const double next = std::min(end, t + o.interval_s);
+    sim.run_until(next);
+    const auto st = sim.take_edge_stats();
+    const double dt = sim.time() - t;
+    for (int e = 0; e < net.edges(); ++e) {
+      speed.values.push_back(st.vehicle_s[e] > 0 ? static_cast<float>(st.vehicle_m[e] / st.vehicle_s[e]) : NAN);
+      flow.values.push_back(static_cast<float>(st.entered[e] / dt * 3600));
+      density.values.push_back(static_cast<float>(st.vehicle_s[e] / dt / (net.edge_length_m[e] / 1000)));
+      veh_m += st.vehicle_m[e];
+      veh_s += st.vehicle_s[e];
+    }
+    for (Layer* l : {&speed, &flow, &density}) l->times_s.push_back(sim.time());
+    running.times_s.push_back(sim.time());
+    running.values.push_back(static_cast<double>(sim.counters().running));
+    t = sim.time();
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Kpis k = compute_kpis(sim, veh_m, veh_s);
+
+  std::printf("%s: %d edges, %d lanes, %d junctions (%d signalised), %zu trips; loaded in %.2f s\n", o.network.c_str(),
+              net.edges(), net.lanes(), net.junctions(), net.signalised_junctions(), sim.trips().size(), load_s);
+  for (const auto& e : k.list()) std::printf("  %-22s %14.2f %s\n", e.name.c_str(), e.value, e.unit.c_str());
+  std::printf("  %-22s %14.3f s\n", "wall", wall);
+  std::printf("  %-22s %14.0f /s\n", "updates_per_s", wall > 0 ? k.vehicle_updates / wall : 0);
+
+  if (o.out.empty()) return;
+  results.info = info;
+  results.sets.push_back(std::move(roads));
+  results.layers = {std::move(speed), std::move(flow), std::move(density)};
+  results.series = {std::move(running)};
+  for (const auto& e : k.list()) results.kpis.push_back({"traffic." + e.name, e.value, e.unit, e.description});
+  results.kpis.push_back({"traffic.wall_s", wall, "s", "wall-clock time of the simulation loop"});
+  WriteOptions w;
+  w.geopackage = !info.crs.empty();
+  write_results(o.out, results, w);
+  write_atomic(o.out + "/trips.csv", [&](std::ostream& out) {
+    out << "id,depart_s,insert_s,arrive_s,travel_time_s,delay_s,route_length_m,teleports\n";
+    for (const auto& r : sim.completed())
+      out << sim.trips()[r.trip].id << ',' << r.depart_s << ',' << r.insert_s << ',' << r.arrive_s << ','
+          << r.arrive_s - r.insert_s << ',' << std::max(0.0, r.arrive_s - r.insert_s - r.free_time_s) << ','
+          << r.route_length_m << ',' << r.teleports << '\n';
+  });
+  std::printf("wrote %s\n", o.out.c_str());
+}
+
+struct GenerateOptions {
+  std::string city, out;
+  double trips_per_day = 20000;
+  double begin_s = 0, end_s = 86400, start_hour = 0;
+  std::uint64_t seed = 42;
+};
+
+void traffic_generate(const GenerateOptions& o) {
+  using namespace citytwin::traffic;
+  const City city = load_city({o.city, "", "", ""});
+  const Network net = network_from_city(city.roads);
+  GeneratorOptions g;
+  g.trips_per_day = o.trips_per_day;
+  g.seed = o.seed;
+  const auto d = generate_city_trips(city, net, g, o.begin_s, o.end_s, o.start_hour);
+  write_atomic(o.out, [&](std::ostream& out) {
+    out << "depart,from,to\n";
+    for (const auto& t : d.trips) out << hms(t.depart_s) << ',' << net.edge_id[t.from_edge] << ',' << net.edge_id[t.to_edge] << '\n';
+  });
+  std::printf("wrote %zu trips to %s\n", d.trips.size(), o.out.c_str());
+}
+
+}  // namespace
+
+void add_traffic(CLI::App& app) {
+  auto* traffic = app.add_subcommand("traffic", "Traffic microsimulation (IDM, lane changes, junctions, signals)");
+  traffic->require_subcommand(1);
+
+  auto ro = std::make_shared<RunOptions>();
+  auto* run = traffic->add_subcommand("run", "Run trips on a network and print the KPIs");
+  run->add_option("NETWORK", ro->network, "City file (OSM, GeoPackage, ...) or SUMO .net.xml")->required();
+  run->add_option("TRIPS", ro->trips, "Trips CSV (depart,from,to[,vehicle_type]) or SUMO .trips.xml/.rou.xml")->required();
+  run->add_option("--step", ro->step_s, "Step length in seconds (default 1)")->check(CLI::Range(0.05, 5.0));
+  run->add_option("--threads", ro->threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
+  run->add_option("--end", ro->end_s, "End time in seconds (default: last departure + 1 h)");
+  run->add_option("--interval", ro->interval_s, "Recording interval in seconds (default 300)")->check(CLI::Range(1.0, 86400.0));
+  run->add_option("--reroute", ro->reroute_s, "Rerouting period in seconds (0 = off, default)");
+  run->add_option("--teleport", ro->teleport_s, "Gridlock: teleport a vehicle standing this long (default 300 s)");
+  run->add_option("--seed", ro->seed, "Random seed (default 42)");
+  run->add_option("-o,--output", ro->out, "Results directory");
+  run->callback([ro] { traffic_run(*ro); });
+
+  auto go = std::make_shared<GenerateOptions>();
+  auto* gen = traffic->add_subcommand("generate", "Derive a day of trips from a city's buildings (trips CSV)");
+  gen->add_option("CITY", go->city, "City file")->required();
+  gen->add_option("-o,--output", go->out, "Trips CSV to write")->required();
+  gen->add_option("--trips-per-day", go->trips_per_day, "Trips over 24 h (default 20000)")->check(CLI::Range(0.0, 1e8));
+  gen->add_option("--begin", go->begin_s, "First departure, seconds from the start (default 0)");
+  gen->add_option("--end", go->end_s, "Last departure, seconds from the start (default 86400)");
+  gen->add_option("--start-hour", go->start_hour, "Hour of day at the start (default 0)")->check(CLI::Range(0.0, 24.0));
+  gen->add_option("--seed", go->seed, "Random seed (default 42)");
+  gen->callback([go] { traffic_generate(*go); });
+}
+
+}  // namespace citytwin::cli
