@@ -204,7 +204,7 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
           else if (el.find("number")) period = (end - begin) / std::max(1.0, el.number("number"));
           else el.fail("flow needs period, vehsPerHour or number");
           if (!(period > 0) || !(end >= begin)) el.fail("flow: period must be positive and end not before begin");
-          if ((end - begin) / period > 1e7) el.fail("flow: more than 10 million vehicles");
+          if ((end - begin) / period > 1e6) el.fail("flow: more than a million vehicles");
           Trip proto;
           proto.type = type_attr(el);
           if (el.find("route")) {
