@@ -15,7 +15,7 @@ long round_to_long(double x) { return x >= 0 ? static_cast<long>(x + 0.5) : stat
 
 }  // namespace
 
-HydraulicRun::HydraulicRun(const Network& net) : net_(net), solver_(net) {
+HydraulicRun::HydraulicRun(const Network& net) : net_(net), solver_(net), duration_(net.times.duration) {
   // Node -> link adjacency for the connectivity check.
   const int nn = net.num_nodes(), nl = net.num_links();
   adj_begin_.assign(nn + 1, 0);
@@ -43,7 +43,7 @@ void HydraulicRun::init() {
 
 bool HydraulicRun::is_report_time() const {
   const auto& t = net_.times;
-  return htime_ >= t.report_start && (htime_ - t.report_start) % t.report_step == 0 && htime_ <= t.duration;
+  return htime_ >= t.report_start && (htime_ - t.report_start) % t.report_step == 0 && htime_ <= duration_;
 }
 
 long HydraulicRun::run() {
@@ -58,7 +58,7 @@ long HydraulicRun::run() {
 }
 
 long HydraulicRun::next() {
-  const long dur = net_.times.duration;
+  const long dur = duration_;
   if (halt_) htime_ = dur;
   long hydstep = 0;
   if (htime_ < dur) hydstep = time_step();
@@ -140,6 +140,8 @@ long HydraulicRun::time_step() {
   if (dt > 0 && dt < tstep) tstep = dt;
   dt = rtime_ - htime_;
   if (dt > 0 && dt < tstep) tstep = dt;
+  dt = step_limit_ - htime_;
+  if (step_limit_ >= 0 && dt > 0 && dt < tstep) tstep = dt;
   tank_step(tstep);
   control_step(tstep);
   if (!net_.rules.empty()) rule_step(tstep);

@@ -33,6 +33,11 @@ class HydraulicRun {
   long next();
 
   long time_s() const { return htime_; }
+  /// Overrides the network's duration (a coupled run follows the scenario's clock).
+  void set_duration(long duration_s) { duration_ = duration_s; }
+  long duration() const { return duration_; }
+  /// Never step past this absolute time (a sync point of a coupled run); negative: no limit.
+  void set_step_limit(long until_s) { step_limit_ = until_s; }
   /// Whether the current time is a reporting period (time >= REPORT START, a multiple of REPORT STEP).
   bool is_report_time() const;
 
@@ -76,6 +81,7 @@ class HydraulicRun {
   HydraulicState s_;
   SolveStats stats_;
   long htime_ = 0, rtime_ = 0;
+  long duration_ = 0, step_limit_ = -1;
   bool halt_ = false;
   double system_demand_m3s_ = 0;
   long solves_ = 0;

@@ -1,0 +1,351 @@
+#include "models/water/water_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <numbers>
+
+#include "engine/geo/crs.hpp"
+#include "models/water/city_network.hpp"
+#include "models/water/extended_period.hpp"
+#include "models/water/io/inp_reader.hpp"
+
+namespace citytwin::water {
+namespace {
+
+struct WaterParams {
+  std::string network = "generated";  ///< path or "generated"
+  std::string crs;
+  double service_pressure_m = 20.0;
+  std::string demand_model = "file";
+  CityNetworkOptions generator;
+};
+
+/// An intervention that ends at until_s and must then be undone.
+struct TimedChange {
+  double until_s = 0;
+  enum class Kind { Leak, PumpOutage, FireFlow, Demand } kind = Kind::Leak;
+  int index = -1;
+  double value = 0;
+};
+
+class WaterModel final : public Model {
+ public:
+  explicit WaterModel(WaterParams p) : params_(std::move(p)) {}
+
+  std::string name() const override { return "water"; }
+  SignalAccess signals() const override { return {}; }
+
+  void setup(RunContext& ctx) override {
+    ctx_ = &ctx;
+    load_network();
+    run_ = std::make_unique<HydraulicRun>(*net_);
+    run_->set_duration(std::numeric_limits<long>::max() / 4);
+    run_->init();
+    build_sets();
+    auto& r = ctx.recorder;
+    pressure_layer_ = r.add_layer("water.pressure", "water.nodes", "m", "pressure head at the node");
+    flow_layer_ = r.add_layer("water.flow", "water.pipes", "L/s", "flow, positive from start to end node");
+    velocity_layer_ = r.add_layer("water.velocity", "water.pipes", "m/s", "mean flow velocity");
+    min_series_ = r.add_series("water.min_pressure", "m");
+    demand_series_ = r.add_series("water.demand", "L/s");
+    for (const auto& iv : ctx.scenario.interventions)
+      if (iv.model == name()) check_intervention(iv);
+  }
+
+  void apply(const Intervention& iv, double t_s) override {
+    const Target tg = check_intervention(iv);
+    HydraulicState& s = run_->state();
+    const Network& net = *net_;
+    if (iv.action == "close_pipe" || iv.action == "open_pipe") {
+      const bool open = iv.action == "open_pipe";
+      s.status[tg.index] = open ? LinkStatus::Open : LinkStatus::Closed;
+      if (net.link_type[tg.index] == LinkType::Pump) s.setting[tg.index] = open ? 1.0 : 0.0;
+      else if (is_valve(net.link_type[tg.index])) s.setting[tg.index] = kMissing;
+    } else if (iv.action == "burst") {
+      s.leak_coeff[tg.index] += tg.value;
+      timed_.push_back({iv.until_s, TimedChange::Kind::Leak, tg.index, tg.value});
+    } else if (iv.action == "pump_outage") {
+      s.status[tg.index] = LinkStatus::Closed;
+      s.setting[tg.index] = 0.0;
+      timed_.push_back({iv.until_s, TimedChange::Kind::PumpOutage, tg.index, 0});
+    } else if (iv.action == "fire_flow") {
+      run_->extra_demand_m3s[tg.index] += tg.value;
+      timed_.push_back({iv.until_s, TimedChange::Kind::FireFlow, tg.index, tg.value});
+    } else if (iv.action == "demand_multiplier") {
+      const double before = run_->demand_scale;
+      run_->demand_scale *= tg.value;
+      timed_.push_back({iv.until_s, TimedChange::Kind::Demand, -1, before});
+    }
+    (void)t_s;
+    dirty_ = true;
+  }
+
+  void advance(double t0_s, double t1_s) override {
+    end_expired(t0_s);
+    const long target = std::lround(t1_s);
+    if (dirty_ || !solved_) solve();
+    while (run_->time_s() < target) {
+      run_->set_step_limit(target);
+      const long step = run_->next();
+      if (step <= 0) break;
+      solve();
+    }
+  }
+
+  void record(double t_s) override {
+    const Network& net = *net_;
+    const HydraulicState& s = run_->state();
+    const int nn = net.num_nodes(), nl = net.num_links();
+    values_.resize(nn);
+    int below = 0;
+    double min_p = std::numeric_limits<double>::infinity();
+    double demand = 0;
+    for (int n = 0; n < nn; ++n) {
+      values_[n] = s.head_m[n] - net.elevation_m[n];
+      if (n < net.num_junctions) {
+        if (s.demand_m3s[n] > 0.0) {
+          min_p = std::min(min_p, values_[n]);
+          if (values_[n] < params_.service_pressure_m) ++below;
+        }
+        demand += s.demand_m3s[n];
+      }
+    }
+    ctx_->recorder.record_layer(pressure_layer_, t_s, values_);
+    ctx_->recorder.record_series(min_series_, t_s, std::isfinite(min_p) ? min_p : 0.0);
+    ctx_->recorder.record_series(demand_series_, t_s, demand * 1000.0);
+    max_below_ = std::max(max_below_, below);
+    values_.resize(nl);
+    for (int k = 0; k < nl; ++k) values_[k] = is_closed(s.status[k]) ? 0.0 : s.flow_m3s[k] * 1000.0;
+    ctx_->recorder.record_layer(flow_layer_, t_s, values_);
+    for (int k = 0; k < nl; ++k) {
+      const double d = net.diameter_m[k];
+      values_[k] = (is_closed(s.status[k]) || net.link_type[k] == LinkType::Pump || d <= 0)
+                       ? 0.0
+                       : std::abs(s.flow_m3s[k]) / (std::numbers::pi * d * d / 4.0);
+    }
+    ctx_->recorder.record_layer(velocity_layer_, t_s, values_);
+  }
+
+  void finish() override {
+    auto& r = ctx_->recorder;
+    r.kpi("water.min_pressure_m", std::isfinite(min_pressure_) ? min_pressure_ : 0.0, "m",
+          "lowest pressure at a junction with demand over every hydraulic solution");
+    r.kpi("water.nodes_below_service_pressure", max_below_, "nodes",
+          "most junctions with demand below the service pressure at one recorded time");
+    r.kpi("water.unmet_demand_m3", run_->unmet_demand_m3(), "m3",
+          "required demand not delivered (pressure-driven analysis)");
+    r.kpi("water.leak_volume_m3", run_->leak_volume_m3(), "m3", "volume lost through bursts");
+    double energy = 0;
+    for (double e : run_->pump_energy_kwh()) energy += e;
+    r.kpi("water.pump_energy_kwh", energy, "kWh", "energy used by pumps");
+    r.kpi("water.unbalanced_solutions", unbalanced_, "solutions", "hydraulic solutions that did not converge");
+  }
+
+ private:
+  struct Target {
+    int index = -1;
+    double value = 0;
+  };
+
+  void load_network() {
+    const City& city = ctx_->city;
+    if (params_.network == "generated") {
+      net_ = std::make_unique<Network>(generate_city_network(city, params_.generator));
+      return;
+    }
+    net_ = std::make_unique<Network>(read_inp(params_.network));
+    if (params_.demand_model == "dda") net_->options.demand_model = DemandModel::DDA;
+    if (params_.demand_model == "pda") net_->options.demand_model = DemandModel::PDA;
+    if (!params_.crs.empty()) {
+      Transform tr(params_.crs, city.crs);
+      for (int n = 0; n < net_->num_nodes(); ++n) {
+        if (!std::isfinite(net_->x[n])) continue;
+        const Point2 p = tr.forward(Point2{net_->x[n], net_->y[n]});
+        net_->x[n] = p.x - city.origin.x;
+        net_->y[n] = p.y - city.origin.y;
+      }
+      for (auto& v : net_->link_vertices) {
+        for (size_t i = 0; i + 1 < v.size(); i += 2) {
+          const Point2 p = tr.forward(Point2{v[i], v[i + 1]});
+          v[i] = p.x - city.origin.x;
+          v[i + 1] = p.y - city.origin.y;
+        }
+      }
+    }
+  }
+
+  void build_sets() {
+    const Network& net = *net_;
+    auto xy = [&](int n) {
+      return Point2{std::isfinite(net.x[n]) ? net.x[n] : 0.0, std::isfinite(net.y[n]) ? net.y[n] : 0.0};
+    };
+    ElementSet nodes;
+    nodes.name = "water.nodes";
+    nodes.kind = GeometryKind::point;
+    Attribute elev{"elevation_m", {}, {}}, type{"type", {}, {}};
+    for (int n = 0; n < net.num_nodes(); ++n) {
+      nodes.ids.push_back(net.node_ids[n]);
+      nodes.points.push_back(xy(n));
+      elev.numbers.push_back(net.elevation_m[n]);
+      type.texts.push_back(net.node_type[n] == NodeType::Junction    ? "junction"
+                           : net.node_type[n] == NodeType::Reservoir ? "reservoir"
+                                                                     : "tank");
+    }
+    nodes.attributes = {elev, type};
+    ctx_->recorder.add_set(std::move(nodes));
+    ElementSet pipes;
+    pipes.name = "water.pipes";
+    pipes.kind = GeometryKind::line;
+    Attribute diam{"diameter_m", {}, {}}, ltype{"type", {}, {}};
+    static const char* kTypes[] = {"cv_pipe", "pipe", "pump", "prv", "psv", "pbv", "fcv", "tcv", "gpv"};
+    for (int k = 0; k < net.num_links(); ++k) {
+      pipes.ids.push_back(net.link_ids[k]);
+      Polyline line{xy(net.from[k])};
+      const auto& v = net.link_vertices[k];
+      for (size_t i = 0; i + 1 < v.size(); i += 2) line.push_back(Point2{v[i], v[i + 1]});
+      line.push_back(xy(net.to[k]));
+      pipes.lines.push_back(std::move(line));
+      diam.numbers.push_back(net.diameter_m[k]);
+      ltype.texts.push_back(kTypes[static_cast<int>(net.link_type[k])]);
+    }
+    pipes.attributes = {diam, ltype};
+    ctx_->recorder.add_set(std::move(pipes));
+  }
+
+  void solve() {
+    run_->run();
+    solved_ = true;
+    dirty_ = false;
+    const auto& st = run_->last_solve();
+    if (!st.converged) ++unbalanced_;
+    const Network& net = *net_;
+    const HydraulicState& s = run_->state();
+    for (int n = 0; n < net.num_junctions; ++n)
+      if (s.demand_m3s[n] > 0.0) min_pressure_ = std::min(min_pressure_, s.head_m[n] - net.elevation_m[n]);
+  }
+
+  void end_expired(double t_s) {
+    HydraulicState& s = run_->state();
+    for (auto it = timed_.begin(); it != timed_.end();) {
+      if (t_s < it->until_s) {
+        ++it;
+        continue;
+      }
+      switch (it->kind) {
+        case TimedChange::Kind::Leak: s.leak_coeff[it->index] = std::max(0.0, s.leak_coeff[it->index] - it->value); break;
+        case TimedChange::Kind::PumpOutage:
+          s.status[it->index] = LinkStatus::Open;
+          s.setting[it->index] = 1.0;
+          break;
+        case TimedChange::Kind::FireFlow: run_->extra_demand_m3s[it->index] -= it->value; break;
+        case TimedChange::Kind::Demand: run_->demand_scale = it->value; break;
+      }
+      it = timed_.erase(it);
+      dirty_ = true;
+    }
+  }
+
+  Target check_intervention(const Intervention& iv) const {
+    const Network& net = *net_;
+    auto number = [&](const char* key, double min, double max) -> std::optional<double> {
+      auto v = iv.params[key].value<double>();
+      if (!v) return std::nullopt;
+      if (*v < min || *v > max)
+        throw InputError(iv.where, "water." + iv.action + ": " + key + ": expected a number between " +
+                                       std::to_string(min) + " and " + std::to_string(max));
+      return v;
+    };
+    auto only_keys = [&](std::initializer_list<const char*> keys) {
+      for (auto&& [k, v] : iv.params) {
+        bool ok = false;
+        for (const char* key : keys) ok |= k.str() == key;
+        if (!ok) throw InputError(iv.where, "water." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
+      }
+    };
+    auto link = [&]() {
+      auto it = net.link_index.find(iv.target);
+      if (it == net.link_index.end()) throw InputError(iv.where, "water." + iv.action + ": unknown link \"" + iv.target + "\"");
+      return it->second;
+    };
+    auto junction = [&]() {
+      auto it = net.node_index.find(iv.target);
+      if (it == net.node_index.end() || it->second >= net.num_junctions)
+        throw InputError(iv.where, "water." + iv.action + ": unknown junction \"" + iv.target + "\"");
+      return it->second;
+    };
+    Target t;
+    if (iv.action == "close_pipe" || iv.action == "open_pipe") {
+      only_keys({});
+      t.index = link();
+    } else if (iv.action == "pump_outage") {
+      only_keys({});
+      t.index = link();
+      if (net.link_type[t.index] != LinkType::Pump)
+        throw InputError(iv.where, "water.pump_outage: link \"" + iv.target + "\" is not a pump");
+    } else if (iv.action == "burst") {
+      only_keys({"leak_area_m2", "leak_diameter_mm", "discharge_coefficient"});
+      t.index = junction();
+      auto area = number("leak_area_m2", 0.0, 10.0);
+      auto dmm = number("leak_diameter_mm", 0.0, 5000.0);
+      if (!area && dmm) area = std::numbers::pi * (*dmm / 1000.0) * (*dmm / 1000.0) / 4.0;
+      if (!area) throw InputError(iv.where, "water.burst: give leak_area_m2 or leak_diameter_mm");
+      const double cd = number("discharge_coefficient", 0.0, 1.0).value_or(0.75);
+      // Orifice leak (WNTR's model): q = Cd A sqrt(2 g p).
+      t.value = cd * *area * std::sqrt(2.0 * 9.80665);
+    } else if (iv.action == "fire_flow") {
+      only_keys({"flow_lps"});
+      t.index = junction();
+      auto q = number("flow_lps", 0.0, 1e5);
+      if (!q) throw InputError(iv.where, "water.fire_flow: flow_lps is required");
+      t.value = *q / 1000.0;
+    } else if (iv.action == "demand_multiplier") {
+      only_keys({"factor"});
+      auto f = number("factor", 0.0, 100.0);
+      if (!f) throw InputError(iv.where, "water.demand_multiplier: factor is required");
+      t.value = *f;
+    } else {
+      throw InputError(iv.where, "water: unknown action \"" + iv.action +
+                                     "\" (close_pipe, open_pipe, burst, pump_outage, demand_multiplier, fire_flow)");
+    }
+    return t;
+  }
+
+  WaterParams params_;
+  RunContext* ctx_ = nullptr;
+  std::unique_ptr<Network> net_;
+  std::unique_ptr<HydraulicRun> run_;
+  std::vector<TimedChange> timed_;
+  std::vector<double> values_;
+  bool dirty_ = true, solved_ = false;
+  double min_pressure_ = std::numeric_limits<double>::infinity();
+  int max_below_ = 0;
+  long unbalanced_ = 0;
+  Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0;
+  Recorder::SeriesId min_series_ = 0, demand_series_ = 0;
+};
+
+}  // namespace
+
+void register_water_model(ModelRegistry& registry) {
+  registry.add("water", "EPANET-exact water distribution hydraulics", [](Params& p) {
+    WaterParams w;
+    w.network = p.string("network", "generated");
+    if (w.network != "generated") {
+      std::filesystem::path path(w.network);
+      if (path.is_relative()) path = std::filesystem::path(p.file()).parent_path() / path;
+      w.network = path.string();
+      if (!std::filesystem::exists(path)) p.error("network", "no such file: " + w.network);
+    }
+    w.crs = p.string("crs", "");
+    w.service_pressure_m = p.number("service_pressure_m", 20.0, 0.0, 1000.0);
+    w.demand_model = p.string("demand_model", "file", {"file", "dda", "pda"});
+    w.generator.litres_per_m2_day = p.number("litres_per_m2_day", w.generator.litres_per_m2_day, 0.0, 1000.0);
+    w.generator.supply_head_m = p.number("supply_head_m", w.generator.supply_head_m, 1.0, 500.0);
+    return std::make_unique<WaterModel>(std::move(w));
+  });
+}
+
+}  // namespace citytwin::water

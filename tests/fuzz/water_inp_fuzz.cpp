@@ -1,0 +1,22 @@
+// libFuzzer target for the EPANET .inp reader: any input either parses into a network whose indices are
+// consistent, or raises InputError; nothing else may escape and nothing may crash.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "engine/core/error.hpp"
+#include "models/water/io/inp_reader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  try {
+    const citytwin::water::Network net = citytwin::water::parse_inp(text, "fuzz.inp");
+    for (int k = 0; k < net.num_links(); ++k) {
+      if (net.from[k] < 0 || net.from[k] >= net.num_nodes() || net.to[k] < 0 || net.to[k] >= net.num_nodes())
+        __builtin_trap();
+    }
+    if (static_cast<int>(net.demand_begin.size()) != net.num_junctions + 1) __builtin_trap();
+  } catch (const citytwin::InputError&) {
+  }
+  return 0;
+}
