@@ -99,6 +99,16 @@ BOOST_AUTO_TEST_CASE(run_writes_a_complete_results_directory) {
   BOOST_TEST(count_lines(slurp(out / "timeseries/occupancy.people.csv")) == 8);
 }
 
+BOOST_AUTO_TEST_CASE(same_results_at_one_and_two_threads) {
+  const std::string s = scenario();
+  BOOST_REQUIRE(run("run -q --threads 1 " + s + " -o " + (dir / "t1").string()).code == 0);
+  BOOST_REQUIRE(run("run -q --threads 2 " + s + " -o " + (dir / "t2").string()).code == 0);
+  for (const auto& entry : fs::directory_iterator(dir / "t1" / "timeseries"))
+    BOOST_TEST(slurp(entry.path()) == slurp(dir / "t2" / "timeseries" / entry.path().filename()),
+               entry.path().filename());
+  BOOST_TEST(slurp(dir / "t1" / "kpis.json") == slurp(dir / "t2" / "kpis.json"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
   const fs::path out = dir / "results";
   auto expect_error = [&](const std::string& args, const std::string& start) {
