@@ -3,6 +3,7 @@
 #include <osg/Geode>
 #include <osg/PolygonOffset>
 #include <osg/TriangleIndexFunctor>
+#include <osgUtil/LineSegmentIntersector>
 #include <osgUtil/Tessellator>
 
 #include <algorithm>
@@ -224,6 +225,10 @@ void CityScene::reset_colors(BatchedSet& b) {
   apply_colors(b, std::vector<Rgb>(b.set->size(), b.default_color));
 }
 
+void CityScene::clear_colors() {
+  for (auto& b : sets_) reset_colors(b);
+}
+
 std::vector<std::string> CityScene::colorable_layers() const {
   std::vector<std::string> out;
   for (const auto& l : results_.layers) out.push_back(l.name);
@@ -239,7 +244,35 @@ LegendInfo CityScene::color(const Coloring& c) {
   const ElementSet* set = nullptr;
   const Attribute* attribute = nullptr;
   std::vector<double> values;
-  if (layer) {
+  if (layer && c.baseline) {
+    set = results_.find_set(layer->set);
+    const Layer* base = c.baseline->find_layer(c.layer);
+    if (!base) throw InputError({"", 0, "layer " + c.layer}, "not recorded in the baseline run");
+    if (base->set != layer->set || base->elements() != layer->elements())
+      throw InputError({"", 0, "layer " + c.layer}, "the baseline records it on other elements (" + base->set +
+                                                        ", " + std::to_string(base->elements()) + " elements)");
+    legend.title = layer->name + " change" + (layer->unit.empty() ? "" : " [" + layer->unit + "]");
+    const size_t n = layer->elements();
+    auto diff_row = [&](double t_s, std::vector<float>& out) {
+      const float* a = layer->row(layer->time_index(t_s));
+      const float* b = base->row(base->time_index(t_s));
+      out.resize(n);
+      for (size_t i = 0; i < n; ++i) out[i] = a[i] - b[i];
+    };
+    std::vector<float> all, row;
+    for (double t : layer->times_s) {
+      diff_row(t, row);
+      for (float d : row) all.push_back(std::abs(d));
+    }
+    const auto [lo, hi] = robust_range(all);
+    const double span = std::any_of(all.begin(), all.end(), [](float d) { return d > 0; }) ? std::max(hi, 0.0) : 1.0;
+    legend.min = c.min.value_or(-span);
+    legend.max = c.max.value_or(span);
+    if (n > 0) {
+      diff_row(c.time_s, row);
+      values.assign(row.begin(), row.end());
+    }
+  } else if (layer) {
     set = results_.find_set(layer->set);
     legend.title = layer->name + (layer->unit.empty() ? "" : " [" + layer->unit + "]");
     auto [lo, hi] = robust_range(layer->values);
@@ -282,7 +315,9 @@ LegendInfo CityScene::color(const Coloring& c) {
     legend.max = c.max.value_or(hi);
   }
   try {
-    legend.map = ColorMap::named(c.color_map.empty() ? default_map_for(c.layer) : c.color_map);
+    legend.map = ColorMap::named(!c.color_map.empty() ? c.color_map
+                                 : c.baseline && layer ? std::string("diverging")
+                                                       : default_map_for(c.layer));
   } catch (const std::invalid_argument& e) {
     throw InputError(e.what());
   }
@@ -293,6 +328,61 @@ LegendInfo CityScene::color(const Coloring& c) {
   for (auto& b : sets_)
     if (b.set == set) apply_colors(b, colors);
   return legend;
+}
+
+std::optional<PickHit> CityScene::pick(const osg::Matrixd& view, const osg::Matrixd& projection, int width,
+                                       int height, double x, double y) const {
+  const osg::Matrixd to_window = view * projection * osg::Matrixd::translate(1, 1, 1) *
+                                 osg::Matrixd::scale(width / 2.0, height / 2.0, 0.5);
+  const osg::Matrixd from_window = osg::Matrixd::inverse(to_window);
+  const osg::Vec3d start = osg::Vec3d(x, y, 0) * from_window, end = osg::Vec3d(x, y, 1) * from_window;
+  osg::ref_ptr<osgUtil::LineSegmentIntersector> ray = new osgUtil::LineSegmentIntersector(start, end);
+  osgUtil::IntersectionVisitor visitor(ray.get());
+  root_->accept(visitor);
+  // Intersections come sorted from the eye: the first one is what the pixel shows.
+  for (const auto& hit : ray->getIntersections()) {
+    for (size_t s = 0; s < sets_.size(); ++s) {
+      if (hit.drawable.get() != sets_[s].geometry.get()) continue;
+      if (hit.indexList.empty()) return std::nullopt;
+      return PickHit{s, sets_[s].element_of_vertex[hit.indexList.front()], hit.getLocalIntersectPoint()};
+    }
+    return std::nullopt;  // the ground
+  }
+  return std::nullopt;
+}
+
+osg::Vec3 CityScene::element_anchor(size_t set, std::uint32_t element) const {
+  const BatchedSet& b = sets_.at(set);
+  const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
+  std::vector<size_t> mine;
+  for (size_t i = 0; i < b.element_of_vertex.size(); ++i)
+    if (b.element_of_vertex[i] == element) mine.push_back(i);
+  if (mine.empty()) return {};
+  if (b.set->kind == GeometryKind::polygon) {
+    // Roof triangles are the flat ones at the element's top; walls follow them (see the constructor).
+    float top = 0;
+    for (size_t i : mine) top = std::max(top, (*v)[i].z());
+    osg::Vec3 best = (*v)[mine.front()];
+    float best_area = -1;
+    for (size_t k = 0; k + 2 < mine.size(); k += 3) {
+      const osg::Vec3 &p = (*v)[mine[k]], &q = (*v)[mine[k + 1]], &r = (*v)[mine[k + 2]];
+      if (p.z() != top || q.z() != top || r.z() != top) continue;
+      const float area = ((q - p) ^ (r - p)).length() / 2;
+      if (area > best_area) best_area = area, best = (p + q + r) / 3;
+    }
+    return best;
+  }
+  if (b.set->kind == GeometryKind::line) {
+    // Ribbon quads are 6 vertices per segment: the middle segment's centre.
+    const size_t segments = mine.size() / 6;
+    const size_t k = (segments / 2) * 6;
+    osg::Vec3 c;
+    for (size_t i = 0; i < 6 && k + i < mine.size(); ++i) c += (*v)[mine[k + i]];
+    return c / 6;
+  }
+  osg::Vec3 c;
+  for (size_t i : mine) c += (*v)[i];
+  return c / static_cast<float>(mine.size());
 }
 
 std::vector<osg::Vec3> CityScene::fit_points() const {

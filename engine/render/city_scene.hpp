@@ -5,6 +5,7 @@
 #include <osg/Geometry>
 #include <osg/Group>
 #include <osg/Matrixd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct Coloring {
   double time_s = 0;
   std::string color_map;  ///< empty = chosen from the layer's name
   std::optional<double> min, max;  ///< empty = the layer's range over the whole run
+  /// When set: colour this run's layer minus the same layer of `baseline` at the same time (a what-if
+  /// against its baseline). Both runs must share the element set; the range is symmetric around 0 and the
+  /// default map is "diverging", so unchanged elements get the map's neutral middle colour.
+  const Results* baseline = nullptr;
 };
 
 /// What the legend shows for the current colouring.
@@ -28,6 +33,13 @@ struct LegendInfo {
   ColorMap map = ColorMap::named("viridis");
   double min = 0, max = 1;
   std::vector<std::pair<std::string, Rgb>> categories;
+};
+
+/// An element hit by a pick ray.
+struct PickHit {
+  size_t set = 0;             ///< index into CityScene::sets()
+  std::uint32_t element = 0;  ///< index into the set's elements
+  osg::Vec3 point;            ///< local metres
 };
 
 /// One batched element set in the scene.
@@ -49,9 +61,19 @@ class CityScene {
   osg::BoundingBox bounds() const { return bounds_; }
   /// Colours the scene; throws InputError naming the layer (and listing the available ones) when unknown.
   LegendInfo color(const Coloring& coloring);
+  /// Back to each set's default colour (no layer).
+  void clear_colors();
   /// Layers and attributes that color() accepts.
   std::vector<std::string> colorable_layers() const;
   const std::vector<BatchedSet>& sets() const { return sets_; }
+  /// The nearest visible element under a window pixel (x right, y up from the bottom-left corner, in a
+  /// width x height viewport), or nothing when the ray first meets the ground or the sky. Sets hidden with
+  /// a node mask of 0 are not hit.
+  std::optional<PickHit> pick(const osg::Matrixd& view, const osg::Matrixd& projection, int width, int height,
+                              double x, double y) const;
+  /// A point on the element that a click should hit: the centroid of the largest roof triangle of a
+  /// building (at roof height), the middle vertex of a line, the centre of a point marker.
+  osg::Vec3 element_anchor(size_t set, std::uint32_t element) const;
   /// A sample of the drawn vertices (at most about 20,000), for fitting a camera.
   std::vector<osg::Vec3> fit_points() const;
 

@@ -11,5 +11,6 @@ void add_render(CLI::App& app);
 void add_water(CLI::App& app);    ///< `citytwin water ...` (models/water)
 void add_grid(CLI::App& app);     ///< `citytwin grid ...` (models/energy)
 void add_traffic(CLI::App& app);  ///< `citytwin traffic ...` (models/traffic)
+void add_view(CLI::App& app);     ///< `citytwin view` (tools/viewer)
 
 }  // namespace citytwin::cli

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
 #ifdef CITYTWIN_HAS_TRAFFIC
   citytwin::cli::add_traffic(app);
 #endif
+#ifdef CITYTWIN_HAS_VIEWER
+  citytwin::cli::add_view(app);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
