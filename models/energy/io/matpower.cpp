@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "models/energy/io/text_file.hpp"
 
 namespace citytwin::energy {
 namespace {
@@ -349,12 +350,6 @@ GridCase parse_matpower(const std::string& text, const std::string& file) {
   return c;
 }
 
-GridCase read_matpower(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_matpower(text.str(), path);
-}
+GridCase read_matpower(const std::string& path) { return parse_matpower(read_text_file(path), path); }
 
 }  // namespace citytwin::energy
