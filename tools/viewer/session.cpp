@@ -153,6 +153,7 @@ void Session::poll() {
     run->scenario_text = read_text(job_source_);
     if (job_is_b_) {
       b_ = std::move(run);
+      if (view_ != ViewMode::difference) min_.reset(), max_.reset();
       view_ = ViewMode::difference;
       info("what-if B ready: " + b_->results.info.scenario_name);
     } else {
@@ -239,6 +240,8 @@ bool Session::set_view(ViewMode mode) {
     return false;
   }
   if (mode != view_) ++generation_;
+  // A range set for values means nothing for differences (and back): start from the automatic one.
+  if ((mode == ViewMode::difference) != (view_ == ViewMode::difference)) min_.reset(), max_.reset();
   view_ = mode;
   return true;
 }

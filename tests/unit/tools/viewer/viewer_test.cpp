@@ -1,0 +1,262 @@
+#define BOOST_TEST_MODULE viewer
+#include <boost/test/unit_test.hpp>
+#include <osgDB/ReadFile>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/core/error.hpp"
+#include "engine/data/results_io.hpp"
+#include "engine/render/city_scene.hpp"
+#include "engine/sim/scenario.hpp"
+#include "tools/viewer/script.hpp"
+#include "tools/viewer/session.hpp"
+#include "tools/viewer/whatif.hpp"
+
+using namespace citytwin;
+using namespace citytwin::viewer;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kGrid = std::string(CITYTWIN_TEST_DATA) + "/viewer/grid.toml";
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int shell(const std::string& cmd) {
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/// A temporary folder with the grid scenario's results in it, made once by `citytwin run`.
+struct GridRun {
+  fs::path dir;
+  GridRun() {
+    dir = fs::temp_directory_path() / ("viewer-test-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + kGrid + " -q -o " + (dir / "a").string() + " > /dev/null") == 0);
+  }
+  ~GridRun() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  fs::path results() const { return dir / "a"; }
+};
+
+GridRun& grid() {
+  static GridRun run;
+  return run;
+}
+
+/// The value of column `id` at row `time_s` of a layer CSV, read here without the results reader.
+double csv_value(const fs::path& csv, const std::string& id, double time_s) {
+  std::ifstream in(csv);
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> cols;
+  for (std::stringstream h(header); std::getline(h, line, ',');) cols.push_back(line);
+  const auto col = std::find(cols.begin(), cols.end(), id) - cols.begin();
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream r(line); std::getline(r, header, ',');) cells.push_back(header);
+    if (std::stod(cells[0]) == time_s) return std::stod(cells.at(static_cast<size_t>(col)));
+  }
+  return NAN;
+}
+
+bool has_display() {
+  if (std::getenv("DISPLAY")) return true;
+  BOOST_TEST_MESSAGE("no DISPLAY: window tests skipped (tools/test runs them under xvfb-run)");
+  return false;
+}
+
+/// Runs `citytwin view --script` on a script text; returns the exit status and the output.
+std::pair<int, std::string> run_script(const std::string& name, const std::string& text) {
+  const fs::path script = grid().dir / (name + ".txt"), out = grid().dir / (name + ".out");
+  std::ofstream(script) << text;
+  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width 800 --height 600 --script " + script.string() + " > " +
+                       out.string() + " 2>&1");
+  return {rc, read(out)};
+}
+
+/// Window pixel (x right, y down from the top-left) of an element's anchor seen from the home camera.
+std::pair<double, double> home_pixel(const fs::path& results, const std::string& id, int w, int h) {
+  Results r = load_results(results.string());
+  render::CityScene scene(r);
+  const auto cam = render::fit_camera(scene.fit_points(), w, h);
+  for (size_t s = 0; s < scene.sets().size(); ++s) {
+    const auto& ids = scene.sets()[s].set->ids;
+    for (std::uint32_t e = 0; e < ids.size(); ++e) {
+      if (ids[e] != id) continue;
+      const osg::Vec3d ndc = osg::Vec3d(scene.element_anchor(s, e)) * cam.view * cam.projection;
+      return {(ndc.x() + 1) * 0.5 * w, (1 - ndc.y()) * 0.5 * h};
+    }
+  }
+  BOOST_FAIL("no element " + id);
+  return {};
+}
+
+std::array<float, 3> pixel(const osg::Image& img, double x, double y_down) {
+  const unsigned char* p = img.data(static_cast<int>(x), img.t() - 1 - static_cast<int>(y_down));
+  return {p[0] / 255.f, p[1] / 255.f, p[2] / 255.f};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(whatif_scenario_runs_from_anywhere_with_the_interventions) {
+  const std::string base = read(kGrid);
+  InterventionDraft d{"08:00", "10:00", "occupancy", "scale", "office", "factor = 0.25"};
+  const std::string text = whatif_scenario_text(base, kGrid, "grid-b", {d});
+  // Parsed as a scenario from another folder: the city path was made absolute.
+  const Scenario sc = parse_scenario(text, (fs::temp_directory_path() / "b.toml").string());
+  BOOST_TEST(sc.name == "grid-b");
+  BOOST_TEST(fs::path(sc.city.path).is_absolute());
+  BOOST_TEST(fs::equivalent(sc.city.path, fs::path(CITYTWIN_TEST_DATA) / "viewer/grid_city.geojson"));
+  BOOST_REQUIRE(sc.interventions.size() == 1u);
+  BOOST_TEST(sc.interventions[0].at_s == 2 * 3600.0);
+  BOOST_TEST(sc.interventions[0].until_s == 4 * 3600.0);
+  BOOST_TEST(sc.interventions[0].target == "office");
+  BOOST_TEST(sc.interventions[0].params["factor"].value<double>().value_or(-1) == 0.25);
+  BOOST_TEST(scenario_models(text) == std::vector<std::string>{"occupancy"});
+  d.params = "factor = = 2";
+  BOOST_CHECK_THROW(whatif_scenario_text(base, kGrid, "x", {d}), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(script_errors_name_file_and_line) {
+  const fs::path p = fs::temp_directory_path() / ("viewer-script-" + std::to_string(getpid()) + ".txt");
+  std::ofstream(p) << "open x\n# comment\nfly away\ntime\n";
+  try {
+    load_script(p.string());
+    BOOST_FAIL("no error");
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    BOOST_TEST(what.find(p.string() + ":3") != std::string::npos, what);
+    BOOST_TEST(what.find(p.string() + ":4") != std::string::npos, what);
+  }
+  fs::remove(p);
+}
+
+BOOST_AUTO_TEST_CASE(selection_shows_the_recorded_value_at_the_current_time) {
+  Session s(CITYTWIN_CLI);
+  s.open(grid().results().string());
+  BOOST_REQUIRE(s.a());
+  BOOST_TEST(s.layer() == "occupancy.people");  // discovered from the results, not named in the viewer
+  s.set_time(3 * 3600 + 1200);                  // 09:20 shows the 09:00 record
+  BOOST_REQUIRE(s.select_id("buildings", "b5"));
+  const double expected = csv_value(grid().results() / "timeseries/occupancy.people.csv", "b5", 3 * 3600);
+  std::ostringstream want;
+  want << "layer occupancy.people [people] at 2026-07-13T09:20:00 UTC: " << expected << "\n";
+  BOOST_TEST(s.selection_text().find(want.str()) != std::string::npos, s.selection_text());
+  BOOST_TEST(s.selection_text().find("attribute use: office") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_becomes_a_message_never_a_crash) {
+  const fs::path bad = grid().dir / "bad";
+  fs::create_directories(bad / "foreign");
+  fs::create_directories(bad / "corrupt");
+  std::ofstream(bad / "corrupt/manifest.json") << "{ not json";
+  fs::copy(grid().results(), bad / "older", fs::copy_options::recursive);
+  {
+    // An older format version in the manifest.
+    std::string m = read(bad / "older/manifest.json");
+    const auto at = m.find("\"version\"");
+    BOOST_REQUIRE(at != std::string::npos);
+    m.replace(at, m.find_first_of(",}", at) - at, "\"version\": 0");
+    std::ofstream(bad / "older/manifest.json") << m;
+  }
+  fs::copy(grid().results(), bad / "truncated", fs::copy_options::recursive);
+  std::ofstream(bad / "truncated/timeseries/occupancy.people.csv") << "time_s,time,b1\n0,2026-07-13T06:00:00,1,2,3\n";
+
+  Session s(CITYTWIN_CLI);
+  for (const char* d : {"foreign", "corrupt", "older", "truncated"}) {
+    const size_t before = s.messages().size();
+    s.open((bad / d).string());
+    BOOST_TEST(!s.a(), d);
+    BOOST_REQUIRE(s.messages().size() == before + 1);
+    BOOST_TEST(s.messages().back().error, s.messages().back().text);
+    BOOST_TEST(s.messages().back().text.find(d) != std::string::npos, s.messages().back().text);
+  }
+  s.open((bad / "no-such-thing").string());
+  BOOST_TEST(s.messages().back().error);
+  s.open(grid().results().string());
+  BOOST_REQUIRE(s.a());
+  BOOST_TEST(!s.set_layer("water.pressure"));
+  BOOST_TEST(s.messages().back().text.find("unknown layer water.pressure") != std::string::npos);
+  BOOST_TEST(s.layer() == "occupancy.people");
+  BOOST_TEST(!s.set_view(ViewMode::difference));  // no B yet
+}
+
+BOOST_AUTO_TEST_CASE(click_on_the_projected_centre_picks_the_building) {
+  if (!has_display()) return;
+  const auto [x, y] = home_pixel(grid().results(), "b5", 800, 600);
+  std::ostringstream script;
+  script << "open " << grid().results().string() << "\npanels off\ntime 09:00\nclick " << x << " " << y
+         << "\nexpect-selected buildings b5\nwrite-selection " << (grid().dir / "sel.txt").string()
+         << "\nclick 5 590\nexpect-message picked buildings b5\nexpect-no-error\n";
+  const auto [rc, out] = run_script("pick", script.str());
+  BOOST_TEST(rc == 0, out);
+  const std::string sel = read(grid().dir / "sel.txt");
+  BOOST_TEST(sel.find("id: b5") != std::string::npos, sel);
+  BOOST_TEST(sel.find("attribute use: office") != std::string::npos, sel);
+}
+
+BOOST_AUTO_TEST_CASE(whatif_difference_is_neutral_where_nothing_changed) {
+  if (!has_display()) return;
+  const fs::path shot_a = grid().dir / "a.png", shot_d = grid().dir / "diff.png", saved = grid().dir / "b.toml";
+  std::ostringstream script;
+  script << "open " << grid().results().string() << "\npanels off\nlayer occupancy.people\nrange 0 240\ntime 09:00\n"
+         << "screenshot " << shot_a.string() << "\nselect buildings b5\nintervene occupancy scale @pick.use factor=0\n"
+         << "whatif\nexpect-no-error\nview difference\nscreenshot " << shot_d.string() << "\nsave-whatif "
+         << saved.string() << "\nwrite-kpis " << (grid().dir / "kpis.csv").string() << "\n";
+  const auto [rc, out] = run_script("whatif", script.str());
+  BOOST_REQUIRE_MESSAGE(rc == 0, out);
+  osg::ref_ptr<osg::Image> a = osgDB::readImageFile(shot_a.string()), d = osgDB::readImageFile(shot_d.string());
+  BOOST_REQUIRE(a && d);
+  BOOST_REQUIRE(a->s() == 800 && a->t() == 600);
+  const render::ColorMap viridis = render::ColorMap::named("viridis"), diverging = render::ColorMap::named("diverging");
+  const fs::path csv = grid().results() / "timeseries/occupancy.people.csv";
+  for (const char* id : {"b1", "b3", "b4", "b5", "b7", "b9"}) {
+    const auto [x, y] = home_pixel(grid().results(), id, 800, 600);
+    // A: the roof shows the viridis colour of the recorded value on the 0..240 scale.
+    const render::Rgb want = viridis.at(csv_value(csv, id, 3 * 3600) / 240);
+    const auto got = pixel(*a, x, y);
+    BOOST_TEST(std::abs(got[0] - want.r) < 0.03, id << " A red " << got[0] << " vs " << want.r);
+    BOOST_TEST(std::abs(got[1] - want.g) < 0.03, id << " A green " << got[1] << " vs " << want.g);
+    BOOST_TEST(std::abs(got[2] - want.b) < 0.03, id << " A blue " << got[2] << " vs " << want.b);
+    // Difference: offices (b2, b5, b9 in grid.toml's city) lost everyone and turn blue; the rest is the
+    // neutral middle of the diverging map.
+    const auto diff = pixel(*d, x, y);
+    const bool office = std::string(id) == "b5" || std::string(id) == "b9";
+    const render::Rgb neutral = diverging.at(0.5);
+    if (office) {
+      BOOST_TEST(diff[2] > diff[0] + 0.2f, id << " should be blue");
+    } else {
+      BOOST_TEST(std::abs(diff[0] - neutral.r) < 0.03, id << " diff red " << diff[0]);
+      BOOST_TEST(std::abs(diff[1] - neutral.g) < 0.03, id << " diff green " << diff[1]);
+      BOOST_TEST(std::abs(diff[2] - neutral.b) < 0.03, id << " diff blue " << diff[2]);
+    }
+  }
+  // The saved what-if reproduces B with `citytwin run` from another folder.
+  const fs::path rerun = grid().dir / "rerun";
+  BOOST_REQUIRE(shell("cd / && " + std::string(CITYTWIN_CLI) + " run " + saved.string() + " -q -o " + rerun.string() + " > /dev/null") == 0);
+  const std::string kpis = read(grid().dir / "kpis.csv");
+  const Results b = load_results(rerun.string());
+  std::ostringstream peak;
+  peak << "occupancy.peak_people,people," << load_results(grid().results().string()).find_kpi("occupancy.peak_people")->value
+       << "," << b.find_kpi("occupancy.peak_people")->value << "\n";
+  BOOST_TEST(kpis.find(peak.str()) != std::string::npos, kpis << " lacks " << peak.str());
+  // Offices are empty in the rerun, everyone else as in A.
+  const fs::path csv_b = rerun / "timeseries/occupancy.people.csv";
+  BOOST_TEST(csv_value(csv_b, "b5", 3 * 3600) == 0);
+  BOOST_TEST(csv_value(csv_b, "b1", 3 * 3600) == csv_value(csv, "b1", 3 * 3600));
+}
