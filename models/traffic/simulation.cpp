@@ -356,6 +356,7 @@ void Simulation::change_lanes(int edge) {
     return idm_accel(t, s.speed[v], v0, s.pos[leader] - length(leader) - s.pos[v], s.speed[leader]);
   };
 
+  bool changed = false;
   for (int v : order) {
     s.wants_lane[v] = -1;
     const int cl = s.lane[v];
@@ -435,7 +436,9 @@ void Simulation::change_lanes(int edge) {
     s.lane[v] = target;
     s.last_change_t[v] = t_;
     s.wants_lane[v] = -1;
+    changed = true;
   }
+  if (!changed) return;
   // Keep each lane ordered by position (a change may have used an index computed before an erase).
   for (int l = first; l < first + n; ++l)
     std::stable_sort(s.on_lane[l].begin(), s.on_lane[l].end(),

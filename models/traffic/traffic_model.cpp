@@ -66,7 +66,7 @@ class TrafficModel final : public Model {
     SimulationOptions o;
     o.step_s = params_.step_s;
     o.seed = ctx.scenario.seed;
-    o.threads = 0;  // the run's task arena bounds the threads
+    o.threads = ctx.scenario.threads;  // 0 = all cores
     o.teleport_after_s = params_.teleport_after_s;
     o.reroute_period_s = params_.reroute_period_s;
     sim_ = std::make_unique<Simulation>(*net_, std::move(types), std::move(trips), o);

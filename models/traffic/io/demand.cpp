@@ -101,7 +101,7 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
   for (int e = 0; e < net.edges(); ++e) edge_of.emplace(net.edge_id[e], e);
   std::unordered_map<std::string, std::vector<std::int32_t>> routes;
   bool saw_root = false;
-  Trip* open_vehicle = nullptr;  // a <vehicle> waiting for its nested <route>
+  long open_vehicle = -1;  // index of a <vehicle> waiting for its nested <route>
   int open_vehicle_line = 0;
   std::vector<Trip> flows_pending;
 
@@ -169,14 +169,16 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
           else d.types.push_back(t);
         } else if (n == "route") {
           const auto edges = parse_edges(el, el.text("edges"));
-          if (open_vehicle) {
-            open_vehicle->route = edges;
-            open_vehicle->from_edge = edges.front();
-            open_vehicle->to_edge = edges.back();
+          if (open_vehicle >= 0) {
+            Trip& v = d.trips[open_vehicle];
+            v.route = edges;
+            v.from_edge = edges.front();
+            v.to_edge = edges.back();
           } else {
             routes[el.text("id")] = edges;
           }
         } else if (n == "vehicle" || n == "trip") {
+          if (open_vehicle >= 0) el.fail("nested inside <vehicle>");
           Trip t;
           t.id = el.text("id");
           t.depart_s = depart_attr(el, "depart");
@@ -193,10 +195,11 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
           }
           d.trips.push_back(std::move(t));
           if (n == "vehicle" && d.trips.back().route.empty()) {
-            open_vehicle = &d.trips.back();
+            open_vehicle = static_cast<long>(d.trips.size()) - 1;
             open_vehicle_line = el.line();
           }
         } else if (n == "flow") {
+          if (open_vehicle >= 0) el.fail("nested inside <vehicle>");
           const double begin = depart_attr(el, "begin"), end = depart_attr(el, "end");
           double period = 0;
           if (el.find("period")) period = el.number("period");
@@ -217,6 +220,7 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
             proto.from_edge = edge_attr(el, "from");
             proto.to_edge = edge_attr(el, "to");
           }
+          if (d.trips.size() + (end - begin) / period > 5e6) el.fail("more than 5 million trips in the file");
           const std::string id = el.text("id");
           int k = 0;
           for (double t = begin; t < end - 1e-9; t += period, ++k) {
@@ -225,15 +229,14 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
             trip.depart_s = t;
             d.trips.push_back(std::move(trip));
           }
-          open_vehicle = nullptr;
         }
       },
       [&](std::string_view n) {
-        if (n == "vehicle" && open_vehicle) {
-          if (open_vehicle->route.empty())
+        if (n == "vehicle" && open_vehicle >= 0) {
+          if (d.trips[open_vehicle].route.empty())
             throw InputError(SourceLocation{name, open_vehicle_line, ""},
-                             "<vehicle> '" + open_vehicle->id + "' has neither a route attribute nor a <route>");
-          open_vehicle = nullptr;
+                             "<vehicle> '" + d.trips[open_vehicle].id + "' has neither a route attribute nor a <route>");
+          open_vehicle = -1;
         }
       });
   if (!saw_root) throw InputError(SourceLocation{name, 0, ""}, "not a SUMO routes file (no <routes> or <trips>)");

@@ -1,6 +1,7 @@
 #include "models/traffic/io/sumo_net.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "models/traffic/io/xml.hpp"
@@ -69,7 +70,7 @@ Polyline parse_shape(const XmlElement& el, const std::string& text) {
 
 int to_int(const XmlElement& el, std::string_view key, double lo, double hi) {
   const double v = el.number(key);
-  if (v != static_cast<double>(static_cast<long long>(v)) || v < lo || v > hi)
+  if (!(v >= lo && v <= hi) || v != std::floor(v))
     el.fail("attribute '" + std::string(key) + "': expected a whole number in [" + std::to_string(static_cast<long long>(lo)) +
             ", " + std::to_string(static_cast<long long>(hi)) + "]");
   return static_cast<int>(v);
@@ -115,7 +116,7 @@ Network parse_sumo_net(std::string_view text, const std::string& name) {
           e.id = el.text("id");
           e.from = el.text("from");
           e.to = el.text("to");
-          e.priority = static_cast<int>(el.number_or("priority", 0));
+          e.priority = el.find("priority") ? to_int(el, "priority", -1e6, 1e6) : 0;
           if (el.find("shape")) e.shape = parse_shape(el, el.text("shape"));
           e.line = el.line();
           edges.push_back(std::move(e));
