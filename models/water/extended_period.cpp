@@ -120,6 +120,7 @@ int HydraulicRun::apply_controls() {
     const LinkStatus s2 = c.status;
     const double k1 = s_.setting[k];
     const double k2 = type != LinkType::Pipe && type != LinkType::CVPipe ? c.setting : k1;
+    if (type == LinkType::Pump && s1 == LinkStatus::Closed && s2 == LinkStatus::Open) reset_pump_flow(k);
     if (s1 != s2 || k1 != k2) {
       s_.status[k] = s2;
       s_.setting[k] = k2;
@@ -371,7 +372,10 @@ bool HydraulicRun::check_rules(long dt) {
 void HydraulicRun::set_link_status(int k, bool open) {
   const LinkType t = net_.link_type[k];
   if (open) {
-    if (t == LinkType::Pump) s_.setting[k] = 1.0;
+    if (t == LinkType::Pump) {
+      s_.setting[k] = 1.0;
+      reset_pump_flow(k);
+    }
     if (is_valve(t) && t != LinkType::GPV) s_.setting[k] = kMissing;
     s_.status[k] = LinkStatus::Open;
   } else {
@@ -385,7 +389,10 @@ void HydraulicRun::set_link_setting(int k, double value) {
   const LinkType t = net_.link_type[k];
   if (t == LinkType::Pump) {
     s_.setting[k] = value;
-    if (value > 0 && is_closed(s_.status[k])) s_.status[k] = LinkStatus::Open;
+    if (value > 0 && is_closed(s_.status[k])) {
+      reset_pump_flow(k);
+      s_.status[k] = LinkStatus::Open;
+    }
     if (value == 0 && !is_closed(s_.status[k])) s_.status[k] = LinkStatus::Closed;
   } else if (t == LinkType::FCV) {
     s_.setting[k] = value;
@@ -394,6 +401,12 @@ void HydraulicRun::set_link_setting(int k, double value) {
     if (s_.setting[k] == kMissing && is_closed(s_.status[k])) s_.status[k] = LinkStatus::Open;
     s_.setting[k] = value;
   }
+}
+
+void HydraulicRun::reset_pump_flow(int k) {
+  // A constant-power pump restarted from (almost) zero flow would see an infinite head gain.
+  const Pump& pump = net_.pumps[net_.link_pump[k]];
+  if (pump.type == PumpCurveType::ConstantPower) s_.flow_m3s[k] = pump.q0_m3s;
 }
 
 // ---- energy, leaks, warnings -------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class HydraulicRun {
   bool premise_holds(const RulePremise& p, long dt) const;
   void set_link_status(int k, bool open);
   void set_link_setting(int k, double value);
+  void reset_pump_flow(int k);
   void accumulate(long dt);
   void record_warnings();
 

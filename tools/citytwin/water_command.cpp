@@ -7,6 +7,7 @@
 
 #include "engine/core/error.hpp"
 #include "models/water/io/inp_reader.hpp"
+#include "models/water/io/inp_writer.hpp"
 #include "models/water/report.hpp"
 #include "tools/citytwin/commands.hpp"
 
@@ -65,6 +66,12 @@ void add_water(CLI::App& app) {
   cmd->add_option("--csv", solve->csv,
                   "Write every reporting period as long CSV: time_s,kind,id,property,value (file units)");
   cmd->callback([solve] { water_solve(solve->inp, solve->csv); });
+
+  auto conv = std::make_shared<SolveOptions>();
+  auto* convert = water->add_subcommand("convert", "Read an .inp file and write it back (checked, normalised)");
+  convert->add_option("NET", conv->inp, "EPANET input file (.inp)")->required();
+  convert->add_option("OUT", conv->csv, "Output .inp file")->required();
+  convert->callback([conv] { water::write_inp_file(conv->csv, water::read_inp(conv->inp)); });
 }
 
 }  // namespace citytwin::cli

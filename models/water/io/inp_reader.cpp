@@ -646,18 +646,14 @@ class InpParser {
           tank.min_volume_m3 = interpolate(c.x, c.y, h0) * u.volume();
           tank.max_volume_m3 = interpolate(c.x, c.y, h1) * u.volume();
           tank.init_volume_m3 = interpolate(c.x, c.y, lv0) * u.volume();
-          if (tank.area_m2 <= 0 && h1 > h0)
-            tank.area_m2 = (tank.max_volume_m3 - tank.min_volume_m3) / ((h1 - h0) * u.length());
+          // EPANET 2.2 keeps the area from the diameter even with a volume curve: a zero diameter makes
+          // the tank behave as a fixed-grade node (its level never changes).
         } else {
           if (tank.area_m2 <= 0) {
             error(e.line, "tank " + e.tokens[0] + ": diameter must be positive without a volume curve");
             continue;
           }
           tank.min_volume_m3 = vmin > 0 ? vmin * u.volume() : tank.area_m2 * lvmin * u.length();
-        }
-        if (tank.area_m2 <= 0) {
-          error(e.line, "tank " + e.tokens[0] + ": zero surface area");
-          continue;
         }
       }
       if (!add_node(e, f.tank ? NodeType::Tank : NodeType::Reservoir, el)) continue;

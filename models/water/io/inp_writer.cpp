@@ -46,15 +46,15 @@ void write_inp(std::ostream& out, const Network& net) {
   }
   out << "\n[RESERVOIRS]\n;ID\tHead\tPattern\n";
   for (const Tank& t : net.tanks) {
-    if (t.area_m2 != 0.0) continue;
+    if (net.node_type[t.node] != NodeType::Reservoir) continue;
     out << ' ' << quoted(net.node_ids[t.node]) << '\t' << num(net.elevation_m[t.node] / u.length()) << '\t'
         << pat(t.head_pattern) << '\n';
   }
   out << "\n[TANKS]\n;ID\tElev\tInitLvl\tMinLvl\tMaxLvl\tDiam\tMinVol\tVolCurve\tOverflow\n";
   for (const Tank& t : net.tanks) {
-    if (t.area_m2 == 0.0) continue;
+    if (net.node_type[t.node] != NodeType::Tank) continue;
     const double el = net.elevation_m[t.node];
-    const double diam = t.volume_curve >= 0 ? 0.0 : std::sqrt(4.0 * t.area_m2 / std::numbers::pi) / u.length();
+    const double diam = std::sqrt(4.0 * t.area_m2 / std::numbers::pi) / u.length();
     out << ' ' << quoted(net.node_ids[t.node]) << '\t' << num(el / u.length()) << '\t'
         << num((t.init_head_m - el) / u.length()) << '\t' << num((t.min_head_m - el) / u.length()) << '\t'
         << num((t.max_head_m - el) / u.length()) << '\t' << num(diam) << '\t' << num(t.min_volume_m3 / u.volume())
