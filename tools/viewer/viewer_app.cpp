@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 #include <osg/Image>
+#include <osg/LineWidth>
 #include <osgGA/OrbitManipulator>
 #include <osgViewer/Viewer>
 
@@ -63,6 +64,7 @@ class App {
   void setup_window();
   void update_scene();
   void update_hud();
+  void update_highlight();
   void home();
   void pick(double x_up, double y_up);
   void take_screenshot(const std::string& path);
@@ -84,6 +86,8 @@ class App {
   osg::ref_ptr<Manipulator> manipulator_ = new Manipulator;
   osg::ref_ptr<osg::Group> root_ = new osg::Group, scene_group_ = new osg::Group;
   osg::ref_ptr<osg::Camera> hud_;
+  osg::ref_ptr<osg::Geode> highlight_;
+  std::string highlight_key_;
   std::string hud_key_;
   unsigned shown_generation_ = ~0u;
   int width_, height_;
@@ -289,6 +293,41 @@ void App::update_hud() {
   root_->addChild(hud_);
 }
 
+/// A magenta box around the selected element, so the planner sees what the panel describes.
+void App::update_highlight() {
+  const auto& sel = session_.selection();
+  render::CityScene* scene = session_.primary_scene();
+  const std::string key = sel && scene && !session_.secondary_scene() ? sel->set + "|" + sel->id + "|" + std::to_string(session_.scene_generation()) : "";
+  if (key == highlight_key_) return;
+  highlight_key_ = key;
+  if (highlight_) root_->removeChild(highlight_), highlight_ = nullptr;
+  if (key.empty()) return;
+  osg::BoundingBox box;
+  for (const auto& b : scene->sets()) {
+    if (b.set->name != sel->set) continue;
+    const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
+    for (size_t i = 0; i < v->size(); ++i)
+      if (b.element_of_vertex[i] == sel->element) box.expandBy((*v)[i]);
+  }
+  if (!box.valid()) return;
+  const float pad = 2;
+  box.set(box.xMin() - pad, box.yMin() - pad, 0, box.xMax() + pad, box.yMax() + pad, box.zMax() + pad);
+  osg::ref_ptr<osg::Vec3Array> corners = new osg::Vec3Array;
+  for (int e : {0, 1, 1, 3, 3, 2, 2, 0, 4, 5, 5, 7, 7, 6, 6, 4, 0, 4, 1, 5, 2, 6, 3, 7}) corners->push_back(box.corner(e));
+  osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
+  g->setVertexArray(corners);
+  osg::ref_ptr<osg::Vec4Array> colour = new osg::Vec4Array;
+  colour->push_back({1, 0, 1, 1});
+  g->setColorArray(colour, osg::Array::BIND_OVERALL);
+  g->addPrimitiveSet(new osg::DrawArrays(GL_LINES, 0, static_cast<GLsizei>(corners->size())));
+  highlight_ = new osg::Geode;
+  highlight_->addDrawable(g);
+  auto* ss = highlight_->getOrCreateStateSet();
+  ss->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
+  ss->setAttributeAndModes(new osg::LineWidth(3));
+  root_->addChild(highlight_);
+}
+
 void App::pick(double x_up, double y_up) {
   render::CityScene* scene = session_.primary_scene();
   if (!scene) return;
@@ -323,6 +362,7 @@ void App::frame() {
   update_scene();
   session_.refresh_colors();
   update_hud();
+  update_highlight();
   viewer_.frame();
   if (captured_) {
     try {
