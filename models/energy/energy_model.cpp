@@ -1,9 +1,258 @@
 #include "models/energy/energy_model.hpp"
 
-namespace citytwin::energy {
+#include <oneapi/tbb/parallel_for.h>
 
-// The building/grid run model is not written yet: nothing is registered, so a scenario that enables
-// [models.energy] is refused by the registry as an unknown model.
-void register_energy_model(ModelRegistry&) {}
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "models/energy/building/stock.hpp"
+#include "models/energy/ev/ev_charging.hpp"
+#include "models/energy/io/epw.hpp"
+#include "models/energy/pv/rooftop_pv.hpp"
+
+namespace citytwin::energy {
+namespace {
+
+struct EnergyParams {
+  std::string weather_path;
+  double temperature_offset_c = 0;
+  double pv_share = 0, ev_share = 0;
+  PvParams pv;
+  EvParams ev;
+  double max_step_s = 3600;
+};
+
+/// Local standard time of an instant: hour of the year in the weather's (non-leap) year, hour of day, weekday.
+struct LocalTime {
+  int day_of_year = 0;  ///< 0..364 (29 February reads 28 February)
+  double hour = 0;      ///< 0..24
+  int weekday = 0;      ///< 0 = Monday
+};
+
+LocalTime local_time(double unix_s, double timezone_h) {
+  const double local = unix_s + timezone_h * 3600;
+  long long days = static_cast<long long>(std::floor(local / 86400));
+  LocalTime lt;
+  lt.hour = (local - days * 86400.0) / 3600.0;
+  lt.weekday = static_cast<int>(((days + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
+  int year = 1970;
+  auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+  while (days < 0) days += leap(--year) ? 366 : 365;
+  while (days >= (leap(year) ? 366 : 365)) days -= leap(year++) ? 366 : 365;
+  if (leap(year) && days >= 59) --days;  // drop 29 February onto the 28th
+  lt.day_of_year = static_cast<int>(days);
+  return lt;
+}
+
+struct HeatWave {
+  double offset_c, until_s;
+};
+
+class EnergyModel final : public Model {
+ public:
+  explicit EnergyModel(EnergyParams p) : params_(std::move(p)) {}
+
+  std::string name() const override { return "energy"; }
+  SignalAccess signals() const override { return {{}, {"energy.building.demand_w"}}; }
+
+  void setup(RunContext& ctx) override {
+    ctx_ = &ctx;
+    for (const auto& iv : ctx.scenario.interventions)
+      if (iv.model == name()) check_intervention(iv);
+    weather_ = read_epw(params_.weather_path);
+    stock_ = make_stock(ctx.city);
+    climate_ = climate_hours(weather_, stock_.envelope);
+    pv_irr_ = pv_irradiance(weather_, params_.pv);
+    fleet_ = make_fleet(stock_, params_.ev, ctx.scenario.seed);
+    ground_c_ = std::accumulate(weather_.dry_bulb_c.begin(), weather_.dry_bulb_c.end(), 0.0) / weather_.size();
+    const size_t n = stock_.size();
+    state_ = StockState(n);
+    pv_rank_.resize(n);
+    pv_area_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      pv_rank_[i] = pv_rank(ctx.scenario.seed, i);
+      pv_area_[i] = params_.pv.roof_usable * stock_.roof_area_m2[i];
+    }
+    pv_share_ = params_.pv_share;
+    ev_share_ = params_.ev_share;
+    for (auto* v : {&demand_, &pv_w_, &ev_w_, &interval_energy_, &interval_pv_, &interval_ev_, &ev_step_})
+      v->assign(n, 0.0);
+    signal_ = ctx.exchange.declare("energy.building.demand_w", n);
+    auto& r = ctx.recorder;
+    layer_demand_ = r.add_layer("energy.demand", "buildings", "W",
+                                "net electric demand (heat pumps, chillers, lighting, appliances, EV charging less rooftop PV)");
+    layer_temp_ = r.add_layer("energy.indoor_temperature", "buildings", "C", "indoor air temperature");
+    layer_pv_ = r.add_layer("energy.pv", "buildings", "W", "rooftop PV output");
+    series_load_ = r.add_series("energy.total_demand", "W");
+    series_pv_ = r.add_series("energy.pv", "W");
+    series_ev_ = r.add_series("energy.ev_charging", "W");
+    series_heat_ = r.add_series("energy.heating", "W");
+    series_cool_ = r.add_series("energy.cooling", "W");
+    series_out_ = r.add_series("energy.outdoor_temperature", "C");
+  }
+
+  void apply(const Intervention& iv, double) override {
+    const double value = check_intervention(iv);
+    if (iv.action == "heat_wave") heat_waves_.push_back({value, iv.until_s});
+    else if (iv.action == "pv_share") pv_share_ = value;
+    else if (iv.action == "ev_share") ev_share_ = value;
+  }
+
+  void advance(double t0_s, double t1_s) override {
+    const size_t n = stock_.size();
+    std::fill(interval_energy_.begin(), interval_energy_.end(), 0.0);
+    std::fill(interval_pv_.begin(), interval_pv_.end(), 0.0);
+    std::fill(interval_ev_.begin(), interval_ev_.end(), 0.0);
+    const int steps = std::max(1, static_cast<int>(std::ceil((t1_s - t0_s) / params_.max_step_s - 1e-9)));
+    const double dt = (t1_s - t0_s) / steps;
+    interval_heat_ = interval_cool_ = 0;
+    for (int k = 0; k < steps; ++k) {
+      const double t = t0_s + k * dt;
+      const double unix_mid = ctx_->scenario.start_unix_s + t + 0.5 * dt;
+      const LocalTime lt = local_time(unix_mid, weather_.location.timezone_h);
+      const size_t rec = (static_cast<size_t>(lt.day_of_year) * 24 * weather_.records_per_hour +
+                          static_cast<size_t>(lt.hour * weather_.records_per_hour)) % weather_.size();
+      double offset = params_.temperature_offset_c;
+      for (const auto& hw : heat_waves_)
+        if (t < hw.until_s) offset += hw.offset_c;
+      StockStepInputs in;
+      in.climate = &climate_[rec];
+      in.temperature_offset_c = offset;
+      in.ground_c = ground_c_;
+      in.hour_of_day = std::min(23, static_cast<int>(lt.hour));
+      in.weekend = lt.weekday >= 5;
+      in.dt_s = dt;
+      step_stock(stock_, in, state_);
+      last_outdoor_c_ = climate_[rec].theta_e + offset;
+
+      const double pv_w_m2 = pv_power_w_m2(params_.pv, pv_irr_.poa_wm2[rec], pv_irr_.effective_wm2[rec], last_outdoor_c_);
+      const double hours0 = (unix_mid - 0.5 * dt) / 3600.0 + weather_.location.timezone_h;
+      ev_charging_power(fleet_, params_.ev, ev_share_, hours0, hours0 + dt / 3600.0, ev_step_);
+      const double share = pv_share_;
+      tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+        const double pv = pv_rank_[i] < share ? pv_area_[i] * pv_w_m2 : 0.0;
+        interval_pv_[i] += pv * dt;
+        interval_ev_[i] += ev_step_[i] * dt;
+        interval_energy_[i] += (state_.electric_w[i] + ev_step_[i] - pv) * dt;
+      });
+      // Totals in a fixed order (deterministic at any thread count).
+      double load = 0, heat = 0, cool = 0;
+      for (size_t i = 0; i < n; ++i) {
+        load += state_.electric_w[i] + ev_step_[i] - (pv_rank_[i] < share ? pv_area_[i] * pv_w_m2 : 0.0);
+        heat += state_.heating_w[i];
+        cool += state_.cooling_w[i];
+      }
+      if (load > peak_w_) peak_w_ = load, peak_t_ = t + 0.5 * dt;
+      interval_heat_ += heat * dt;
+      interval_cool_ += cool * dt;
+    }
+    const double span = t1_s - t0_s;
+    auto out = ctx_->exchange.write(signal_);
+    for (size_t i = 0; i < n; ++i) {
+      demand_[i] = interval_energy_[i] / span;
+      pv_w_[i] = interval_pv_[i] / span;
+      ev_w_[i] = interval_ev_[i] / span;
+      out[i] = demand_[i];
+    }
+    interval_span_ = span;
+  }
+
+  void record(double t_s) override {
+    auto& r = ctx_->recorder;
+    r.record_layer(layer_demand_, t_s, demand_);
+    r.record_layer(layer_temp_, t_s, state_.theta_air);
+    r.record_layer(layer_pv_, t_s, pv_w_);
+    double load = 0, pv = 0, ev = 0;
+    for (size_t i = 0; i < demand_.size(); ++i) {
+      load += demand_[i];
+      pv += pv_w_[i];
+      ev += ev_w_[i];
+    }
+    const double span = std::max(interval_span_, 1e-9);
+    r.record_series(series_load_, t_s, load);
+    r.record_series(series_pv_, t_s, pv);
+    r.record_series(series_ev_, t_s, ev);
+    r.record_series(series_heat_, t_s, interval_heat_ / span);
+    r.record_series(series_cool_, t_s, interval_cool_ / span);
+    r.record_series(series_out_, t_s, last_outdoor_c_);
+    energy_j_ += load * span;
+    pv_j_ += pv * span;
+    ev_j_ += ev * span;
+    heat_j_ += interval_heat_;
+    cool_j_ += interval_cool_;
+  }
+
+  void finish() override {
+    auto& r = ctx_->recorder;
+    constexpr double kMwh = 3.6e9;
+    r.kpi("energy.peak_load_w", peak_w_, "W", "largest city-wide net electric demand of any model step");
+    r.kpi("energy.peak_time_s", peak_t_, "s", "time of the peak from the start");
+    r.kpi("energy.electricity_mwh", energy_j_ / kMwh, "MWh", "net electricity drawn by all buildings (PV subtracted)");
+    r.kpi("energy.pv_mwh", pv_j_ / kMwh, "MWh", "rooftop PV energy");
+    r.kpi("energy.ev_mwh", ev_j_ / kMwh, "MWh", "EV charging energy");
+    r.kpi("energy.heating_mwh", heat_j_ / kMwh, "MWh", "space heating delivered (thermal)");
+    r.kpi("energy.cooling_mwh", cool_j_ / kMwh, "MWh", "space cooling delivered (thermal)");
+  }
+
+ private:
+  /// Checks an intervention and returns its value (offset or share); InputError at its location otherwise.
+  double check_intervention(const Intervention& iv) const {
+    auto number = [&](const char* key, double lo, double hi) {
+      auto v = iv.params[key].value<double>();
+      if (!v || *v < lo || *v > hi)
+        throw InputError(iv.where, "energy." + iv.action + ": " + key + ": expected a number between " +
+                                       std::to_string(lo) + " and " + std::to_string(hi));
+      for (auto&& [k, _] : iv.params)
+        if (k.str() != key) throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
+      return *v;
+    };
+    if (iv.action == "heat_wave") return number("offset_c", -30, 30);
+    if (iv.action == "pv_share" || iv.action == "ev_share") return number("share", 0, 1);
+    throw InputError(iv.where, "energy: unknown action \"" + iv.action + "\" (actions: heat_wave, pv_share, ev_share)");
+  }
+
+  EnergyParams params_;
+  RunContext* ctx_ = nullptr;
+  Weather weather_;
+  BuildingStock stock_;
+  std::vector<ClimateHour> climate_;
+  PvIrradiance pv_irr_;
+  EvFleet fleet_;
+  StockState state_;
+  double ground_c_ = 15;
+  std::vector<double> pv_rank_, pv_area_;
+  std::vector<double> demand_, pv_w_, ev_w_, interval_energy_, interval_pv_, interval_ev_, ev_step_;
+  double pv_share_ = 0, ev_share_ = 0;
+  std::vector<HeatWave> heat_waves_;
+  Exchange::SignalId signal_ = 0;
+  Recorder::LayerId layer_demand_ = 0, layer_temp_ = 0, layer_pv_ = 0;
+  Recorder::SeriesId series_load_ = 0, series_pv_ = 0, series_ev_ = 0, series_heat_ = 0, series_cool_ = 0, series_out_ = 0;
+  double interval_heat_ = 0, interval_cool_ = 0, interval_span_ = 0, last_outdoor_c_ = 0;
+  double peak_w_ = -1e300, peak_t_ = 0, energy_j_ = 0, pv_j_ = 0, ev_j_ = 0, heat_j_ = 0, cool_j_ = 0;
+};
+
+}  // namespace
+
+void register_energy_model(ModelRegistry& registry) {
+  registry.add("energy", "hourly building heating, cooling and electricity, rooftop PV and EV charging",
+               [](citytwin::Params& p) {
+                 EnergyParams e;
+                 std::string weather = p.string("weather", "");
+                 if (weather.empty()) p.error("weather", "required: an EnergyPlus weather file (.epw)");
+                 else if (std::filesystem::path(weather).is_relative())
+                   weather = (std::filesystem::path(p.file()).parent_path() / weather).lexically_normal().string();
+                 e.weather_path = weather;
+                 e.temperature_offset_c = p.number("temperature_offset_c", 0, -30, 30);
+                 e.pv_share = p.number("pv_share", 0, 0, 1);
+                 e.ev_share = p.number("ev_share", 0, 0, 1);
+                 e.ev.charger_kw = p.number("charger_kw", 7.4, 1, 350);
+                 e.pv.tilt_deg = p.number("pv_tilt_deg", 10, 0, 90);
+                 e.pv.azimuth_deg = p.number("pv_azimuth_deg", 0, -180, 180);
+                 e.pv.efficiency = p.number("pv_efficiency", 0.20, 0.01, 0.5);
+                 e.max_step_s = p.duration_s("step", 3600, 60, 3600);
+                 return std::make_unique<EnergyModel>(e);
+               });
+}
 
 }  // namespace citytwin::energy

@@ -1,0 +1,202 @@
+#include "models/energy/building/stock.hpp"
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "models/energy/building/constructions.hpp"
+#include "models/energy/building/rc_zone.hpp"
+
+namespace citytwin::energy {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+constexpr double kSigma = 5.670374419e-8;
+constexpr double kAirCp = 1006.0, kAirGasConstant = 287.05;
+constexpr double kConvectiveFraction = 0.5;  // ISO 13790 eq. C.1: half the internal gains to the air node
+
+/// A 24-hour profile: `base` outside [from, to), `peak` inside.
+std::array<double, 24> profile(double base, int from, int to, double peak) {
+  std::array<double, 24> p{};
+  for (int h = 0; h < 24; ++h) p[h] = (h >= from && h < to) ? peak : base;
+  return p;
+}
+
+std::array<double, 24> residential_profile() {
+  // After ISO 13790:2008 Table G.8 (dwellings): low at night, moderate by day, high in the evening.
+  std::array<double, 24> p{};
+  for (int h = 0; h < 24; ++h) p[h] = h < 7 || h >= 23 ? 2.0 : h < 17 ? 3.0 : 8.0;
+  return p;
+}
+
+// Defaults by use class (order of UseClass): residential, commercial, office, industrial, public, other.
+// Gains (W per m2 of floor): residential after ISO 13790 Table G.8, office 20 W/m2 in working hours after
+// Table G.9; the others are assumptions of the same order. Set points 20 / 26 C: EN 16798-1 category II.
+const UseDefaults kUseDefaults[kUseClassCount] = {
+    {0.20, 0.5, residential_profile(), residential_profile(), 0.7, 20, 26},
+    {0.40, 1.0, profile(2, 8, 20, 15), profile(2, 9, 19, 12), 0.8, 20, 26},
+    {0.40, 1.0, profile(2, 7, 17, 20), profile(2, 0, 0, 2), 0.8, 20, 26},
+    {0.15, 0.5, profile(2, 7, 17, 10), profile(2, 0, 0, 2), 0.8, 18, 28},
+    {0.30, 1.0, profile(2, 8, 18, 12), profile(2, 0, 0, 2), 0.8, 20, 26},
+    {0.20, 0.5, profile(2, 0, 0, 2), profile(2, 0, 0, 2), 0.7, 20, 26},
+};
+
+/// Facade bin of an outward normal (east, north): 0 south, 1 west, 2 north, 3 east.
+int facade_of(double nx, double ny) {
+  double azimuth = std::atan2(-nx, -ny);  // from south, west positive
+  int bin = static_cast<int>(std::floor((azimuth + kPi / 4) / (kPi / 2)));
+  return ((bin % 4) + 4) % 4;
+}
+
+/// Adds each edge of a ring to the facade lengths (outward normals whatever the ring's winding).
+void add_ring(const Ring& ring, std::array<double, kFacades>& length) {
+  const size_t n = ring.size();
+  if (n < 3) return;
+  double twice_area = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const Point2 &a = ring[k], &b = ring[(k + 1) % n];
+    twice_area += a.x * b.y - b.x * a.y;
+  }
+  const double sign = twice_area >= 0 ? 1.0 : -1.0;  // counter-clockwise: outward normal is (dy, -dx)
+  for (size_t k = 0; k < n; ++k) {
+    const Point2 &a = ring[k], &b = ring[(k + 1) % n];
+    double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
+    if (len <= 0) continue;
+    length[facade_of(sign * dy / len, -sign * dx / len)] += len;
+  }
+}
+
+}  // namespace
+
+const UseDefaults& use_defaults(UseClass use) { return kUseDefaults[static_cast<int>(use)]; }
+
+BuildingStock make_stock(const City& city, const EnvelopeDefaults& env) {
+  BuildingStock s;
+  s.envelope = env;
+  const size_t n = city.buildings.size();
+  s.use.resize(n);
+  for (auto* v : {&s.floor_area_m2, &s.roof_area_m2, &s.volume_m3, &s.roof_ua_w_k, &s.floor_ua_w_k, &s.h_op_w_k,
+                  &s.h_w_w_k, &s.h_tr_em, &s.h_tr_ms, &s.h_tr_is, &s.c_m, &s.a_m_m2, &s.a_t_m2})
+    v->assign(n, 0.0);
+  s.wall_ua_w_k.assign(n, {});
+  s.window_area_m2.assign(n, {});
+  const Glazing glass(PaneSpec{}, 2, 0.012, kRsiWall, kRseOutside);
+  for (size_t i = 0; i < n; ++i) {
+    const Building& b = city.buildings[i];
+    const UseDefaults& u = use_defaults(b.use);
+    s.use[i] = static_cast<std::uint8_t>(b.use);
+    std::array<double, kFacades> length{};
+    for (const auto& poly : b.footprint) {
+      add_ring(poly.outer, length);
+      for (const auto& hole : poly.holes) add_ring(hole, length);
+    }
+    const double footprint = std::max(b.area_m2, 1.0);
+    const double height = std::max(b.height_m, 3.0);
+    const double floor_area = std::max(b.floor_area_m2, footprint);
+    s.floor_area_m2[i] = floor_area;
+    s.roof_area_m2[i] = footprint;
+    s.volume_m3[i] = footprint * height;
+    double walls_ua = 0, window_area = 0;
+    for (int f = 0; f < kFacades; ++f) {
+      const double gross = length[f] * height;
+      const double openings = u.window_to_wall * gross;
+      s.window_area_m2[i][f] = openings * (1 - env.frame_fraction);
+      s.wall_ua_w_k[i][f] = env.u_wall * (gross - openings);
+      walls_ua += s.wall_ua_w_k[i][f];
+      window_area += openings;
+    }
+    s.roof_ua_w_k[i] = env.u_roof * footprint;
+    s.floor_ua_w_k[i] = env.u_ground_floor * footprint;
+    s.h_op_w_k[i] = walls_ua + s.roof_ua_w_k[i] + s.floor_ua_w_k[i];
+    s.h_w_w_k[i] = glass.u_value() * window_area;
+    const ZoneRc rc = make_zone_rc(floor_area, s.h_op_w_k[i], s.h_w_w_k[i], env.a_m_per_floor_area * floor_area,
+                                   env.kappa_per_floor_area * floor_area, env.a_t_per_floor_area * floor_area);
+    s.h_tr_em[i] = rc.h_tr_em;
+    s.h_tr_ms[i] = rc.h_tr_ms;
+    s.h_tr_is[i] = rc.h_tr_is;
+    s.c_m[i] = rc.c_m;
+    s.a_m_m2[i] = rc.a_m_m2;
+    s.a_t_m2[i] = rc.a_t_m2;
+  }
+  return s;
+}
+
+std::vector<ClimateHour> climate_hours(const Weather& w, const EnvelopeDefaults& env) {
+  const auto sun = sun_hours(w, irradiance_time_shift_h(w));
+  const Glazing glass(PaneSpec{}, 2, 0.012, kRsiWall, kRseOutside);
+  const double wall_sky = sky_long_wave_fraction(kPi / 2), roof_sky = sky_long_wave_fraction(0);
+  const Plane facades[kFacades] = {{kPi / 2, 0}, {kPi / 2, kPi / 2}, {kPi / 2, kPi}, {kPi / 2, -kPi / 2}};
+  std::vector<ClimateHour> out(w.size());
+  for (size_t t = 0; t < w.size(); ++t) {
+    ClimateHour& c = out[t];
+    const double te = w.dry_bulb_c[t], tsky = sky_temperature_c(w.horizontal_ir_wm2[t]);
+    auto h_r = [&](double eps) {
+      double tm = 0.5 * (te + tsky) + 273.15;
+      return 4 * eps * kSigma * tm * tm * tm;
+    };
+    c.theta_e = te;
+    c.pressure_pa = w.pressure_pa[t];
+    for (int f = 0; f < kFacades; ++f) {
+      auto irr = plane_irradiance(sun[t], facades[f], w.dni_wm2[t], w.dhi_wm2[t], w.ghi_wm2[t], 0.2);
+      c.sol_air_lift[f] = kRseOutside * (env.solar_absorptance * irr.total() - wall_sky * h_r(env.emissivity) * (te - tsky));
+      c.window_gain_w_m2[f] = glass.shgc(irr.cos_incidence) * irr.beam_wm2 +
+                              glass.shgc_diffuse() * (irr.sky_diffuse_wm2 + irr.ground_wm2);
+    }
+    auto roof = plane_irradiance(sun[t], Plane{0, 0}, w.dni_wm2[t], w.dhi_wm2[t], w.ghi_wm2[t], 0.2);
+    c.roof_sol_air_lift = kRseOutside * (env.solar_absorptance * roof.total() - roof_sky * h_r(env.emissivity) * (te - tsky));
+    c.window_sky_lift = -wall_sky * h_r(0.84) * kRseOutside * (te - tsky);
+  }
+  return out;
+}
+
+StockState::StockState(size_t n)
+    : theta_m(n, 20.0), theta_air(n, 20.0), heating_w(n, 0.0), cooling_w(n, 0.0), electric_w(n, 0.0) {}
+
+void step_stock(const BuildingStock& s, const StockStepInputs& in, StockState& st) {
+  const ClimateHour& c = *in.climate;
+  const double te = c.theta_e + in.temperature_offset_c;
+  const EnvelopeDefaults& env = s.envelope;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, s.size(), 256), [&](const tbb::blocked_range<size_t>& range) {
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const UseDefaults& u = kUseDefaults[s.use[i]];
+      double lift = s.roof_ua_w_k[i] * c.roof_sol_air_lift + s.floor_ua_w_k[i] * (in.ground_c - te);
+      double solar = 0;
+      for (int f = 0; f < kFacades; ++f) {
+        lift += s.wall_ua_w_k[i][f] * c.sol_air_lift[f];
+        solar += s.window_area_m2[i][f] * c.window_gain_w_m2[f];
+      }
+      ZoneRc rc;
+      rc.floor_area_m2 = s.floor_area_m2[i];
+      rc.h_tr_w = s.h_w_w_k[i];
+      rc.h_tr_em = s.h_tr_em[i];
+      rc.h_tr_ms = s.h_tr_ms[i];
+      rc.h_tr_is = s.h_tr_is[i];
+      rc.c_m = s.c_m[i];
+      rc.a_m_m2 = s.a_m_m2[i];
+      rc.a_t_m2 = s.a_t_m2[i];
+      const double gains = (in.weekend ? u.gains_weekend_w_m2 : u.gains_weekday_w_m2)[in.hour_of_day] * rc.floor_area_m2;
+      const GainSplit g = split_gains(rc, gains, kConvectiveFraction, solar);
+      ZoneInputs zi;
+      zi.theta_e_em = te + lift / s.h_op_w_k[i];
+      zi.theta_e_w = te + c.window_sky_lift;
+      zi.theta_sup = te;
+      const double rho = c.pressure_pa / (kAirGasConstant * (st.theta_air[i] + 273.15));
+      zi.h_ve = rho * kAirCp * u.air_changes_h * s.volume_m3[i] / 3600.0;
+      zi.phi_ia = g.phi_ia;
+      zi.phi_st = g.phi_st;
+      zi.phi_m = g.phi_m;
+      zi.heat_set_c = u.heat_set_c;
+      zi.cool_set_c = u.cool_set_c;
+      ZoneState zs{st.theta_m[i]};
+      const ZoneStepResult r = ZoneStepper(rc, in.dt_s).step(zi, zs);
+      st.theta_m[i] = zs.theta_m;
+      st.theta_air[i] = r.theta_air;
+      st.heating_w[i] = std::max(r.phi_hc_w, 0.0);
+      st.cooling_w[i] = std::max(-r.phi_hc_w, 0.0);
+      st.electric_w[i] = st.heating_w[i] / env.heating_cop + st.cooling_w[i] / env.cooling_eer + u.electric_share * gains;
+    }
+  });
+}
+
+}  // namespace citytwin::energy
