@@ -770,6 +770,11 @@ SolveStats HydraulicSolver::solve(HydraulicState& s) {
   const int max_trials = o.trials + std::max(0, o.extra_trials);
   int next_check = o.check_freq;
   relax_ = 1.0;
+  // Leaks added or removed since the last solution (interventions): start like EPANET's emitters (1 cfs).
+  for (int i = 0; i < nj_; ++i) {
+    if (s.leak_coeff[i] <= 0.0) s.leak_flow_m3s[i] = 0.0;
+    else if (s.leak_flow_m3s[i] == 0.0) s.leak_flow_m3s[i] = kCf;
+  }
   double relerr = 0;
   int iter = 1;
   while (iter <= max_trials) {

@@ -96,6 +96,7 @@ class WaterModel final : public Model {
   }
 
   void record(double t_s) override {
+    if (dirty_ || !solved_) solve();  // the first record comes before any advance
     const Network& net = *net_;
     const HydraulicState& s = run_->state();
     const int nn = net.num_nodes(), nl = net.num_links();
