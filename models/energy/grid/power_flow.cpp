@@ -5,7 +5,7 @@
 #include <numeric>
 #include <sstream>
 
-#include <Eigen/KLUSupport>
+#include <klu.h>
 
 namespace citytwin::energy {
 namespace {
@@ -43,6 +43,45 @@ BranchAdmittance branch_admittance(const GridBranch& br) {
 bool branch_usable(const GridCase& g, const GridBranch& br) {
   return br.in_service && g.buses[br.from].type != BusType::isolated && g.buses[br.to].type != BusType::isolated;
 }
+
+/// KLU (SuiteSparse) on one sparsity pattern: analysed once, factorised with pivoting on the first call,
+/// then refactorised with the same pivots (no allocation), falling back to a full factorisation when the
+/// reused pivots are poor (KLU's reciprocal pivot growth check).
+class KluSolver {
+ public:
+  KluSolver() { klu_defaults(&common_); }
+  ~KluSolver() {
+    if (numeric_) klu_free_numeric(&numeric_, &common_);
+    if (symbolic_) klu_free_symbolic(&symbolic_, &common_);
+  }
+  KluSolver(const KluSolver&) = delete;
+  KluSolver& operator=(const KluSolver&) = delete;
+
+  bool analyze(SpMat& a) {
+    symbolic_ = klu_analyze(static_cast<int>(a.rows()), a.outerIndexPtr(), a.innerIndexPtr(), &common_);
+    return symbolic_ != nullptr;
+  }
+  bool factorize(SpMat& a) {
+    if (numeric_) {
+      if (klu_refactor(a.outerIndexPtr(), a.innerIndexPtr(), a.valuePtr(), symbolic_, numeric_, &common_) &&
+          klu_rgrowth(a.outerIndexPtr(), a.innerIndexPtr(), a.valuePtr(), symbolic_, numeric_, &common_) &&
+          common_.rgrowth > 1e-8)
+        return true;
+      klu_free_numeric(&numeric_, &common_);
+    }
+    numeric_ = klu_factor(a.outerIndexPtr(), a.innerIndexPtr(), a.valuePtr(), symbolic_, &common_);
+    return numeric_ != nullptr && common_.status == KLU_OK;
+  }
+  /// Solves in place.
+  bool solve(Eigen::VectorXd& b) {
+    return klu_solve(symbolic_, numeric_, static_cast<int>(b.size()), 1, b.data(), &common_) != 0;
+  }
+
+ private:
+  klu_common common_;
+  klu_symbolic* symbolic_ = nullptr;
+  klu_numeric* numeric_ = nullptr;
+};
 
 }  // namespace
 
@@ -211,8 +250,11 @@ PowerFlowResult PowerFlow::solve(const PowerFlowOptions& opt, std::span<const do
         pos[4 * p + 3] = position(mag[i], mag[k]);
       }
 
-    Eigen::KLU<SpMat> lu;
-    if (nx > 0) lu.analyzePattern(jac);
+    KluSolver lu;
+    if (nx > 0 && !lu.analyze(jac)) {
+      res.message = "the Jacobian's sparsity pattern could not be analysed";
+      return res;
+    }
     Eigen::VectorXd f(nx), dx(nx);
 
     auto mismatch = [&] {
@@ -258,13 +300,13 @@ PowerFlowResult PowerFlow::solve(const PowerFlowOptions& opt, std::span<const do
           if (q[3] >= 0) val[q[3]] = b.imag();
         }
       }
-      lu.factorize(jac);
-      if (lu.info() != Eigen::Success) {
+      if (!lu.factorize(jac)) {
         res.message = "the Jacobian is singular at iteration " + std::to_string(res.iterations + it);
         res.iterations += it;
         return res;
       }
-      dx = lu.solve(f);
+      dx = f;
+      lu.solve(dx);
       for (int c = 0; c < m; ++c) {
         double vm = std::abs(v[c]), va = std::arg(v[c]);
         if (ang[c] >= 0) va -= dx[ang[c]];

@@ -3,6 +3,7 @@
 #include <numbers>
 
 #include "models/energy/grid/power_flow.hpp"
+#include "models/energy/grid/synthetic_grid.hpp"
 #include "models/energy/io/matpower.hpp"
 #include "test_util.hpp"
 
@@ -170,6 +171,26 @@ BOOST_AUTO_TEST_CASE(per_bus_loads_override_the_case) {
   PowerFlowResult more = pf.solve({}, pd, qd);
   BOOST_TEST(more.va_rad[c.bus_index.at(14)] < base.va_rad[c.bus_index.at(14)]);
   BOOST_TEST(more.pg_w[0] > base.pg_w[0] + 10e6);  // the slack covers the load and the extra losses
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(synthetic_grids)
+
+BOOST_AUTO_TEST_CASE(generated_grid_solves_and_balances) {
+  GridCase c = synthetic_grid(1000, 5);
+  BOOST_TEST(c.buses.size() == 1000u);
+  const double per_bus = static_cast<double>(c.branches.size()) / c.buses.size();
+  BOOST_TEST(per_bus > 1.1);
+  BOOST_TEST(per_bus < 1.4);
+  PowerFlowResult r = PowerFlow(c).solve({});
+  BOOST_TEST_REQUIRE(r.converged);
+  BOOST_TEST(r.islanded_buses.empty());
+  BOOST_TEST(std::abs(power_balance_error_w(c, r)) < 1e-3 * c.base_va * 1e-6);
+  // Same seed, same grid.
+  GridCase again = synthetic_grid(1000, 5);
+  BOOST_TEST(again.branches.size() == c.branches.size());
+  BOOST_TEST(again.branches.back().x_pu == c.branches.back().x_pu);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
