@@ -141,6 +141,7 @@ void ImGuiOverlay::render(osg::RenderInfo& info, int width, int height) {
   ImGui_ImplOpenGL2_NewFrame();
   ImGui::NewFrame();
   if (enabled_) ui_();
+  mouse_over_panels_ = enabled_ && io.WantCaptureMouse;
   ImGui::Render();
   handler_->begin_frame();
 

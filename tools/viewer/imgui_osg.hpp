@@ -24,6 +24,9 @@ class ImGuiOverlay {
   /// Releases the GL objects; call with the context current, before the window closes.
   void shutdown();
   bool enabled() const { return enabled_; }
+  /// Whether the mouse was over a panel in the last frame drawn (ImGui's state after that frame's input):
+  /// a click there belongs to the panel, even when it came in the same frame as the move onto it.
+  bool mouse_over_panels() const { return mouse_over_panels_; }
   /// Panels off: render() draws nothing (clean screenshots of the 3D view).
   void set_enabled(bool on) { enabled_ = on; }
 
@@ -33,6 +36,7 @@ class ImGuiOverlay {
   std::function<void()> ui_;
   bool initialised_ = false;
   bool enabled_ = true;
+  bool mouse_over_panels_ = false;
   double last_time_ = -1;
 };
 

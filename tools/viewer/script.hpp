@@ -26,7 +26,7 @@
 ///   screenshot FILE              PNG of the window
 ///   write-selection FILE         the selection panel's content as text
 ///   write-kpis FILE              the KPI panel (name, unit, A, B) as CSV
-///   expect-selected SET ID       fail the script unless that element is selected
+///   expect-selected SET ID       fail the script unless that element is selected ("none none": nothing)
 ///   expect-message TEXT          fail unless a message so far contains TEXT
 ///   expect-no-error              fail if any error message was shown
 ///   quit

@@ -97,6 +97,8 @@ class App {
   double speed_ = 600;  // simulated seconds per second
   std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();
 
+  std::optional<osg::Vec2d> pending_pick_;
+
   // Screenshots: requested before a frame, read back in its final draw, written after it.
   bool capture_next_ = false;
   osg::ref_ptr<osg::Image> captured_;
@@ -145,7 +147,8 @@ struct App::Events : osgGA::GUIEventHandler {
         push_x = x, push_y = y;
         return false;
       case E::RELEASE:
-        if (ea.getButton() == E::LEFT_MOUSE_BUTTON && std::hypot(x - push_x, y - push_y) < 4) app->pick(x, y);
+        if (ea.getButton() == E::LEFT_MOUSE_BUTTON && std::hypot(x - push_x, y - push_y) < 4)
+          app->pending_pick_ = osg::Vec2d(x, y);  // decided after the frame, when ImGui has seen the click
         return false;
       case E::RESIZE:
         app->width_ = ea.getWindowWidth(), app->height_ = ea.getWindowHeight();
@@ -364,6 +367,8 @@ void App::frame() {
   update_hud();
   update_highlight();
   viewer_.frame();
+  if (pending_pick_ && !overlay_.mouse_over_panels()) pick(pending_pick_->x(), pending_pick_->y());
+  pending_pick_.reset();
   if (captured_) {
     try {
       render::write_png(*captured_, pending_screenshot_);
@@ -515,6 +520,9 @@ bool App::run_command() {
     for (const auto& k : session_.kpis()) out << k.name << ',' << k.unit << ',' << k.a << ',' << k.b << '\n';
   } else if (c.name == "expect-selected") {
     const auto& sel = session_.selection();
+    if (a[0] == "none" && a[1] == "none")
+      expect(!sel, c, "expected nothing selected, have " + (sel ? sel->set + " " + sel->id : std::string()));
+    else
     expect(sel && sel->set == a[0] && sel->id == a[1], c,
            "expected " + a[0] + " " + a[1] + " selected, have " + (sel ? sel->set + " " + sel->id : std::string("nothing")));
   } else if (c.name == "expect-message") {

@@ -188,6 +188,20 @@ BOOST_AUTO_TEST_CASE(bad_input_becomes_a_message_never_a_crash) {
   }
   s.open((bad / "no-such-thing").string());
   BOOST_TEST(s.messages().back().error);
+  // A scenario whose run fails (in the background): its error, with file and line, becomes a message.
+  std::string broken = read(kGrid);
+  broken.replace(broken.find("grid_city.geojson"), 17, std::string(CITYTWIN_TEST_DATA) + "/viewer/grid_city.geojson");
+  std::ofstream(bad / "broken.toml") << broken << "\n[[interventions]]\nat = \"07:00\"\nmodel = \"occupancy\"\naction = \"explode\"\n";
+  s.open((bad / "broken.toml").string());
+  BOOST_TEST(s.busy());
+  for (int i = 0; i < 600 && s.busy(); ++i) {
+    s.poll();
+    usleep(50000);
+  }
+  BOOST_TEST(!s.a());
+  BOOST_TEST(s.messages().back().error);
+  BOOST_TEST(s.messages().back().text.find("broken.toml:") != std::string::npos, s.messages().back().text);
+  BOOST_TEST(s.messages().back().text.find("explode") != std::string::npos, s.messages().back().text);
   s.open(grid().results().string());
   BOOST_REQUIRE(s.a());
   BOOST_TEST(!s.set_layer("water.pressure"));
@@ -202,7 +216,9 @@ BOOST_AUTO_TEST_CASE(click_on_the_projected_centre_picks_the_building) {
   std::ostringstream script;
   script << "open " << grid().results().string() << "\npanels off\ntime 09:00\nclick " << x << " " << y
          << "\nexpect-selected buildings b5\nwrite-selection " << (grid().dir / "sel.txt").string()
-         << "\nclick 5 590\nexpect-message picked buildings b5\nexpect-no-error\n";
+         << "\nexpect-message picked buildings b5\nclick 5 590\nexpect-selected none none\n"
+         // With the panels on, a click on a panel is the panel's, not a pick through it.
+         << "panels on\nframes 2\nselect buildings b5\nclick 100 150\nexpect-selected buildings b5\nexpect-no-error\n";
   const auto [rc, out] = run_script("pick", script.str());
   BOOST_TEST(rc == 0, out);
   const std::string sel = read(grid().dir / "sel.txt");
