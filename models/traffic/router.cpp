@@ -48,7 +48,8 @@ bool Router::route(int from, int to, std::span<const double> edge_time_s, double
   const double inv_v = 1.0 / std::max(max_speed_mps, 1.0);
   auto h = [&](int e) {
     const Point2 p = net_.junction_pos[net_.edge_to[e]];
-    return std::hypot(p.x - goal.x, p.y - goal.y) * inv_v;
+    const double dx = p.x - goal.x, dy = p.y - goal.y;
+    return std::sqrt(dx * dx + dy * dy) * inv_v;  // not std::hypot: this is the hot loop of routing
   };
   // (f, edge): ties broken by edge index so the result does not depend on heap internals.
   using Item = std::pair<double, std::int32_t>;

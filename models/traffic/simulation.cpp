@@ -20,6 +20,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStandingMps = 0.1;       // below this a vehicle counts as waiting (SUMO's threshold)
 constexpr double kLaneChangeCooldownS = 3;  // between two discretionary changes of one vehicle
+constexpr double kClaimDistanceM = 20;      // a blocked vehicle this close to its stop line keeps its priority
 constexpr std::uint64_t kSpeedFactorStream = 0x5eed'fac7;
 constexpr std::uint64_t kDemandStream = 0xde3a'4d00;
 
@@ -29,8 +30,16 @@ enum Status : std::uint8_t { not_departed, waiting, running, arrived, removed, u
 constexpr std::int32_t kNoLink = -1;     // its lane has no connection to its next edge: stop at the lane end
 constexpr std::int32_t kArriving = -2;   // its current edge is the last of its route
 
+// Below this many vehicles a step runs its phases on the calling thread: scheduling tasks would cost more
+// than the work. Results do not depend on it (each phase is order-independent).
+constexpr long long kParallelVehicles = 1500;
+
 template <class F>
-void parallel_indices(int n, int grain, const F& f) {
+void parallel_indices(int n, int grain, const F& f, bool parallel = true) {
+  if (!parallel) {
+    for (int i = 0; i < n; ++i) f(i);
+    return;
+  }
   tbb::parallel_for(tbb::blocked_range<int>(0, n, grain), [&](const tbb::blocked_range<int>& r) {
     for (int i = r.begin(); i < r.end(); ++i) f(i);
   });
@@ -59,7 +68,7 @@ struct Simulation::State {
   std::vector<std::vector<std::int32_t>> on_lane;  // front (largest position) first
   std::vector<std::vector<std::int32_t>> merging;  // vehicles of the same edge waiting to enter this lane
   std::vector<std::int32_t> req_conn;
-  std::vector<double> req_eta, req_since;
+  std::vector<double> req_eta, req_since, req_dist;
   std::vector<std::uint8_t> req_blocked, permitted;
   std::vector<std::int32_t> leaver, arriver, stuck;
   std::vector<double> lane_speed;
@@ -110,6 +119,7 @@ Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::
   s.req_conn.assign(nl, kNoLink);
   s.req_eta.assign(nl, kInf);
   s.req_since.assign(nl, 0);
+  s.req_dist.assign(nl, kInf);
   s.req_blocked.assign(nl, 1);
   s.permitted.assign(nl, 0);
   s.leaver.assign(nl, -1);
@@ -189,13 +199,14 @@ void Simulation::run_phases() {
   const int nl = net_.lanes();
   update_signals();
   insert_departures();
+  const bool par = counters_.inserted - counters_.arrived - counters_.removed > kParallelVehicles;
   if (opt_.lane_changing)
     parallel_indices(static_cast<int>(s.multi_lane_edges.size()), 16,
-                     [&](int i) { change_lanes(s.multi_lane_edges[i]); });
-  parallel_indices(nl, 256, [&](int l) { request_link(l); });
-  parallel_indices(nl, 256, [&](int l) { decide_right_of_way(l); });
-  parallel_indices(nl, 128, [&](int l) { accelerate(l); });
-  parallel_indices(nl, 128, [&](int l) { move(l); });
+                     [&](int i) { change_lanes(s.multi_lane_edges[i]); }, par);
+  parallel_indices(nl, 256, [&](int l) { request_link(l); }, par);
+  parallel_indices(nl, 256, [&](int l) { decide_right_of_way(l); }, par);
+  parallel_indices(nl, 128, [&](int l) { accelerate(l); }, par);
+  parallel_indices(nl, 128, [&](int l) { move(l); }, par);
   hand_over();
   resolve_gridlock();
   t_ += opt_.step_s;
@@ -209,6 +220,10 @@ void Simulation::run_phases() {
   }
   counters_.running = counters_.inserted - counters_.arrived - counters_.removed;
   counters_.vehicle_updates += counters_.running;
+}
+
+bool Simulation::finished() const {
+  return counters_.running == 0 && counters_.waiting == 0 && s_->next_depart >= s_->depart_order.size();
 }
 
 void Simulation::update_signals() {
@@ -450,6 +465,7 @@ void Simulation::request_link(int lane) {
   s.req_conn[lane] = kNoLink;
   s.req_blocked[lane] = 1;
   s.req_eta[lane] = kInf;
+  s.req_dist[lane] = kInf;
   if (s.on_lane[lane].empty()) return;
   const int v = s.on_lane[lane][0];
   const int c = pick_connection(v, lane);
@@ -457,6 +473,7 @@ void Simulation::request_link(int lane) {
   if (c < 0) return;
   const VehicleType& t = types_[trips_[v].type];
   const double dist = net_.lane_length_m[lane] - s.pos[v];
+  s.req_dist[lane] = dist;
   const double speed = s.speed[v];
   bool blocked = false;
   const char st = s.link_state[c];
@@ -485,9 +502,15 @@ void Simulation::decide_right_of_way(int lane) {
   if (c < 0 || s.req_blocked[lane]) return;
   const int j = net_.conn_junction[c];
   const double eta = s.req_eta[lane], gap = opt_.yield_gap_s;
+  const int target = net_.conn_to_lane[c];
   auto approaching = [&](int foe) {
     const int fl = net_.conn_from_lane[foe];
-    return s.req_conn[fl] == foe && !s.req_blocked[fl] && s.req_eta[fl] < eta + gap;
+    if (s.req_conn[fl] != foe) return false;
+    if (!s.req_blocked[fl]) return s.req_eta[fl] < eta + gap;
+    // A vehicle with right of way that waits for room on the very lane we want keeps its claim on that
+    // room: taking it would starve the main stream (the way roundabouts lock up).
+    return net_.conn_to_lane[foe] == target && s.req_dist[fl] < kClaimDistanceM &&
+           s.link_state[foe] != 'r' && s.link_state[foe] != 'y';
   };
   bool go = true;
   switch (net_.junction_kind[j]) {
@@ -677,6 +700,12 @@ void Simulation::resolve_gridlock() {
     s.stuck[l] = -1;
     auto& q = s.on_lane[l];
     if (q.empty() || q[0] != v) continue;
+    TeleportEvent ev{t_, v, l, 'q'};
+    const int c = s.req_conn[l];
+    if (c == kNoLink) ev.reason = 'w';
+    else if (c >= 0 && s.req_blocked[l]) ev.reason = (s.link_state[c] == 'r' || s.link_state[c] == 'y') ? 's' : 'j';
+    else if (c >= 0 && !s.permitted[l]) ev.reason = 'y';
+    teleport_events_.push_back(ev);
     q.erase(q.begin());
     ++counters_.teleports;
     ++s.teleports[v];

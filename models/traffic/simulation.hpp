@@ -65,6 +65,16 @@ struct TripRecord {
   int teleports = 0;
 };
 
+/// A gridlock resolution, with why the vehicle stood (as SUMO's teleport warnings say).
+struct TeleportEvent {
+  double t_s = 0;
+  std::int32_t vehicle = -1;
+  std::int32_t lane = -1;
+  /// 'w' wrong lane (no connection to its next edge), 'j' jam (no room on the target lane), 'y' yield
+  /// (waiting for right of way), 's' signal (red), 'q' queue (stopped behind a standing leader, e.g. a lane end).
+  char reason = 'q';
+};
+
 class Simulation {
  public:
   /// The network must outlive the simulation. Trips are routed at construction (in parallel) on free-flow
@@ -80,8 +90,11 @@ class Simulation {
   /// Steps until time t (seconds from the start).
   void run_until(double t_s);
   double time() const { return t_; }
+  /// True when no vehicle runs or waits and no trip is left to depart.
+  bool finished() const;
   const Counters& counters() const { return counters_; }
   const std::vector<TripRecord>& completed() const { return completed_; }
+  const std::vector<TeleportEvent>& teleport_events() const { return teleport_events_; }
   const std::vector<Trip>& trips() const { return trips_; }
   const Network& network() const { return net_; }
 
@@ -146,6 +159,7 @@ class Simulation {
   double t_ = 0;
   Counters counters_;
   std::vector<TripRecord> completed_;
+  std::vector<TeleportEvent> teleport_events_;
   std::vector<double> edge_time_s_;
   double max_speed_mps_ = 1;
 };

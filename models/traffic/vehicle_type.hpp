@@ -29,7 +29,8 @@ struct VehicleType {
 /// IDM acceleration (m/s^2) at speed v, desired speed v0, with a leader at bumper gap s moving at speed vl.
 /// Pass s = +inf for a free road. Equation (2)-(3) of Treiber et al. (2000).
 inline double idm_accel(const VehicleType& t, double v, double v0, double s, double vl) {
-  const double free = 1.0 - std::pow(std::max(v, 0.0) / std::max(v0, 0.1), t.delta);
+  const double r = std::max(v, 0.0) / std::max(v0, 0.1);
+  const double free = 1.0 - (t.delta == 4.0 ? (r * r) * (r * r) : std::pow(r, t.delta));
   if (!std::isfinite(s)) return t.accel_mps2 * free;
   const double s_star =
       t.min_gap_m + std::max(0.0, v * t.headway_s + v * (v - vl) / (2.0 * std::sqrt(t.accel_mps2 * t.decel_mps2)));

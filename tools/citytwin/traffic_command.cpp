@@ -105,11 +105,13 @@ void traffic_run(const RunOptions& o) {
 
   const auto t0 = std::chrono::steady_clock::now();
   for (double t = 0; t < end - 1e-9;) {
+    // Like SUMO, stop early once every trip is done (the last interval is then shorter).
     const double next = std::min(end, t + o.interval_s);
-    while (sim.time() + 1e-9 < next) {
+    while (sim.time() + 1e-9 < next && !sim.finished()) {
       sim.step();
       peak_running = std::max(peak_running, sim.counters().running);
     }
+    if (sim.time() <= t) break;
     const auto st = sim.take_edge_stats();
     const double dt = sim.time() - t;
     for (int e = 0; e < net.edges(); ++e) {
@@ -123,6 +125,7 @@ void traffic_run(const RunOptions& o) {
     running.times_s.push_back(sim.time());
     running.values.push_back(static_cast<double>(sim.counters().running));
     t = sim.time();
+    if (sim.finished()) break;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Kpis k = compute_kpis(sim, veh_m, veh_s);
