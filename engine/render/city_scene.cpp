@@ -341,6 +341,7 @@ std::optional<PickHit> CityScene::pick(const osg::Matrixd& view, const osg::Matr
   root_->accept(visitor);
   // Intersections come sorted from the eye: the first one is what the pixel shows.
   for (const auto& hit : ray->getIntersections()) {
+    if (hit.drawable->getNodeMask() == 0) continue;  // the visitor tests hidden drawables of a Geode too
     for (size_t s = 0; s < sets_.size(); ++s) {
       if (hit.drawable.get() != sets_[s].geometry.get()) continue;
       if (hit.indexList.empty()) return std::nullopt;

@@ -14,8 +14,12 @@ void add_view(CLI::App& app) {
   cmd->add_option("--script", opt->script,
                   "Run a scripted session without a person (commands: see tools/viewer/README.md) and exit; "
                   "exit status 1 when a check in it fails");
-  cmd->add_option("--width", opt->width, "Window width in pixels")->check(CLI::Range(320, 8192))->capture_default_str();
-  cmd->add_option("--height", opt->height, "Window height in pixels")->check(CLI::Range(240, 8192))->capture_default_str();
+  cmd->add_option("--width", opt->width, "Window width in pixels")
+      ->check(CLI::Range(320, 8192))
+      ->capture_default_str();
+  cmd->add_option("--height", opt->height, "Window height in pixels")
+      ->check(CLI::Range(240, 8192))
+      ->capture_default_str();
   cmd->callback([opt] {
     std::error_code ec;
     // Background runs are `citytwin run`, by this very executable.

@@ -2,17 +2,16 @@
 // scene with the same triangles and colours, in one process and one window (tools/bench.d/viewer).
 //   citytwin_view_bench [--frames N] (--results DIR | --synthetic BUILDINGS)
 // Prints the median over 5 alternating rounds of N/5 frames of each scene.
-#include <osg/Geode>
-#include <osgViewer/Viewer>
-
 #include <algorithm>
 #include <chrono>
-#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <osg/Geode>
+#include <osgViewer/Viewer>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "engine/data/results_io.hpp"
 #include "engine/render/city_scene.hpp"
@@ -81,9 +80,10 @@ double time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render::Ca
   viewer.setSceneData(scene);
   viewer.getCamera()->setProjectionMatrix(cam.projection);
   auto frame = [&](int i) {
-    viewer.getCamera()->setViewMatrix(osg::Matrixd::translate(-centre) *
-                                      osg::Matrixd::rotate(osg::DegreesToRadians(1.0 * i), osg::Vec3d(0, 0, 1)) *
-                                      osg::Matrixd::translate(centre) * cam.view);
+    viewer.getCamera()->setViewMatrix(
+        osg::Matrixd::translate(-centre) *
+        osg::Matrixd::rotate(osg::DegreesToRadians(1.0 * i), osg::Vec3d(0, 0, 1)) *
+        osg::Matrixd::translate(centre) * cam.view);
     viewer.frame();
   };
   for (int i = 0; i < 2; ++i) frame(i);
@@ -98,9 +98,12 @@ int main(int argc, char** argv) {
   int frames = 30, synthetic = 0;
   std::string results_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--frames")) frames = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--results")) results_dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--synthetic")) synthetic = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--frames"))
+      frames = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--results"))
+      results_dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--synthetic"))
+      synthetic = std::atoi(argv[i + 1]);
   }
   if (results_dir.empty() == (synthetic == 0) || frames < 1) {
     std::fprintf(stderr, "usage: citytwin_view_bench [--frames N] (--results DIR | --synthetic BUILDINGS)\n");
@@ -113,7 +116,8 @@ int main(int argc, char** argv) {
   try {
     Results results = synthetic ? synthetic_city(synthetic) : load_results(results_dir);
     render::CityScene scene(results);
-    if (!results.layers.empty()) scene.color({results.layers.front().name, results.info.duration_s / 2, "", {}, {}});
+    if (!results.layers.empty())
+      scene.color({results.layers.front().name, results.info.duration_s / 2, "", {}, {}});
     osg::ref_ptr<osg::Group> naive = naive_scene(scene);
     const int w = 1280, h = 720;
     osgViewer::Viewer viewer;
@@ -147,9 +151,11 @@ int main(int argc, char** argv) {
     std::sort(b_ms.begin(), b_ms.end());
     std::sort(n_ms.begin(), n_ms.end());
     const double batched = b_ms[kRounds / 2], naive_ms = n_ms[kRounds / 2];
-    std::printf("%-12s %9zu elements %10zu triangles  batched %8.1f ms/frame (%5.1f fps)  naive %8.1f ms/frame  ratio %5.1fx\n",
-                synthetic ? "synthetic" : "bundled", elements, triangles, batched, 1000 / batched, naive_ms,
-                naive_ms / batched);
+    std::printf(
+        "%-12s %9zu elements %10zu triangles  batched %8.1f ms/frame (%5.1f fps)  naive %8.1f ms/frame  "
+        "ratio %5.1fx\n",
+        synthetic ? "synthetic" : "bundled", elements, triangles, batched, 1000 / batched, naive_ms,
+        naive_ms / batched);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "citytwin_view_bench: %s\n", e.what());
     return 2;

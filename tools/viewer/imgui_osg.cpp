@@ -1,14 +1,14 @@
 #include "tools/viewer/imgui_osg.hpp"
 
-#include <imgui.h>
 #include <backends/imgui_impl_opengl2.h>
-#include <osg/GLExtensions>
-#include <osg/State>
-#include <osg/Timer>
+#include <imgui.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <osg/GLExtensions>
+#include <osg/State>
+#include <osg/Timer>
 
 namespace citytwin::viewer {
 
@@ -36,13 +36,18 @@ class ImGuiOverlay::Handler : public osgGA::GUIEventHandler {
     };
     auto button = [&]() -> int {
       switch (ea.getButton()) {
-        case E::LEFT_MOUSE_BUTTON: return 0;
-        case E::RIGHT_MOUSE_BUTTON: return 1;
-        case E::MIDDLE_MOUSE_BUTTON: return 2;
-        default: return -1;
+        case E::LEFT_MOUSE_BUTTON:
+          return 0;
+        case E::RIGHT_MOUSE_BUTTON:
+          return 1;
+        case E::MIDDLE_MOUSE_BUTTON:
+          return 2;
+        default:
+          return -1;
       }
     };
-    const bool mod_ctrl = ea.getModKeyMask() & E::MODKEY_CTRL, mod_shift = ea.getModKeyMask() & E::MODKEY_SHIFT;
+    const bool mod_ctrl = ea.getModKeyMask() & E::MODKEY_CTRL,
+               mod_shift = ea.getModKeyMask() & E::MODKEY_SHIFT;
     switch (ea.getEventType()) {
       case E::MOVE:
       case E::DRAG:
@@ -60,8 +65,10 @@ class ImGuiOverlay::Handler : public osgGA::GUIEventHandler {
       case E::RELEASE: {
         set_mouse();
         if (int b = button(); b >= 0) {
-          if (pressed_this_frame_[b]) release_pending_[b] = true;
-          else io.MouseDown[b] = false;
+          if (pressed_this_frame_[b])
+            release_pending_[b] = true;
+          else
+            io.MouseDown[b] = false;
         }
         return io.WantCaptureMouse;
       }

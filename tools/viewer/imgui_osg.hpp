@@ -2,9 +2,8 @@
 /// Dear ImGui on an OpenSceneGraph window. OSG 3.6 has no ImGui integration: an event handler feeds osgGA
 /// events to ImGui, and render() (called from the main camera's final-draw callback, with the GL context
 /// current) runs one ImGui frame with Debian's opengl2 backend on top of the 3D picture.
-#include <osgGA/GUIEventHandler>
-
 #include <functional>
+#include <osgGA/GUIEventHandler>
 
 namespace citytwin::viewer {
 

@@ -71,7 +71,8 @@ void RunJob::read_output(int fd) {
   int wstatus = 0;
   while (waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {
   }
-  exit_code_ = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + (WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+  exit_code_ =
+      WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + (WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
   if (exit_code_ == 0) progress_ = 1.0;
   done_ = true;
 }

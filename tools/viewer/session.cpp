@@ -35,10 +35,14 @@ std::string number_text(double v) {
 
 const char* to_string(ViewMode mode) {
   switch (mode) {
-    case ViewMode::a: return "a";
-    case ViewMode::b: return "b";
-    case ViewMode::difference: return "difference";
-    case ViewMode::side_by_side: return "side-by-side";
+    case ViewMode::a:
+      return "a";
+    case ViewMode::b:
+      return "b";
+    case ViewMode::difference:
+      return "difference";
+    case ViewMode::side_by_side:
+      return "side-by-side";
   }
   return "a";
 }
@@ -52,7 +56,8 @@ std::optional<ViewMode> view_mode_from(const std::string& name) {
 Session::Session(std::string citytwin_exe, std::string work_dir) : exe_(std::move(citytwin_exe)) {
   if (work_dir.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "citytwin-view-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot make a temporary folder in " + fs::temp_directory_path().string());
+    if (!mkdtemp(tmpl.data()))
+      throw std::runtime_error("cannot make a temporary folder in " + fs::temp_directory_path().string());
     work_dir_ = tmpl;
     own_work_dir_ = true;
   } else {
@@ -318,7 +323,8 @@ void Session::select(std::optional<render::PickHit> hit) {
   s.element = hit->element;
   s.id = set.ids[hit->element];
   for (const auto& a : set.attributes)
-    s.attributes.emplace_back(a.name, a.texts.empty() ? number_text(a.numbers.at(hit->element)) : a.texts.at(hit->element));
+    s.attributes.emplace_back(
+        a.name, a.texts.empty() ? number_text(a.numbers.at(hit->element)) : a.texts.at(hit->element));
   auto add_traces = [&](const Run& r, const std::string& suffix) {
     const ElementSet* own = r.results.find_set(set.name);
     if (!own || own->size() != set.size()) return;

@@ -3,10 +3,9 @@
 /// scenes, the colouring, the time, the selection, the what-if being drafted and the background run.
 /// The UI panels and the scripted sessions both drive it; tests can drive it without a display.
 /// Not thread-safe: use it from the thread that draws (the background run lives in RunJob).
-#include <osg/Group>
-
 #include <memory>
 #include <optional>
+#include <osg/Group>
 #include <string>
 #include <vector>
 

@@ -1,10 +1,7 @@
 #include "tools/viewer/viewer_app.hpp"
 
 #include <imgui.h>
-#include <osg/Image>
-#include <osg/LineWidth>
-#include <osgGA/OrbitManipulator>
-#include <osgViewer/Viewer>
+#include <toml++/toml.h>
 
 #include <chrono>
 #include <cmath>
@@ -13,8 +10,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <osg/Image>
+#include <osg/LineWidth>
+#include <osgGA/OrbitManipulator>
+#include <osgViewer/Viewer>
 #include <thread>
-#include <toml++/toml.h>
 
 #include "engine/core/error.hpp"
 #include "engine/render/hud.hpp"
@@ -155,16 +155,21 @@ struct App::Events : osgGA::GUIEventHandler {
         return false;
       case E::KEYDOWN:
         if (ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureKeyboard) return false;
-        if (ea.getKey() == 'p') app->playing_ = !app->playing_;
-        else if (ea.getKey() == 'h') app->overlay_.set_enabled(!app->overlay_.enabled());
+        if (ea.getKey() == 'p')
+          app->playing_ = !app->playing_;
+        else if (ea.getKey() == 'h')
+          app->overlay_.set_enabled(!app->overlay_.enabled());
         else if (ea.getKey() == E::KEY_F12) {
           char name[64];
           const std::time_t now = std::time(nullptr);
           std::strftime(name, sizeof name, "citytwin-view-%Y%m%d-%H%M%S.png", std::gmtime(&now));
           app->take_screenshot(name);
-        } else if (ea.getKey() == E::KEY_Right) app->session_.set_time(app->session_.time() + app->session_.step());
-        else if (ea.getKey() == E::KEY_Left) app->session_.set_time(app->session_.time() - app->session_.step());
-        else return false;
+        } else if (ea.getKey() == E::KEY_Right)
+          app->session_.set_time(app->session_.time() + app->session_.step());
+        else if (ea.getKey() == E::KEY_Left)
+          app->session_.set_time(app->session_.time() - app->session_.step());
+        else
+          return false;
         return true;
       default:
         return false;
@@ -174,7 +179,8 @@ struct App::Events : osgGA::GUIEventHandler {
 
 void App::setup_window() {
   if (!std::getenv("DISPLAY"))
-    throw std::runtime_error("no X display: run under a desktop session or xvfb-run -a -s \"-screen 0 1280x720x24\"");
+    throw std::runtime_error(
+        "no X display: run under a desktop session or xvfb-run -a -s \"-screen 0 1280x720x24\"");
   osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
   traits->readDISPLAY();
   traits->x = 40, traits->y = 40, traits->width = width_, traits->height = height_;
@@ -258,7 +264,8 @@ void App::update_hud() {
       cam->setViewMatrix(view);
       const auto& b = session_.primary_scene()->bounds();
       const double r = std::max(b.radius(), 1.0f), d = (osg::Vec3d(b.center()) * view).length();
-      cam->setProjectionMatrixAsPerspective(30, static_cast<double>(view_w) / height_, std::max(0.5, (d - 2 * r) * 0.5), d + 4 * r);
+      cam->setProjectionMatrixAsPerspective(30, static_cast<double>(view_w) / height_,
+                                            std::max(0.5, (d - 2 * r) * 0.5), d + 4 * r);
       cam->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
     }
   }
@@ -268,7 +275,8 @@ void App::update_hud() {
     const osg::Matrixd to_window = view * proj * osg::Matrixd::translate(1, 1, 1) *
                                    osg::Matrixd::scale(view_w / 2.0, height_ / 2.0, 0.5);
     const osg::Vec3d c(scene->bounds().center().x(), scene->bounds().center().y(), 0);
-    const osg::Vec3d a = c * to_window, e = (c + osg::Vec3d(100, 0, 0)) * to_window, n = (c + osg::Vec3d(0, 100, 0)) * to_window;
+    const osg::Vec3d a = c * to_window, e = (c + osg::Vec3d(100, 0, 0)) * to_window,
+                     n = (c + osg::Vec3d(0, 100, 0)) * to_window;
     const double px = std::hypot(e.x() - a.x(), e.y() - a.y());
     if (px > 0) metres_per_pixel = 100.0 / px;
     north = std::atan2(-(n.x() - a.x()), n.y() - a.y());
@@ -276,10 +284,12 @@ void App::update_hud() {
   const Run* run = session_.primary_run();
   render::HudText text;
   if (run) {
-    const char* what = session_.view() == ViewMode::difference ? "  -  B minus A"
+    const char* what = session_.view() == ViewMode::difference     ? "  -  B minus A"
                        : session_.view() == ViewMode::side_by_side ? "  -  A (left) | B (right)"
-                       : session_.view() == ViewMode::b ? "  -  B" : "";
-    text.title = run->results.info.scenario_name + what + (session_.layer().empty() ? "" : "  -  " + session_.layer());
+                       : session_.view() == ViewMode::b            ? "  -  B"
+                                                                   : "";
+    text.title =
+        run->results.info.scenario_name + what + (session_.layer().empty() ? "" : "  -  " + session_.layer());
     text.subtitle = session_.time_text(session_.time());
   } else {
     text.title = "citytwin view";
@@ -287,8 +297,9 @@ void App::update_hud() {
   }
   const auto& lg = session_.legend();
   char key[512];
-  std::snprintf(key, sizeof key, "%s|%s|%s|%g|%g|%s|%.3g|%.2f|%dx%d", text.title.c_str(), text.subtitle.c_str(),
-                lg.title.c_str(), lg.min, lg.max, lg.map.name().c_str(), metres_per_pixel, north, width_, height_);
+  std::snprintf(key, sizeof key, "%s|%s|%s|%g|%g|%s|%.3g|%.2f|%dx%d", text.title.c_str(),
+                text.subtitle.c_str(), lg.title.c_str(), lg.min, lg.max, lg.map.name().c_str(),
+                metres_per_pixel, north, width_, height_);
   if (key == hud_key_) return;
   hud_key_ = key;
   if (hud_) root_->removeChild(hud_);
@@ -300,7 +311,9 @@ void App::update_hud() {
 void App::update_highlight() {
   const auto& sel = session_.selection();
   render::CityScene* scene = session_.primary_scene();
-  const std::string key = sel && scene && !session_.secondary_scene() ? sel->set + "|" + sel->id + "|" + std::to_string(session_.scene_generation()) : "";
+  const std::string key = sel && scene && !session_.secondary_scene()
+                              ? sel->set + "|" + sel->id + "|" + std::to_string(session_.scene_generation())
+                              : "";
   if (key == highlight_key_) return;
   highlight_key_ = key;
   if (highlight_) root_->removeChild(highlight_), highlight_ = nullptr;
@@ -316,7 +329,8 @@ void App::update_highlight() {
   const float pad = 2;
   box.set(box.xMin() - pad, box.yMin() - pad, 0, box.xMax() + pad, box.yMax() + pad, box.zMax() + pad);
   osg::ref_ptr<osg::Vec3Array> corners = new osg::Vec3Array;
-  for (int e : {0, 1, 1, 3, 3, 2, 2, 0, 4, 5, 5, 7, 7, 6, 6, 4, 0, 4, 1, 5, 2, 6, 3, 7}) corners->push_back(box.corner(e));
+  for (int e : {0, 1, 1, 3, 3, 2, 2, 0, 4, 5, 5, 7, 7, 6, 6, 4, 0, 4, 1, 5, 2, 6, 3, 7})
+    corners->push_back(box.corner(e));
   osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
   g->setVertexArray(corners);
   osg::ref_ptr<osg::Vec4Array> colour = new osg::Vec4Array;
@@ -342,9 +356,11 @@ void App::pick(double x_up, double y_up) {
     session_.select(scene->pick(cam->getViewMatrix(), cam->getProjectionMatrix(), view_w, height_,
                                 right ? x_up - view_w : x_up, y_up));
   } else {
-    session_.select(scene->pick(camera->getViewMatrix(), camera->getProjectionMatrix(), width_, height_, x_up, y_up));
+    session_.select(
+        scene->pick(camera->getViewMatrix(), camera->getProjectionMatrix(), width_, height_, x_up, y_up));
   }
-  if (session_.selection()) session_.info("picked " + session_.selection()->set + " " + session_.selection()->id);
+  if (session_.selection())
+    session_.info("picked " + session_.selection()->set + " " + session_.selection()->id);
 }
 
 void App::take_screenshot(const std::string& path) {
@@ -381,13 +397,15 @@ void App::frame() {
   const auto& messages = session_.messages();
   if (!options_.script.empty())
     for (; printed_messages_ < messages.size(); ++printed_messages_)
-      std::printf("%s%s\n", messages[printed_messages_].error ? "error: " : "", messages[printed_messages_].text.c_str());
+      std::printf("%s%s\n", messages[printed_messages_].error ? "error: " : "",
+                  messages[printed_messages_].text.c_str());
 }
 
 bool App::expect(bool ok, const ScriptCommand& c, const std::string& what) {
   if (!ok) {
     ++failures_;
-    std::printf("%s:%d: %s: check failed: %s\n", options_.script.c_str(), c.line, c.name.c_str(), what.c_str());
+    std::printf("%s:%d: %s: check failed: %s\n", options_.script.c_str(), c.line, c.name.c_str(),
+                what.c_str());
     session_.error("script line " + std::to_string(c.line) + ": " + what);
   }
   return ok;
@@ -407,22 +425,31 @@ bool App::run_command() {
     throw InputError({options_.script, c.line, c.name}, "expected a number, got " + s);
   };
   auto window_click = [&](double x, double y_down) {
-    osgGA::EventQueue* q = dynamic_cast<osgViewer::GraphicsWindow*>(viewer_.getCamera()->getGraphicsContext())->getEventQueue();
-    const bool down = q->getCurrentEventState()->getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_DOWNWARDS;
+    osgGA::EventQueue* q =
+        dynamic_cast<osgViewer::GraphicsWindow*>(viewer_.getCamera()->getGraphicsContext())->getEventQueue();
+    const bool down =
+        q->getCurrentEventState()->getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_DOWNWARDS;
     const float y = static_cast<float>(down ? y_down : height_ - y_down);
     q->mouseMotion(static_cast<float>(x), y);
     q->mouseButtonPress(static_cast<float>(x), y, 1);
     q->mouseButtonRelease(static_cast<float>(x), y, 1);
     frames_to_draw_ = 2;
   };
-  if (c.name == "open") session_.open(a[0]), waiting_ = true;
-  else if (c.name == "wait") waiting_ = true;
-  else if (c.name == "layer") session_.set_layer(a[0] == "none" ? "" : a[0]);
-  else if (c.name == "colormap") session_.set_color_map(a[0]);
+  if (c.name == "open")
+    session_.open(a[0]), waiting_ = true;
+  else if (c.name == "wait")
+    waiting_ = true;
+  else if (c.name == "layer")
+    session_.set_layer(a[0] == "none" ? "" : a[0]);
+  else if (c.name == "colormap")
+    session_.set_color_map(a[0]);
   else if (c.name == "range") {
-    if (a[0] == "auto") session_.set_range(std::nullopt, std::nullopt);
-    else if (a.size() == 2) session_.set_range(number(a[0]), number(a[1]));
-    else throw InputError({options_.script, c.line, c.name}, "expected MIN MAX or auto");
+    if (a[0] == "auto")
+      session_.set_range(std::nullopt, std::nullopt);
+    else if (a.size() == 2)
+      session_.set_range(number(a[0]), number(a[1]));
+    else
+      throw InputError({options_.script, c.line, c.name}, "expected MIN MAX or auto");
   } else if (c.name == "time") {
     auto t = session_.parse_time(a[0]);
     if (!t) {
@@ -431,23 +458,33 @@ bool App::run_command() {
       } catch (const InputError&) {
       }
     }
-    if (t) session_.set_time(*t);
-    else session_.error("time " + a[0] + ": not a time (HH:MM, +2h, a date-time or seconds)");
-  } else if (c.name == "play") playing_ = true, speed_ = number(a[0]);
-  else if (c.name == "pause") playing_ = false;
-  else if (c.name == "show" || c.name == "hide") session_.set_visible(a[0], c.name == "show");
+    if (t)
+      session_.set_time(*t);
+    else
+      session_.error("time " + a[0] + ": not a time (HH:MM, +2h, a date-time or seconds)");
+  } else if (c.name == "play")
+    playing_ = true, speed_ = number(a[0]);
+  else if (c.name == "pause")
+    playing_ = false;
+  else if (c.name == "show" || c.name == "hide")
+    session_.set_visible(a[0], c.name == "show");
   else if (c.name == "view") {
-    if (auto m = view_mode_from(a[0])) session_.set_view(*m);
-    else session_.error("view " + a[0] + ": expected a, b, difference or side-by-side");
-  } else if (c.name == "panels") overlay_.set_enabled(a[0] == "on");
+    if (auto m = view_mode_from(a[0]))
+      session_.set_view(*m);
+    else
+      session_.error("view " + a[0] + ": expected a, b, difference or side-by-side");
+  } else if (c.name == "panels")
+    overlay_.set_enabled(a[0] == "on");
   else if (c.name == "size") {
     width_ = static_cast<int>(number(a[0])), height_ = static_cast<int>(number(a[1]));
     auto* gw = dynamic_cast<osgViewer::GraphicsWindow*>(viewer_.getCamera()->getGraphicsContext());
     gw->setWindowRectangle(40, 40, width_, height_);
     viewer_.getCamera()->setViewport(0, 0, width_, height_);
-    viewer_.getCamera()->setProjectionMatrixAsPerspective(30, static_cast<double>(width_) / height_, 1, 10000);
+    viewer_.getCamera()->setProjectionMatrixAsPerspective(30, static_cast<double>(width_) / height_, 1,
+                                                          10000);
     frames_to_draw_ = 2;
-  } else if (c.name == "home") home();
+  } else if (c.name == "home")
+    home();
   else if (c.name == "orbit") {
     osg::Vec3d eye, centre, up;
     manipulator_->getTransformation(eye, centre, up);
@@ -455,7 +492,8 @@ bool App::run_command() {
                               osg::Matrixd::rotate(osg::DegreesToRadians(number(a[0])), osg::Vec3d(0, 0, 1)) *
                               osg::Matrixd::translate(centre);
     manipulator_->setTransformation(eye * turn, centre, osg::Vec3d(0, 0, 1));
-  } else if (c.name == "click") window_click(number(a[0]), number(a[1]));
+  } else if (c.name == "click")
+    window_click(number(a[0]), number(a[1]));
   else if (c.name == "click-element") {
     render::CityScene* scene = session_.primary_scene();
     bool found = false;
@@ -466,15 +504,18 @@ bool App::run_command() {
         for (std::uint32_t e = 0; e < set.size(); ++e) {
           if (set.ids[e] != a[1]) continue;
           const osg::Camera* cam = viewer_.getCamera();
-          const osg::Vec3d ndc = osg::Vec3d(scene->element_anchor(s, e)) * cam->getViewMatrix() * cam->getProjectionMatrix();
+          const osg::Vec3d ndc =
+              osg::Vec3d(scene->element_anchor(s, e)) * cam->getViewMatrix() * cam->getProjectionMatrix();
           window_click((ndc.x() + 1) * 0.5 * width_, (1 - ndc.y()) * 0.5 * height_);
           found = true;
           break;
         }
       }
     }
-    if (!found) session_.error("click-element: no element " + a[1] + " in set " + a[0] + " of the single view");
-  } else if (c.name == "select") session_.select_id(a[0], a[1]);
+    if (!found)
+      session_.error("click-element: no element " + a[1] + " in set " + a[0] + " of the single view");
+  } else if (c.name == "select")
+    session_.select_id(a[0], a[1]);
   else if (c.name == "intervene") {
     InterventionDraft d;
     d.model = a[0], d.action = a[1], d.target = a[2];
@@ -487,15 +528,19 @@ bool App::run_command() {
         d.target.clear();
         for (const auto& [k, v] : sel->attributes)
           if (k == attr) d.target = v;
-        if (d.target.empty()) throw InputError({options_.script, c.line, c.name}, "selection has no attribute " + attr);
+        if (d.target.empty())
+          throw InputError({options_.script, c.line, c.name}, "selection has no attribute " + attr);
       }
     }
     for (size_t i = 3; i < a.size(); ++i) {
       const auto eq = a[i].find('=');
-      if (eq == std::string::npos) throw InputError({options_.script, c.line, c.name}, "expected KEY=VALUE, got " + a[i]);
+      if (eq == std::string::npos)
+        throw InputError({options_.script, c.line, c.name}, "expected KEY=VALUE, got " + a[i]);
       const std::string k = a[i].substr(0, eq), v = a[i].substr(eq + 1);
-      if (k == "at") d.at = v;
-      else if (k == "until") d.until = v;
+      if (k == "at")
+        d.at = v;
+      else if (k == "until")
+        d.until = v;
       else {
         // A TOML value as written (number, boolean, quoted string), else taken as a string.
         std::string line = k + " = " + v;
@@ -509,11 +554,16 @@ bool App::run_command() {
     }
     session_.drafts().push_back(d);
     session_.info("intervention " + d.model + "." + d.action + " " + d.target + " added");
-  } else if (c.name == "whatif") session_.run_whatif(), waiting_ = true;
-  else if (c.name == "save-whatif") session_.save_whatif(a[0]);
-  else if (c.name == "frames") frames_to_draw_ = static_cast<int>(number(a[0]));
-  else if (c.name == "screenshot") take_screenshot(a[0]);
-  else if (c.name == "write-selection") std::ofstream(a[0]) << session_.selection_text();
+  } else if (c.name == "whatif")
+    session_.run_whatif(), waiting_ = true;
+  else if (c.name == "save-whatif")
+    session_.save_whatif(a[0]);
+  else if (c.name == "frames")
+    frames_to_draw_ = static_cast<int>(number(a[0]));
+  else if (c.name == "screenshot")
+    take_screenshot(a[0]);
+  else if (c.name == "write-selection")
+    std::ofstream(a[0]) << session_.selection_text();
   else if (c.name == "write-kpis") {
     std::ofstream out(a[0]);
     out << "name,unit,a,b\n";
@@ -523,8 +573,9 @@ bool App::run_command() {
     if (a[0] == "none" && a[1] == "none")
       expect(!sel, c, "expected nothing selected, have " + (sel ? sel->set + " " + sel->id : std::string()));
     else
-    expect(sel && sel->set == a[0] && sel->id == a[1], c,
-           "expected " + a[0] + " " + a[1] + " selected, have " + (sel ? sel->set + " " + sel->id : std::string("nothing")));
+      expect(sel && sel->set == a[0] && sel->id == a[1], c,
+             "expected " + a[0] + " " + a[1] + " selected, have " +
+                 (sel ? sel->set + " " + sel->id : std::string("nothing")));
   } else if (c.name == "expect-message") {
     std::string want;
     for (const auto& w : a) want += (want.empty() ? "" : " ") + w;
@@ -536,7 +587,8 @@ bool App::run_command() {
     for (const auto& m : session_.messages())
       if (m.error && first.empty()) first = m.text;
     expect(first.empty(), c, "error shown: " + first);
-  } else if (c.name == "quit") next_command_ = script_.size();
+  } else if (c.name == "quit")
+    next_command_ = script_.size();
   return true;
 }
 
@@ -556,7 +608,8 @@ void App::draw_layers_panel() {
   ImGui::InputText("##open", open_path_, sizeof open_path_);
   ImGui::SameLine();
   if (ImGui::Button("Open") && open_path_[0]) session_.open(open_path_);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("a scenario file (run in the background) or a results directory");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("a scenario file (run in the background) or a results directory");
   const Run* run = session_.primary_run();
   if (!run) {
     ImGui::TextWrapped("Nothing loaded.");
@@ -587,7 +640,8 @@ void App::draw_layers_panel() {
   const auto& lg = session_.legend();
   if (!session_.layer().empty() && !lg.categorical) {
     float lo = static_cast<float>(lg.min), hi = static_cast<float>(lg.max);
-    if (ImGui::DragFloatRange2("Range", &lo, &hi, static_cast<float>(std::max(1e-6, (lg.max - lg.min) / 200)), 0, 0, "%.4g", "%.4g"))
+    if (ImGui::DragFloatRange2("Range", &lo, &hi, static_cast<float>(std::max(1e-6, (lg.max - lg.min) / 200)),
+                               0, 0, "%.4g", "%.4g"))
       session_.set_range(lo, hi);
     ImGui::SameLine();
     if (ImGui::SmallButton("auto")) session_.set_range(std::nullopt, std::nullopt);
@@ -623,7 +677,8 @@ void App::draw_timeline_panel() {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(140);
   float speed = static_cast<float>(speed_ / 60);
-  if (ImGui::SliderFloat("min/s", &speed, 0.5f, 240, "%.1f", ImGuiSliderFlags_Logarithmic)) speed_ = speed * 60.0;
+  if (ImGui::SliderFloat("min/s", &speed, 0.5f, 240, "%.1f", ImGuiSliderFlags_Logarithmic))
+    speed_ = speed * 60.0;
   ImGui::SameLine();
   ImGui::TextUnformatted(session_.time_text(session_.time()).c_str());
   float t_h = static_cast<float>(session_.time() / 3600);
@@ -665,13 +720,14 @@ void App::draw_selection_panel() {
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
       const ImVec2 pos = ImGui::GetCursorScreenPos();
       const ImVec2 size(ImGui::GetContentRegionAvail().x, 60);
-      ImGui::PlotLines(("##" + t.layer).c_str(), t.values.data(), static_cast<int>(t.values.size()), 0, nullptr, lo,
-                       hi > lo ? hi : lo + 1, size);
+      ImGui::PlotLines(("##" + t.layer).c_str(), t.values.data(), static_cast<int>(t.values.size()), 0,
+                       nullptr, lo, hi > lo ? hi : lo + 1, size);
       // The current time as a vertical line over the chart.
       const double span = t.times_s.back() - t.times_s.front();
       if (span > 0) {
         const float x = pos.x + static_cast<float>((session_.time() - t.times_s.front()) / span) * size.x;
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + size.y), IM_COL32(255, 80, 80, 255), 2);
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + size.y),
+                                            IM_COL32(255, 80, 80, 255), 2);
       }
     }
   }
@@ -694,11 +750,13 @@ void App::draw_whatif_panel() {
   ImGui::InputText("target", draft_buf_[2], sizeof draft_buf_[2]);
   if (const auto& sel = session_.selection()) {
     // Fill the target from the picked element: its ID or one of its text attributes.
-    if (ImGui::SmallButton(("id " + sel->id).c_str())) std::snprintf(draft_buf_[2], sizeof draft_buf_[2], "%s", sel->id.c_str());
+    if (ImGui::SmallButton(("id " + sel->id).c_str()))
+      std::snprintf(draft_buf_[2], sizeof draft_buf_[2], "%s", sel->id.c_str());
     for (const auto& [k, v] : sel->attributes) {
       if (v.empty() || std::isdigit(static_cast<unsigned char>(v[0]))) continue;
       ImGui::SameLine();
-      if (ImGui::SmallButton((k + " " + v).c_str())) std::snprintf(draft_buf_[2], sizeof draft_buf_[2], "%s", v.c_str());
+      if (ImGui::SmallButton((k + " " + v).c_str()))
+        std::snprintf(draft_buf_[2], sizeof draft_buf_[2], "%s", v.c_str());
     }
   }
   ImGui::InputText("params", draft_buf_[3], sizeof draft_buf_[3]);
@@ -710,7 +768,8 @@ void App::draw_whatif_panel() {
   ImGui::SetNextItemWidth(90);
   ImGui::InputText("until", draft_buf_[5], sizeof draft_buf_[5]);
   if (ImGui::Button("Add intervention")) {
-    session_.drafts().push_back({draft_buf_[4], draft_buf_[5], draft_buf_[0], draft_buf_[1], draft_buf_[2], draft_buf_[3]});
+    session_.drafts().push_back(
+        {draft_buf_[4], draft_buf_[5], draft_buf_[0], draft_buf_[1], draft_buf_[2], draft_buf_[3]});
   }
   auto& drafts = session_.drafts();
   for (size_t i = 0; i < drafts.size(); ++i) {
@@ -728,7 +787,7 @@ void App::draw_whatif_panel() {
   if (session_.busy()) {
     ImGui::ProgressBar(static_cast<float>(session_.job_progress()), ImVec2(-1, 0));
     ImGui::TextWrapped("%s", session_.job_status().c_str());
-  } else if (ImGui::Button("Run as B") ) {
+  } else if (ImGui::Button("Run as B")) {
     session_.run_whatif();
   }
   if (!session_.whatif_text().empty()) {
@@ -752,8 +811,10 @@ void App::draw_whatif_panel() {
         ImGui::TableNextColumn();
         ImGui::Text("%.5g", k.b);
         ImGui::TableNextColumn();
-        if (k.a != 0 && std::isfinite(k.a) && std::isfinite(k.b)) ImGui::Text("%+.1f%%", 100 * (k.b - k.a) / std::abs(k.a));
-        else ImGui::Text("%+.4g", k.b - k.a);
+        if (k.a != 0 && std::isfinite(k.a) && std::isfinite(k.b))
+          ImGui::Text("%+.1f%%", 100 * (k.b - k.a) / std::abs(k.a));
+        else
+          ImGui::Text("%+.4g", k.b - k.a);
       }
       ImGui::EndTable();
     }
@@ -767,16 +828,18 @@ void App::draw_messages() {
   ImGui::SetNextWindowPos(ImVec2(316, 70), ImGuiCond_Always);
   ImGui::SetNextWindowBgAlpha(0.8f);
   ImGui::Begin("##messages", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoFocusOnAppearing |
-                   ImGuiWindowFlags_NoNav);
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                   ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
   if (session_.busy()) {
     ImGui::TextUnformatted("running in the background:");
     ImGui::ProgressBar(static_cast<float>(session_.job_progress()), ImVec2(300, 0));
   }
   // The last three messages; errors in red.
   for (size_t i = messages.size() > 3 ? messages.size() - 3 : 0; i < messages.size(); ++i) {
-    if (messages[i].error) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", messages[i].text.c_str());
-    else ImGui::TextUnformatted(messages[i].text.c_str());
+    if (messages[i].error)
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", messages[i].text.c_str());
+    else
+      ImGui::TextUnformatted(messages[i].text.c_str());
   }
   ImGui::End();
 }

@@ -1,8 +1,9 @@
 #include "tools/viewer/whatif.hpp"
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "engine/core/error.hpp"
 

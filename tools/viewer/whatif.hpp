@@ -10,11 +10,11 @@ namespace citytwin::viewer {
 /// entry (engine/sim/scenario.hpp); the model checks them when the what-if runs.
 struct InterventionDraft {
   std::string at = "+0h";  ///< as in the scenario: "HH:MM", "+2h" from the start, a date-time
-  std::string until;         ///< empty = to the end
+  std::string until;       ///< empty = to the end
   std::string model;
   std::string action;
   std::string target;
-  std::string params;        ///< further keys as TOML, e.g. "factor = 0.5"
+  std::string params;  ///< further keys as TOML, e.g. "factor = 0.5"
 };
 
 /// The scenario text of a what-if: the base scenario's TOML (base_text, read from base_file) with `name`

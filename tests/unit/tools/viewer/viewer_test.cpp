@@ -1,13 +1,13 @@
 #define BOOST_TEST_MODULE viewer
-#include <boost/test/unit_test.hpp>
-#include <osgDB/ReadFile>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <osgDB/ReadFile>
 #include <sstream>
 
 #include "engine/core/error.hpp"
@@ -44,7 +44,8 @@ struct GridRun {
   GridRun() {
     dir = fs::temp_directory_path() / ("viewer-test-" + std::to_string(getpid()));
     fs::create_directories(dir);
-    BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + kGrid + " -q -o " + (dir / "a").string() + " > /dev/null") == 0);
+    BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + kGrid + " -q -o " + (dir / "a").string() +
+                        " > /dev/null") == 0);
   }
   ~GridRun() {
     std::error_code ec;
@@ -84,8 +85,8 @@ bool has_display() {
 std::pair<int, std::string> run_script(const std::string& name, const std::string& text) {
   const fs::path script = grid().dir / (name + ".txt"), out = grid().dir / (name + ".out");
   std::ofstream(script) << text;
-  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width 800 --height 600 --script " + script.string() + " > " +
-                       out.string() + " 2>&1");
+  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width 800 --height 600 --script " +
+                       script.string() + " > " + out.string() + " 2>&1");
   return {rc, read(out)};
 }
 
@@ -175,7 +176,8 @@ BOOST_AUTO_TEST_CASE(bad_input_becomes_a_message_never_a_crash) {
     std::ofstream(bad / "older/manifest.json") << m;
   }
   fs::copy(grid().results(), bad / "truncated", fs::copy_options::recursive);
-  std::ofstream(bad / "truncated/timeseries/occupancy.people.csv") << "time_s,time,b1\n0,2026-07-13T06:00:00,1,2,3\n";
+  std::ofstream(bad / "truncated/timeseries/occupancy.people.csv")
+      << "time_s,time,b1\n0,2026-07-13T06:00:00,1,2,3\n";
 
   Session s(CITYTWIN_CLI);
   for (const char* d : {"foreign", "corrupt", "older", "truncated"}) {
@@ -190,8 +192,10 @@ BOOST_AUTO_TEST_CASE(bad_input_becomes_a_message_never_a_crash) {
   BOOST_TEST(s.messages().back().error);
   // A scenario whose run fails (in the background): its error, with file and line, becomes a message.
   std::string broken = read(kGrid);
-  broken.replace(broken.find("grid_city.geojson"), 17, std::string(CITYTWIN_TEST_DATA) + "/viewer/grid_city.geojson");
-  std::ofstream(bad / "broken.toml") << broken << "\n[[interventions]]\nat = \"07:00\"\nmodel = \"occupancy\"\naction = \"explode\"\n";
+  broken.replace(broken.find("grid_city.geojson"), 17,
+                 std::string(CITYTWIN_TEST_DATA) + "/viewer/grid_city.geojson");
+  std::ofstream(bad / "broken.toml")
+      << broken << "\n[[interventions]]\nat = \"07:00\"\nmodel = \"occupancy\"\naction = \"explode\"\n";
   s.open((bad / "broken.toml").string());
   BOOST_TEST(s.busy());
   for (int i = 0; i < 600 && s.busy(); ++i) {
@@ -217,8 +221,12 @@ BOOST_AUTO_TEST_CASE(click_on_the_projected_centre_picks_the_building) {
   script << "open " << grid().results().string() << "\npanels off\ntime 09:00\nclick " << x << " " << y
          << "\nexpect-selected buildings b5\nwrite-selection " << (grid().dir / "sel.txt").string()
          << "\nexpect-message picked buildings b5\nclick 5 590\nexpect-selected none none\n"
+         // A hidden set is not picked: the click reaches the ground under the building.
+         << "hide buildings\nclick " << x << " " << y
+         << "\nexpect-selected none none\nshow buildings\n"
          // With the panels on, a click on a panel is the panel's, not a pick through it.
-         << "panels on\nframes 2\nselect buildings b5\nclick 100 150\nexpect-selected buildings b5\nexpect-no-error\n";
+         << "panels on\nframes 2\nselect buildings b5\nclick 100 150\nexpect-selected buildings "
+            "b5\nexpect-no-error\n";
   const auto [rc, out] = run_script("pick", script.str());
   BOOST_TEST(rc == 0, out);
   const std::string sel = read(grid().dir / "sel.txt");
@@ -228,18 +236,23 @@ BOOST_AUTO_TEST_CASE(click_on_the_projected_centre_picks_the_building) {
 
 BOOST_AUTO_TEST_CASE(whatif_difference_is_neutral_where_nothing_changed) {
   if (!has_display()) return;
-  const fs::path shot_a = grid().dir / "a.png", shot_d = grid().dir / "diff.png", saved = grid().dir / "b.toml";
+  const fs::path shot_a = grid().dir / "a.png", shot_d = grid().dir / "diff.png",
+                 saved = grid().dir / "b.toml";
   std::ostringstream script;
-  script << "open " << grid().results().string() << "\npanels off\nlayer occupancy.people\nrange 0 240\ntime 09:00\n"
-         << "screenshot " << shot_a.string() << "\nselect buildings b5\nintervene occupancy scale @pick.use factor=0\n"
+  script << "open " << grid().results().string()
+         << "\npanels off\nlayer occupancy.people\nrange 0 240\ntime 09:00\n"
+         << "screenshot " << shot_a.string()
+         << "\nselect buildings b5\nintervene occupancy scale @pick.use factor=0\n"
          << "whatif\nexpect-no-error\nview difference\nscreenshot " << shot_d.string() << "\nsave-whatif "
          << saved.string() << "\nwrite-kpis " << (grid().dir / "kpis.csv").string() << "\n";
   const auto [rc, out] = run_script("whatif", script.str());
   BOOST_REQUIRE_MESSAGE(rc == 0, out);
-  osg::ref_ptr<osg::Image> a = osgDB::readImageFile(shot_a.string()), d = osgDB::readImageFile(shot_d.string());
+  osg::ref_ptr<osg::Image> a = osgDB::readImageFile(shot_a.string()),
+                           d = osgDB::readImageFile(shot_d.string());
   BOOST_REQUIRE(a && d);
   BOOST_REQUIRE(a->s() == 800 && a->t() == 600);
-  const render::ColorMap viridis = render::ColorMap::named("viridis"), diverging = render::ColorMap::named("diverging");
+  const render::ColorMap viridis = render::ColorMap::named("viridis"),
+                         diverging = render::ColorMap::named("diverging");
   const fs::path csv = grid().results() / "timeseries/occupancy.people.csv";
   for (const char* id : {"b1", "b3", "b4", "b5", "b7", "b9"}) {
     const auto [x, y] = home_pixel(grid().results(), id, 800, 600);
@@ -264,12 +277,14 @@ BOOST_AUTO_TEST_CASE(whatif_difference_is_neutral_where_nothing_changed) {
   }
   // The saved what-if reproduces B with `citytwin run` from another folder.
   const fs::path rerun = grid().dir / "rerun";
-  BOOST_REQUIRE(shell("cd / && " + std::string(CITYTWIN_CLI) + " run " + saved.string() + " -q -o " + rerun.string() + " > /dev/null") == 0);
+  BOOST_REQUIRE(shell("cd / && " + std::string(CITYTWIN_CLI) + " run " + saved.string() + " -q -o " +
+                      rerun.string() + " > /dev/null") == 0);
   const std::string kpis = read(grid().dir / "kpis.csv");
   const Results b = load_results(rerun.string());
   std::ostringstream peak;
-  peak << "occupancy.peak_people,people," << load_results(grid().results().string()).find_kpi("occupancy.peak_people")->value
-       << "," << b.find_kpi("occupancy.peak_people")->value << "\n";
+  peak << "occupancy.peak_people,people,"
+       << load_results(grid().results().string()).find_kpi("occupancy.peak_people")->value << ","
+       << b.find_kpi("occupancy.peak_people")->value << "\n";
   BOOST_TEST(kpis.find(peak.str()) != std::string::npos, kpis << " lacks " << peak.str());
   // Offices are empty in the rerun, everyone else as in A.
   const fs::path csv_b = rerun / "timeseries/occupancy.people.csv";
