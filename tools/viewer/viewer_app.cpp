@@ -98,6 +98,7 @@ class App {
   std::chrono::steady_clock::time_point last_frame_ = std::chrono::steady_clock::now();
 
   std::optional<osg::Vec2d> pending_pick_;
+  int redraw_frames_ = 3;
 
   // Screenshots: requested before a frame, read back in its final draw, written after it.
   bool capture_next_ = false;
@@ -139,6 +140,8 @@ struct App::Events : osgGA::GUIEventHandler {
   float push_x = 0, push_y = 0;
   bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter&) override {
     using E = osgGA::GUIEventAdapter;
+    // Any input may change the panels or the view: draw a few frames (ImGui settles over 2 or 3).
+    if (ea.getEventType() != E::FRAME) app->redraw_frames_ = 3;
     if (ea.getHandled()) return false;
     const float x = (ea.getXnormalized() + 1) * 0.5f * static_cast<float>(app->width_);
     const float y = (ea.getYnormalized() + 1) * 0.5f * static_cast<float>(app->height_);
@@ -861,7 +864,21 @@ int App::run(std::vector<ScriptCommand> script) {
     }
     frame();
   } else {
-    while (!viewer_.done()) frame();
+    // Frames on demand: input, playback, a background run or a camera animation; otherwise the window
+    // idles (software rendering would keep a core busy for nothing).
+    auto last = std::chrono::steady_clock::now();
+    while (!viewer_.done()) {
+      const bool events = viewer_.checkNeedToDoFrame();
+      const auto now = std::chrono::steady_clock::now();
+      if (!events && !playing_ && !session_.busy() && redraw_frames_ == 0 &&
+          now - last < std::chrono::milliseconds(500)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(8));
+        continue;
+      }
+      last = now;
+      if (redraw_frames_ > 0) --redraw_frames_;
+      frame();
+    }
   }
   if (auto* gc = viewer_.getCamera()->getGraphicsContext(); gc && gc->makeCurrent()) {
     overlay_.shutdown();
