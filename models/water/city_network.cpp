@@ -203,4 +203,91 @@ Network generate_city_network(const City& city, const CityNetworkOptions& o) {
   return net;
 }
 
+Network tile_network(const Network& net, int copies, double dx_m) {
+  Network out = net;
+  if (copies <= 1) return out;
+  const int nn = net.num_nodes(), nl = net.num_links(), nj = net.num_junctions;
+  auto suffix = [](const std::string& id, int c) { return id + "_" + std::to_string(c); };
+  // Junctions of every copy first (EPANET's order), then the fixed-grade nodes.
+  out.node_ids.clear(), out.node_type.clear(), out.elevation_m.clear(), out.emitter_coeff.clear();
+  out.x.clear(), out.y.clear(), out.demand_begin.assign(1, 0), out.demand_base_m3s.clear();
+  out.demand_pattern.clear(), out.demand_category.clear(), out.tanks.clear(), out.node_index.clear();
+  std::vector<int> new_index(static_cast<size_t>(nn) * copies);
+  auto add_node = [&](int c, int n) {
+    new_index[static_cast<size_t>(c) * nn + n] = out.num_nodes();
+    out.node_index[suffix(net.node_ids[n], c)] = out.num_nodes();
+    out.node_ids.push_back(suffix(net.node_ids[n], c));
+    out.node_type.push_back(net.node_type[n]);
+    out.elevation_m.push_back(net.elevation_m[n]);
+    out.emitter_coeff.push_back(net.emitter_coeff.empty() ? 0.0 : net.emitter_coeff[n]);
+    out.x.push_back(net.x[n] + c * dx_m);
+    out.y.push_back(net.y[n]);
+  };
+  for (int c = 0; c < copies; ++c) {
+    for (int n = 0; n < nj; ++n) {
+      add_node(c, n);
+      for (int d = net.demand_begin[n]; d < net.demand_begin[n + 1]; ++d) {
+        out.demand_base_m3s.push_back(net.demand_base_m3s[d]);
+        out.demand_pattern.push_back(net.demand_pattern[d]);
+        out.demand_category.push_back(net.demand_category[d]);
+      }
+      out.demand_begin.push_back(static_cast<int>(out.demand_base_m3s.size()));
+    }
+  }
+  out.num_junctions = out.num_nodes();
+  for (int c = 0; c < copies; ++c) {
+    for (const Tank& t : net.tanks) {
+      add_node(c, t.node);
+      Tank copy = t;
+      copy.node = out.num_nodes() - 1;
+      out.tanks.push_back(copy);
+    }
+  }
+  out.link_ids.clear(), out.link_type.clear(), out.from.clear(), out.to.clear(), out.length_m.clear();
+  out.diameter_m.clear(), out.roughness.clear(), out.minor_loss.clear(), out.init_status.clear();
+  out.init_setting.clear(), out.link_vertices.clear(), out.link_index.clear(), out.pumps.clear(), out.valves.clear();
+  out.controls.clear(), out.rules.clear();
+  for (int c = 0; c < copies; ++c) {
+    for (int k = 0; k < nl; ++k) {
+      out.link_index[suffix(net.link_ids[k], c)] = out.num_links();
+      out.link_ids.push_back(suffix(net.link_ids[k], c));
+      out.link_type.push_back(net.link_type[k]);
+      out.from.push_back(new_index[static_cast<size_t>(c) * nn + net.from[k]]);
+      out.to.push_back(new_index[static_cast<size_t>(c) * nn + net.to[k]]);
+      out.length_m.push_back(net.length_m[k]);
+      out.diameter_m.push_back(net.diameter_m[k]);
+      out.roughness.push_back(net.roughness[k]);
+      out.minor_loss.push_back(net.minor_loss[k]);
+      out.init_status.push_back(net.init_status[k]);
+      out.init_setting.push_back(net.init_setting[k]);
+      std::vector<double> v = net.link_vertices[k];
+      for (size_t i = 0; i < v.size(); i += 2) v[i] += c * dx_m;
+      out.link_vertices.push_back(std::move(v));
+      if (net.link_type[k] == LinkType::Pump) {
+        Pump p = net.pumps[net.link_pump[k]];
+        p.link = out.num_links() - 1;
+        out.pumps.push_back(p);
+      }
+      if (is_valve(net.link_type[k])) out.valves.push_back(out.num_links() - 1);
+    }
+    if (c + 1 < copies && nj > 0) {
+      const std::string id = "TIE_" + std::to_string(c);
+      out.link_index[id] = out.num_links();
+      out.link_ids.push_back(id);
+      out.link_type.push_back(LinkType::Pipe);
+      out.from.push_back(new_index[static_cast<size_t>(c) * nn]);
+      out.to.push_back(new_index[static_cast<size_t>(c + 1) * nn]);
+      out.length_m.push_back(std::max(1.0, dx_m));
+      out.diameter_m.push_back(0.3);
+      out.roughness.push_back(net.options.headloss == HeadlossFormula::HazenWilliams ? 120.0 : net.roughness[0]);
+      out.minor_loss.push_back(0.0);
+      out.init_status.push_back(LinkStatus::Open);
+      out.init_setting.push_back(kMissing);
+      out.link_vertices.emplace_back();
+    }
+  }
+  out.finalize();
+  return out;
+}
+
 }  // namespace citytwin::water

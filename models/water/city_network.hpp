@@ -27,4 +27,8 @@ struct CityNetworkOptions {
 /// local metres. Throws InputError if the city has no roads.
 Network generate_city_network(const City& city, const CityNetworkOptions& options = {});
 
+/// A larger network for benchmarks: `copies` copies of `net` side by side (shifted by dx_m in x), each
+/// copy's first junction joined to the next copy's by a pipe, IDs suffixed "_<copy>".
+Network tile_network(const Network& net, int copies, double dx_m);
+
 }  // namespace citytwin::water

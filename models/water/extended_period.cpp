@@ -36,6 +36,7 @@ void HydraulicRun::init() {
   pump_energy_kwh_.assign(net_.pumps.size(), 0.0);
   leak_volume_m3_ = unmet_demand_m3_ = 0;
   warnings_.clear();
+  closed_.clear();
   required_.assign(net_.num_nodes(), 0.0);
   if (extra_demand_m3s.size() != static_cast<size_t>(net_.num_nodes()))
     extra_demand_m3s.assign(net_.num_nodes(), 0.0);
@@ -463,22 +464,31 @@ void HydraulicRun::record_warnings() {
     }
     if (negative > 0) warnings_.push_back({htime_, HydraulicWarning::Kind::NegativePressure, negative, first});
   }
-  // Disconnected: junctions with demand that no open path links to a tank or reservoir.
-  reached_.assign(net_.num_nodes(), 0);
-  queue_.clear();
-  for (const Tank& t : net_.tanks) {
-    reached_[t.node] = 1;
-    queue_.push_back(t.node);
+  // Disconnected: junctions with demand that no open path links to a tank or reservoir. The search is
+  // redone only when the set of closed links changed.
+  bool changed = closed_.size() != s_.status.size();
+  closed_.resize(s_.status.size());
+  for (size_t k = 0; k < s_.status.size(); ++k) {
+    const char c = is_closed(s_.status[k]) ? 1 : 0;
+    if (closed_[k] != c) closed_[k] = c, changed = true;
   }
-  for (size_t qi = 0; qi < queue_.size(); ++qi) {
-    const int n = queue_[qi];
-    for (int j = adj_begin_[n]; j < adj_begin_[n + 1]; ++j) {
-      const int k = adj_link_[j];
-      if (is_closed(s_.status[k])) continue;
-      const int m = net_.from[k] == n ? net_.to[k] : net_.from[k];
-      if (!reached_[m]) {
-        reached_[m] = 1;
-        queue_.push_back(m);
+  if (changed) {
+    reached_.assign(net_.num_nodes(), 0);
+    queue_.clear();
+    for (const Tank& t : net_.tanks) {
+      reached_[t.node] = 1;
+      queue_.push_back(t.node);
+    }
+    for (size_t qi = 0; qi < queue_.size(); ++qi) {
+      const int n = queue_[qi];
+      for (int j = adj_begin_[n]; j < adj_begin_[n + 1]; ++j) {
+        const int k = adj_link_[j];
+        if (closed_[k]) continue;
+        const int m = net_.from[k] == n ? net_.to[k] : net_.from[k];
+        if (!reached_[m]) {
+          reached_[m] = 1;
+          queue_.push_back(m);
+        }
       }
     }
   }

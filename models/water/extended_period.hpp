@@ -91,7 +91,7 @@ class HydraulicRun {
   std::vector<HydraulicWarning> warnings_;
   std::vector<double> required_;  ///< required demand of the current period (m3/s)
   std::vector<int> adj_begin_, adj_link_;
-  std::vector<char> reached_;
+  std::vector<char> reached_, closed_;
   std::vector<int> queue_;
 };
 

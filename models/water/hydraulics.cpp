@@ -39,12 +39,36 @@ HydraulicSolver::HydraulicSolver(const Network& net) : net_(net) {
   hexp_ = net.headloss_exponent();
   qexp_ = 1.0 / net.options.emitter_exponent;
   const int nl = net.num_links();
+  // Fill-reducing order of the junctions (AMD on the network's graph), computed once.
   std::vector<Eigen::Triplet<double>> trip;
-  trip.reserve(nj_ + nl);
-  for (int i = 0; i < nj_; ++i) trip.emplace_back(i, i, 0.0);
+  trip.reserve(nj_ + 2 * nl);
+  for (int i = 0; i < nj_; ++i) trip.emplace_back(i, i, 1.0);
   for (int k = 0; k < nl; ++k) {
     const int a = net.from[k], b = net.to[k];
-    if (a < nj_ && b < nj_) trip.emplace_back(std::max(a, b), std::min(a, b), 0.0);
+    if (a < nj_ && b < nj_) trip.emplace_back(a, b, 1.0), trip.emplace_back(b, a, 1.0);
+  }
+  row_of_.resize(nj_);
+  elimination_node_.resize(nj_);
+  {
+    Eigen::SparseMatrix<double> full(nj_, nj_);
+    full.setFromTriplets(trip.begin(), trip.end());
+    Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> pinv;
+    Eigen::AMDOrdering<int> amd;
+    if (nj_ > 0) amd(full, pinv);
+    for (int k = 0; k < nj_; ++k) {
+      const int node = nj_ > 0 && pinv.size() == nj_ ? pinv.indices()(k) : k;
+      row_of_[node] = k;
+      elimination_node_[k] = node;
+    }
+  }
+  trip.clear();
+  for (int i = 0; i < nj_; ++i) trip.emplace_back(row_of_[i], row_of_[i], 0.0);
+  for (int k = 0; k < nl; ++k) {
+    const int a = net.from[k], b = net.to[k];
+    if (a < nj_ && b < nj_) {
+      const int ra = row_of_[a], rb = row_of_[b];
+      trip.emplace_back(std::min(ra, rb), std::max(ra, rb), 0.0);
+    }
   }
   a_.resize(nj_, nj_);
   a_.setFromTriplets(trip.begin(), trip.end());
@@ -55,19 +79,18 @@ HydraulicSolver::HydraulicSolver(const Network& net) : net_(net) {
     return -1;
   };
   diag_pos_.resize(nj_);
-  for (int i = 0; i < nj_; ++i) diag_pos_[i] = position(i, i);
+  for (int i = 0; i < nj_; ++i) diag_pos_[i] = position(row_of_[i], row_of_[i]);
   link_pos_.assign(nl, -1);
   for (int k = 0; k < nl; ++k) {
     const int a = net.from[k], b = net.to[k];
-    if (a < nj_ && b < nj_) link_pos_[k] = position(std::max(a, b), std::min(a, b));
+    if (a < nj_ && b < nj_) {
+      const int ra = row_of_[a], rb = row_of_[b];
+      link_pos_[k] = position(std::min(ra, rb), std::max(ra, rb));
+    }
   }
-  if (nj_ > 0) {
-    ldlt_.analyzePattern(a_);
-    elimination_node_.assign(nj_, 0);
-    const auto& perm = ldlt_.permutationP().indices();
-    for (int i = 0; i < nj_; ++i) elimination_node_[perm(i)] = i;
-  }
+  if (nj_ > 0) ldlt_.analyzePattern(a_);
   f_.resize(nj_);
+  rhs_.resize(nj_);
   x_.resize(nj_);
   aii_.resize(nj_);
   p_.resize(nl);
@@ -794,8 +817,9 @@ SolveStats HydraulicSolver::solve(HydraulicState& s) {
         st.bad_node = node;
         break;
       }
-      x_ = ldlt_.solve(f_);
-      for (int i = 0; i < nj_; ++i) s.head_m[i] = x_[i];
+      for (int i = 0; i < nj_; ++i) rhs_[row_of_[i]] = f_[i];
+      x_ = ldlt_.solve(rhs_);
+      for (int i = 0; i < nj_; ++i) s.head_m[i] = x_[row_of_[i]];
     }
     double max_dq = 0;
     relerr = new_flows(s, max_dq);

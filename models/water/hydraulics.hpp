@@ -2,6 +2,7 @@
 /// The Global Gradient Algorithm (Todini and Pilati 1988) as EPANET 2.2 applies it: one hydraulic
 /// solution at fixed demands, tank heads and link settings, with EPANET's status checks on pumps, check
 /// valves, control valves and links at full or empty tanks. See models/water/README.md.
+#include <Eigen/OrderingMethods>
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
 #include <vector>
@@ -78,12 +79,14 @@ class HydraulicSolver {
   const Network& net_;
   int nj_ = 0;
   double hexp_ = 1.852, qexp_ = 2.0;
-  // Linear system: lower triangle of the junction matrix; positions of diagonal and link entries.
+  // Linear system: upper triangle of the junction matrix, its rows already in a fill-reducing (AMD)
+  // order so that Eigen factorises it in place, without a permuted copy per iteration.
   Eigen::SparseMatrix<double> a_;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower> ldlt_;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Upper, Eigen::NaturalOrdering<int>> ldlt_;
   std::vector<int> diag_pos_, link_pos_;
-  std::vector<int> elimination_node_;  ///< node of each pivot, for ill-conditioning reports
-  Eigen::VectorXd f_, x_;
+  std::vector<int> row_of_;            ///< matrix row of each junction
+  std::vector<int> elimination_node_;  ///< junction of each matrix row, for ill-conditioning reports
+  Eigen::VectorXd f_, rhs_, x_;  ///< f_ by junction, rhs_ and x_ by matrix row
   std::vector<double> aii_, p_, y_, xflow_;
   double relax_ = 1.0;
 };
