@@ -70,13 +70,27 @@ void add_roof(Builder& b, const Polygon& poly, float z, std::uint32_t element) {
   f.indices = &idx;
   g->accept(f);
   const auto* tv = static_cast<const osg::Vec3Array*>(g->getVertexArray());
-  for (size_t i = 0; i + 2 < idx.size(); i += 3) b.triangle((*tv)[idx[i]], (*tv)[idx[i + 1]], (*tv)[idx[i + 2]], element, 1.0f);
+  for (size_t i = 0; i + 2 < idx.size(); i += 3) {
+    const osg::Vec3 &p = (*tv)[idx[i]], &q = (*tv)[idx[i + 1]], &r = (*tv)[idx[i + 2]];
+    // Counter-clockwise seen from above, so that back faces can be culled.
+    if (((q - p) ^ (r - p)).z() >= 0) b.triangle(p, q, r, element, 1.0f);
+    else b.triangle(p, r, q, element, 1.0f);
+  }
 }
 
-void add_walls(Builder& b, const Ring& r, float z, std::uint32_t element) {
+/// Walls face out of the solid (outer rings are walked counter-clockwise, holes clockwise), so that back
+/// faces can be culled whatever the source's ring orientation.
+void add_walls(Builder& b, const Ring& r, float z, std::uint32_t element, bool outer) {
+  double twice_area = 0;
   for (size_t i = 0; i < r.size(); ++i) {
     const Point2& p = r[i];
     const Point2& q = r[(i + 1) % r.size()];
+    twice_area += p.x * q.y - q.x * p.y;
+  }
+  const bool flip = (twice_area > 0) != outer;
+  for (size_t i = 0; i < r.size(); ++i) {
+    const Point2& p = flip ? r[(i + 1) % r.size()] : r[i];
+    const Point2& q = flip ? r[i] : r[(i + 1) % r.size()];
     const float s = wall_shade(p, q);
     osg::Vec3 p0(static_cast<float>(p.x), static_cast<float>(p.y), 0), q0(static_cast<float>(q.x), static_cast<float>(q.y), 0);
     osg::Vec3 p1 = p0 + osg::Vec3(0, 0, z), q1 = q0 + osg::Vec3(0, 0, z);
@@ -171,8 +185,8 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
         const float h = static_cast<float>(std::max(set.heights_m[i], 0.5));
         for (const auto& poly : set.polygons[i]) {
           add_roof(b, poly, h, i);
-          add_walls(b, poly.outer, h, i);
-          for (const auto& hole : poly.holes) add_walls(b, hole, h, i);
+          add_walls(b, poly.outer, h, i, true);
+          for (const auto& hole : poly.holes) add_walls(b, hole, h, i, false);
         }
       } else if (set.kind == GeometryKind::line) {
         double width = lanes && lanes->texts.empty() ? 3.5 * std::max(1.5, lanes->numbers[i]) : 4.0;
@@ -186,6 +200,9 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     batch.geometry->setUseDisplayList(false);
     batch.geometry->setUseVertexBufferObjects(true);
     batch.geometry->setVertexArray(b.vertices);
+    // Every triangle is counter-clockwise from outside (walls, roofs, and flat ribbons and markers seen
+    // from above): skipping back faces halves the walls a software renderer rasterises.
+    batch.geometry->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
     osg::ref_ptr<osg::Vec4Array> colors = new osg::Vec4Array(b.vertices->size());
     batch.geometry->setColorArray(colors, osg::Array::BIND_PER_VERTEX);
     batch.geometry->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(b.vertices->size())));

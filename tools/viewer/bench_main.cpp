@@ -64,6 +64,7 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
       g->setUseDisplayList(false);
       g->setUseVertexBufferObjects(true);
       g->setVertexArray(verts[e]);
+      g->setStateSet(b.geometry->getStateSet());  // the same state as the batched set
       g->setColorArray(cols[e], osg::Array::BIND_PER_VERTEX);
       g->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(verts[e]->size())));
       osg::ref_ptr<osg::Geode> geode = new osg::Geode;

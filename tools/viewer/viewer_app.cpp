@@ -255,7 +255,7 @@ void App::update_scene() {
 
 void App::update_hud() {
   osg::Camera* camera = viewer_.getCamera();
-  const osg::Matrixd view = camera->getViewMatrix();
+  const osg::Matrixd view = manipulator_->getInverseMatrix();  // this frame's camera (the camera lags a frame)
   const bool split = session_.secondary_scene() != nullptr;
   const int view_w = split ? width_ / 2 : width_;
   osg::Matrixd proj = osg::Matrixd::perspective(30, static_cast<double>(view_w) / height_, 1, 10000);
