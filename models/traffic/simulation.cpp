@@ -352,16 +352,19 @@ void Simulation::change_lanes(int edge) {
   // Leader and follower of position `pos` on lane `l` (vehicle `self` excluded); -1 when none.
   auto neighbours = [&](int l, double pos, int self, int& leader, int& follower, size_t& insert_at) {
     const auto& q = s.on_lane[l];
-    leader = follower = -1;
-    insert_at = q.size();
-    for (size_t k = 0; k < q.size(); ++k) {
-      if (q[k] == self) continue;
-      if (s.pos[q[k]] < pos || (s.pos[q[k]] == pos && q[k] > self)) {
-        follower = q[k];
-        insert_at = k;
+    // Lanes are ordered by position, descending: binary search for the first vehicle behind `pos`.
+    auto behind = [&](int other) { return s.pos[other] < pos || (s.pos[other] == pos && other > self); };
+    auto it = std::partition_point(q.begin(), q.end(), [&](int other) { return other == self || !behind(other); });
+    insert_at = static_cast<size_t>(it - q.begin());
+    follower = it == q.end() ? -1 : *it;
+    auto ahead = it;
+    leader = -1;
+    while (ahead != q.begin()) {
+      --ahead;
+      if (*ahead != self) {
+        leader = *ahead;
         break;
       }
-      leader = q[k];
     }
   };
   auto accel_behind = [&](int v, int lane, int leader) {

@@ -1,8 +1,14 @@
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -160,6 +166,42 @@ BOOST_AUTO_TEST_CASE(monaco_matches_sumo) {
               tt, sim.counters().teleports, ref["arrived"], ref["mean_travel_time_s"]);
   BOOST_TEST(std::abs(arrived - ref["arrived"]) <= 0.05 * ref["arrived"]);
   BOOST_TEST(std::abs(tt - ref["mean_travel_time_s"]) <= 0.15 * ref["mean_travel_time_s"]);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(traffic_cli)
+
+// `citytwin traffic run`: a malformed trips file gives one located line and exit code 2; a good run writes
+// the results directory with one row per completed trip.
+BOOST_AUTO_TEST_CASE(traffic_run_command) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("citytwin_traffic_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string net = CITYTWIN_TEST_DATA "/traffic/monaco.net.xml";
+  {
+    std::ofstream bad(dir / "bad.csv");
+    bad << "depart,from,to\n0,-1008869948#1,1008869948#0\nsoon,-1008869948#1,1008869948#0\n";
+  }
+  auto run = [&](const std::string& args, std::string& out) {
+    const std::string log = (dir / "out.txt").string();
+    const int rc = std::system((std::string(CITYTWIN_CLI) + " traffic run " + args + " > " + log + " 2>&1").c_str());
+    std::ifstream in(log);
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  std::string out;
+  BOOST_TEST(run(net + " " + (dir / "bad.csv").string(), out) == 2);
+  BOOST_TEST(out.find("bad.csv:3: depart:") != std::string::npos, out);
+  BOOST_TEST(run(net + " " + CITYTWIN_TEST_DATA "/traffic/monaco_2000.trips.xml --threads 2 -o " + (dir / "res").string(),
+                 out) == 0, out);
+  BOOST_TEST(out.find("trips_completed") != std::string::npos);
+  BOOST_TEST(fs::exists(dir / "res" / "kpis.json"));
+  std::ifstream trips(dir / "res" / "trips.csv");
+  int lines = 0;
+  for (std::string line; std::getline(trips, line);) ++lines;
+  BOOST_TEST(lines == 1921 + 1);
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
