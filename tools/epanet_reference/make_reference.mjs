@@ -33,7 +33,8 @@ if (timing) {
   // One complete extended-period hydraulic run per repetition, no result extraction.
   const times = [];
   let steps = 0;
-  for (let r = 0; r < runs; ++r) {
+  // Two uncounted warm-up runs (WebAssembly compilation tiers), then `runs` timed ones.
+  for (let r = -2; r < runs; ++r) {
     const t0 = process.hrtime.bigint();
     model.openH();
     model.initH(InitHydOption.NoSave);
@@ -45,7 +46,7 @@ if (timing) {
       tstep = model.nextH();
     } while (tstep > 0);
     model.closeH();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r >= 0) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   times.sort((a, b) => a - b);
   console.log(JSON.stringify({ engine, version: ws.version, runs, steps, median_ms: times[Math.floor(times.length / 2)], min_ms: times[0] }));
