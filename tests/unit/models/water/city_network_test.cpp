@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "engine/city/import.hpp"
+#include "engine/sim/simulation.hpp"
+#include "models/water/water_model.hpp"
 #include "models/water/city_network.hpp"
 #include "models/water/io/inp_reader.hpp"
 #include "models/water/io/inp_writer.hpp"
@@ -56,6 +58,49 @@ BOOST_AUTO_TEST_CASE(monaco_network_is_sound) {
   BOOST_CHECK_EQUAL(periods, 25);
   BOOST_CHECK(run.warnings().empty());
   BOOST_CHECK_GT(min_p, 20.0);
+}
+
+BOOST_AUTO_TEST_CASE(water_model_runs_the_generated_network_on_the_city) {
+  CitySource src;
+  src.path = std::string(CITYTWIN_ASSETS) + "/monaco/monaco-2026-07-10.osm.pbf";
+  const City city = load_city(src);
+  ModelRegistry registry;
+  register_water_model(registry);
+  const Scenario sc = parse_scenario(R"(
+[city]
+file = "unused"
+[period]
+start = "2026-07-13T00:00"
+duration = "3h"
+step = "30min"
+[models.water]
+network = "generated"
+demand_model = "pda"
+[[interventions]]
+at = "+1h"
+model = "water"
+action = "demand_multiplier"
+factor = 2.0
+)",
+                                     "generated.toml");
+  const Results r = run_simulation(sc, city, registry, {});
+  const ElementSet* nodes = r.find_set("water.nodes");
+  const ElementSet* pipes = r.find_set("water.pipes");
+  BOOST_REQUIRE(nodes && pipes);
+  BOOST_CHECK_EQUAL(nodes->points.size(), city.roads.junctions.size() + 1);
+  // Junctions sit on the road junctions, in the city's local metres.
+  BOOST_CHECK_EQUAL(nodes->points[0].x, city.roads.junctions[0].pos.x);
+  const Layer* p = r.find_layer("water.pressure");
+  BOOST_REQUIRE(p);
+  BOOST_CHECK_EQUAL(p->elements(), nodes->size());
+  BOOST_CHECK_EQUAL(p->times_s.size(), 7u);
+  // Doubling the demand lowers every junction's pressure.
+  const float* before = p->row(p->time_index(3600));
+  const float* after = p->row(p->time_index(5400));
+  int lower = 0;
+  for (size_t i = 0; i + 1 < nodes->size(); ++i) lower += after[i] < before[i] ? 1 : 0;
+  BOOST_CHECK_GT(lower, static_cast<int>(nodes->size()) * 9 / 10);
+  BOOST_CHECK_GT(r.find_kpi("water.min_pressure_m")->value, 0.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
