@@ -2,11 +2,17 @@
 
 #include <oneapi/tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
 #include <filesystem>
 #include <numeric>
 
 #include "models/energy/building/stock.hpp"
+#include "models/energy/grid/city_grid.hpp"
+#include "models/energy/grid/power_flow.hpp"
 #include "models/energy/ev/ev_charging.hpp"
 #include "models/energy/io/epw.hpp"
 #include "models/energy/pv/rooftop_pv.hpp"
@@ -21,6 +27,14 @@ struct EnergyParams {
   PvParams pv;
   EvParams ev;
   double max_step_s = 3600;
+  bool grid = true;
+  CityGridParams grid_params;
+};
+
+/// A timed outage of a substation or a line ("S1", "T1", "L12").
+struct Outage {
+  std::string target;
+  double until_s;
 };
 
 /// Local standard time of an instant: hour of the year in the weather's (non-leap) year, hour of day, weekday.
@@ -54,7 +68,10 @@ class EnergyModel final : public Model {
   explicit EnergyModel(EnergyParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "energy"; }
-  SignalAccess signals() const override { return {{}, {"energy.building.demand_w"}}; }
+  SignalAccess signals() const override {
+    if (params_.grid) return {{}, {"energy.building.demand_w", "grid.building.energized"}};
+    return {{}, {"energy.building.demand_w"}};
+  }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
@@ -90,6 +107,7 @@ class EnergyModel final : public Model {
     series_heat_ = r.add_series("energy.heating", "W");
     series_cool_ = r.add_series("energy.cooling", "W");
     series_out_ = r.add_series("energy.outdoor_temperature", "C");
+    if (params_.grid) setup_grid(ctx);
   }
 
   void apply(const Intervention& iv, double) override {
@@ -97,6 +115,7 @@ class EnergyModel final : public Model {
     if (iv.action == "heat_wave") heat_waves_.push_back({value, iv.until_s});
     else if (iv.action == "pv_share") pv_share_ = value;
     else if (iv.action == "ev_share") ev_share_ = value;
+    else if (iv.action == "substation_outage" || iv.action == "line_outage") outages_.push_back({iv.target, iv.until_s});
   }
 
   void advance(double t0_s, double t1_s) override {
@@ -156,6 +175,7 @@ class EnergyModel final : public Model {
       out[i] = demand_[i];
     }
     interval_span_ = span;
+    if (params_.grid) grid_step(t0_s, span);
   }
 
   void record(double t_s) override {
@@ -176,6 +196,10 @@ class EnergyModel final : public Model {
     r.record_series(series_heat_, t_s, interval_heat_ / span);
     r.record_series(series_cool_, t_s, interval_cool_ / span);
     r.record_series(series_out_, t_s, last_outdoor_c_);
+    if (params_.grid) {
+      r.record_layer(layer_loading_, t_s, loading_);
+      r.record_series(series_losses_, t_s, last_losses_w_);
+    }
     energy_j_ += load * span;
     pv_j_ += pv * span;
     ev_j_ += ev * span;
@@ -193,6 +217,16 @@ class EnergyModel final : public Model {
     r.kpi("energy.ev_mwh", ev_j_ / kMwh, "MWh", "EV charging energy");
     r.kpi("energy.heating_mwh", heat_j_ / kMwh, "MWh", "space heating delivered (thermal)");
     r.kpi("energy.cooling_mwh", cool_j_ / kMwh, "MWh", "space cooling delivered (thermal)");
+    if (!params_.grid) return;
+    r.kpi("energy.grid_losses_mwh", losses_j_ / kMwh, "MWh", "losses in the generated 20 kV grid and its transformers");
+    r.kpi("energy.max_line_loading", max_line_loading_, "1", "largest loading of a 20 kV cable (1 = its rating)");
+    r.kpi("energy.line_overload_hours", overload_s_ / 3600, "h", "hours above 100 % loading, summed over cables");
+    r.kpi("energy.max_transformer_loading", max_trafo_loading_, "1", "largest loading of a 110/20 kV substation");
+    r.kpi("energy.transformer_overload_hours", trafo_overload_s_ / 3600, "h", "hours above 100 %, summed over substations");
+    r.kpi("energy.voltage_violation_bus_hours", violation_s_ / 3600, "h",
+          "hours a 20 kV bus was outside 0.95-1.05 p.u., summed over buses");
+    r.kpi("energy.unserved_mwh", unserved_j_ / kMwh, "MWh", "demand of buildings cut off by outages");
+    r.kpi("energy.power_flow_failures", failures_, "1", "intervals whose power flow did not converge");
   }
 
  private:
@@ -209,7 +243,129 @@ class EnergyModel final : public Model {
     };
     if (iv.action == "heat_wave") return number("offset_c", -30, 30);
     if (iv.action == "pv_share" || iv.action == "ev_share") return number("share", 0, 1);
-    throw InputError(iv.where, "energy: unknown action \"" + iv.action + "\" (actions: heat_wave, pv_share, ev_share)");
+    if (iv.action == "substation_outage" || iv.action == "line_outage") {
+      if (!params_.grid) throw InputError(iv.where, "energy." + iv.action + ": needs the grid (models.energy.grid = true)");
+      for (auto&& [k, _] : iv.params)
+        throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
+      const bool sub = iv.action == "substation_outage";
+      const int count = sub ? params_.grid_params.substations : -1;
+      bool ok = false;
+      if (sub && iv.target.size() > 1 && iv.target[0] == 'S') {
+        int idx = std::atoi(iv.target.c_str() + 1);
+        ok = idx >= 1 && idx <= count;
+      }
+      if (!sub) ok = line_ids_checked(iv.target);
+      if (!ok)
+        throw InputError(iv.where, "energy." + iv.action + ": unknown target \"" + iv.target + "\" (" +
+                                       (sub ? "S1.." + std::string("S") + std::to_string(count) : std::string("a line ID of grid.lines, e.g. L1 or T1")) + ")");
+      return 0;
+    }
+    throw InputError(iv.where, "energy: unknown action \"" + iv.action +
+                                   "\" (actions: heat_wave, pv_share, ev_share, substation_outage, line_outage)");
+  }
+
+  /// Line IDs exist only once the grid is generated; before that any "L<n>"/"T<n>" form is accepted and
+  /// checked again when applied.
+  bool line_ids_checked(const std::string& id) const {
+    if (!grid_ready_) return id.size() > 1 && (id[0] == 'L' || id[0] == 'T');
+    return std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id) != grid_.branch_ids.end();
+  }
+
+  void setup_grid(RunContext& ctx) {
+    grid_ = generate_city_grid(ctx.city, params_.grid_params);
+    grid_ready_ = true;
+    for (const auto& iv : ctx.scenario.interventions)
+      if (iv.model == name()) check_intervention(iv);
+    active_ = grid_.grid;
+    flow_ = std::make_unique<PowerFlow>(active_);
+    const size_t nb = grid_.grid.branches.size();
+    ElementSet lines;
+    lines.name = "grid.lines";
+    lines.kind = GeometryKind::line;
+    lines.ids = grid_.branch_ids;
+    lines.lines = grid_.branch_shapes;
+    Attribute rating{"rating_mva", {}, {}};
+    for (const auto& br : grid_.grid.branches) rating.numbers.push_back(br.rate_a_va / 1e6);
+    lines.attributes.push_back(rating);
+    ctx.recorder.add_set(std::move(lines));
+    layer_loading_ = ctx.recorder.add_layer("energy.line_loading", "grid.lines", "1",
+                                            "loading of each 20 kV cable and 110/20 kV transformer (1 = rating)");
+    series_losses_ = ctx.recorder.add_series("energy.grid_losses", "W");
+    loading_.assign(nb, 0.0);
+    energized_.assign(stock_.size(), 1.0);
+    energized_signal_ = ctx.exchange.declare("grid.building.energized", stock_.size(), 1.0);
+    bus_p_.assign(grid_.grid.buses.size(), 0.0);
+    bus_q_.assign(grid_.grid.buses.size(), 0.0);
+    ctx.log.info("energy: generated grid with " + std::to_string(grid_.grid.buses.size()) + " buses, " +
+                 std::to_string(nb) + " branches, " + std::to_string(grid_.substation_bus.size()) + " substations");
+  }
+
+  /// Rebuilds the network when the set of outages in force changes.
+  void update_topology(double t_s) {
+    std::vector<std::string> now;
+    for (const auto& o : outages_)
+      if (t_s < o.until_s) now.push_back(o.target);
+    std::sort(now.begin(), now.end());
+    if (now == outages_in_force_) return;
+    outages_in_force_ = now;
+    active_ = grid_.grid;
+    for (const auto& id : now) {
+      if (id[0] == 'S') {
+        const int sub = std::atoi(id.c_str() + 1) - 1;
+        for (auto& gen : active_.generators)
+          if (gen.bus == grid_.substation_bus[sub]) gen.in_service = false;
+        active_.branches[sub].in_service = false;
+      } else {
+        auto it = std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id);
+        if (it == grid_.branch_ids.end())
+          throw InputError("energy.line_outage: unknown line \"" + id + "\" in the generated grid");
+        active_.branches[it - grid_.branch_ids.begin()].in_service = false;
+      }
+    }
+    flow_ = std::make_unique<PowerFlow>(active_);
+  }
+
+  void grid_step(double t0_s, double span) {
+    update_topology(t0_s);
+    // Power factor 0.95 inductive for consumption; PV export at unity power factor.
+    const double tan_phi = std::tan(std::acos(0.95));
+    std::fill(bus_p_.begin(), bus_p_.end(), 0.0);
+    std::fill(bus_q_.begin(), bus_q_.end(), 0.0);
+    for (size_t i = 0; i < demand_.size(); ++i) {
+      bus_p_[grid_.building_bus[i]] += demand_[i];
+      bus_q_[grid_.building_bus[i]] += std::max(demand_[i], 0.0) * tan_phi;
+    }
+    PowerFlowOptions opt;
+    PowerFlowResult r = flow_->solve(opt, bus_p_, bus_q_);
+    auto energized = ctx_->exchange.write(energized_signal_);
+    for (size_t i = 0; i < demand_.size(); ++i) {
+      energized_[i] = r.energized[grid_.building_bus[i]] ? 1.0 : 0.0;
+      energized[i] = energized_[i];
+      if (!energized_[i]) unserved_j_ += std::max(demand_[i], 0.0) * span;
+    }
+    if (!r.converged && r.islanded_buses.size() < active_.buses.size()) {
+      ++failures_;
+      ctx_->log.warn("energy: power flow at t = " + std::to_string(t0_s) + " s: " + r.message);
+      std::fill(loading_.begin(), loading_.end(), std::numeric_limits<double>::quiet_NaN());
+      last_losses_w_ = 0;
+      return;
+    }
+    const size_t k = grid_.substation_bus.size();
+    for (size_t b = 0; b < loading_.size(); ++b) {
+      const double s = std::max(std::hypot(r.p_from_w[b], r.q_from_var[b]), std::hypot(r.p_to_w[b], r.q_to_var[b]));
+      loading_[b] = s / active_.branches[b].rate_a_va;
+      if (b < k) {
+        max_trafo_loading_ = std::max(max_trafo_loading_, loading_[b]);
+        if (loading_[b] > 1) trafo_overload_s_ += span;
+      } else {
+        max_line_loading_ = std::max(max_line_loading_, loading_[b]);
+        if (loading_[b] > 1) overload_s_ += span;
+      }
+    }
+    for (size_t bus = k; bus < active_.buses.size(); ++bus)
+      if (r.energized[bus] && (r.vm_pu[bus] < 0.95 || r.vm_pu[bus] > 1.05)) violation_s_ += span;
+    last_losses_w_ = r.losses_w;
+    losses_j_ += r.losses_w * span;
   }
 
   EnergyParams params_;
@@ -230,6 +386,20 @@ class EnergyModel final : public Model {
   Recorder::SeriesId series_load_ = 0, series_pv_ = 0, series_ev_ = 0, series_heat_ = 0, series_cool_ = 0, series_out_ = 0;
   double interval_heat_ = 0, interval_cool_ = 0, interval_span_ = 0, last_outdoor_c_ = 0;
   double peak_w_ = -1e300, peak_t_ = 0, energy_j_ = 0, pv_j_ = 0, ev_j_ = 0, heat_j_ = 0, cool_j_ = 0;
+  // Grid (static generated network, the network with outages applied, and per-run results).
+  CityGrid grid_;
+  bool grid_ready_ = false;
+  GridCase active_;
+  std::unique_ptr<PowerFlow> flow_;
+  std::vector<Outage> outages_;
+  std::vector<std::string> outages_in_force_;
+  std::vector<double> loading_, energized_, bus_p_, bus_q_;
+  Exchange::SignalId energized_signal_ = 0;
+  Recorder::LayerId layer_loading_ = 0;
+  Recorder::SeriesId series_losses_ = 0;
+  double losses_j_ = 0, last_losses_w_ = 0, max_line_loading_ = 0, max_trafo_loading_ = 0, overload_s_ = 0,
+         trafo_overload_s_ = 0, violation_s_ = 0, unserved_j_ = 0;
+  int failures_ = 0;
 };
 
 }  // namespace
@@ -251,6 +421,8 @@ void register_energy_model(ModelRegistry& registry) {
                  e.pv.azimuth_deg = p.number("pv_azimuth_deg", 0, -180, 180);
                  e.pv.efficiency = p.number("pv_efficiency", 0.20, 0.01, 0.5);
                  e.max_step_s = p.duration_s("step", 3600, 60, 3600);
+                 e.grid = p.boolean("grid", true);
+                 e.grid_params.substations = static_cast<int>(p.integer("substations", 2, 1, 50));
                  return std::make_unique<EnergyModel>(e);
                });
 }

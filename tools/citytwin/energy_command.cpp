@@ -6,7 +6,16 @@
 #include <memory>
 
 #include "engine/core/error.hpp"
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "engine/city/import.hpp"
 #include "models/energy/building/bestest.hpp"
+#include "models/energy/building/stock.hpp"
+#include "models/energy/grid/synthetic_grid.hpp"
 #include "models/energy/grid/power_flow.hpp"
 #include "models/energy/io/epw.hpp"
 #include "models/energy/io/bus_csv.hpp"
@@ -105,17 +114,126 @@ void add_energy_bestest(CLI::App& energy) {
   });
 }
 
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void add_grid_bench(CLI::App& grid) {
+  struct Options {
+    std::vector<std::string> cases;
+    std::vector<int> buses{1000, 10000};
+    int repeat = 10;
+  };
+  auto opt = std::make_shared<Options>();
+  auto* cmd = grid.add_subcommand("bench", "Time the power flow on case files and on generated grids");
+  cmd->add_option("CASES", opt->cases, "MATPOWER case files");
+  cmd->add_option("--buses", opt->buses, "Sizes of generated grids (default 1000 10000)");
+  cmd->add_option("--repeat", opt->repeat, "Solves per grid (median reported)")->check(CLI::Range(1, 1000));
+  cmd->callback([opt] {
+    std::printf("| grid | buses | branches | build ms | solve ms (median) | Newton iterations | largest mismatch p.u. |\n"
+                "|---|---|---|---|---|---|---|\n");
+    auto run = [&](const std::string& name, const energy::GridCase& g) {
+      auto t0 = std::chrono::steady_clock::now();
+      energy::PowerFlow pf(g);
+      const double build = ms_since(t0);
+      std::vector<double> times;
+      energy::PowerFlowResult r;
+      for (int k = 0; k < opt->repeat; ++k) {
+        auto t1 = std::chrono::steady_clock::now();
+        r = pf.solve({});
+        times.push_back(ms_since(t1));
+      }
+      std::sort(times.begin(), times.end());
+      if (!r.converged) throw InputError(SourceLocation{name, 0, {}}, "power flow " + r.message);
+      std::printf("| %s | %zu | %zu | %.2f | %.2f | %d | %.1e |\n", name.c_str(), g.buses.size(), g.branches.size(), build,
+                  times[times.size() / 2], r.iterations, r.max_mismatch_pu);
+    };
+    for (const auto& path : opt->cases) run(path, energy::read_matpower(path));
+    for (int n : opt->buses) run("generated-" + std::to_string(n), energy::synthetic_grid(n, 1));
+  });
+}
+
+void add_energy_bench(CLI::App& energy) {
+  struct Options {
+    CitySource city;
+    std::string weather;
+    int threads = 0;
+    int buildings = 0;
+    int hours = 8760;
+  };
+  auto opt = std::make_shared<Options>();
+  auto* cmd = energy.add_subcommand("bench", "Time a year of hourly building steps for every building of a city");
+  cmd->add_option("CITY", opt->city.path, "City file")->required();
+  cmd->add_option("--weather", opt->weather, "EnergyPlus weather file")->required();
+  cmd->add_option("--threads", opt->threads, "Worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--buildings", opt->buildings,
+                  "Replicate the city's buildings on a grid until there are at least this many (a synthetic city)");
+  cmd->add_option("--hours", opt->hours, "Hours to simulate (default a year)")->check(CLI::Range(1, 87600));
+  cmd->callback([opt] {
+    City city = load_city(opt->city);
+    const size_t original = city.buildings.size();
+    if (opt->buildings > 0 && original > 0 && static_cast<size_t>(opt->buildings) > original) {
+      const size_t copies = (opt->buildings + original - 1) / original;
+      const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(copies))));
+      const double dx = city.extent.width() + 100, dy = city.extent.height() + 100;
+      for (size_t c = 1; c < copies; ++c)
+        for (size_t i = 0; i < original; ++i) {
+          Building b = city.buildings[i];
+          const double ox = dx * static_cast<double>(c % side), oy = dy * static_cast<double>(c / side);
+          for (auto& poly : b.footprint) {
+            for (auto& p : poly.outer) p.x += ox, p.y += oy;
+            for (auto& h : poly.holes)
+              for (auto& p : h) p.x += ox, p.y += oy;
+          }
+          b.id += "#" + std::to_string(c);
+          city.buildings.push_back(std::move(b));
+        }
+    }
+    energy::Weather w = energy::read_epw(opt->weather);
+    tbb::task_arena arena(opt->threads > 0 ? opt->threads : tbb::task_arena::automatic);
+    arena.execute([&] {
+      auto t0 = std::chrono::steady_clock::now();
+      energy::BuildingStock stock = energy::make_stock(city);
+      std::vector<energy::ClimateHour> climate = energy::climate_hours(w, stock.envelope);
+      const double setup = ms_since(t0);
+      energy::StockState state(stock.size());
+      energy::StockStepInputs in;
+      in.ground_c = std::accumulate(w.dry_bulb_c.begin(), w.dry_bulb_c.end(), 0.0) / w.size();
+      double heating = 0, cooling = 0, electric = 0;
+      auto t1 = std::chrono::steady_clock::now();
+      for (int h = 0; h < opt->hours; ++h) {
+        in.climate = &climate[h % climate.size()];
+        in.hour_of_day = h % 24;
+        in.weekend = (h / 24) % 7 >= 5;
+        energy::step_stock(stock, in, state);
+        for (size_t i = 0; i < stock.size(); ++i) {
+          heating += state.heating_w[i];
+          cooling += state.cooling_w[i];
+          electric += state.electric_w[i];
+        }
+      }
+      const double year = ms_since(t1);
+      std::printf("buildings %zu, threads %d, hours %d: setup %.0f ms, steps %.0f ms (%.1f ns per building-hour)\n",
+                  stock.size(), arena.max_concurrency(), opt->hours, setup, year,
+                  year * 1e6 / (static_cast<double>(stock.size()) * opt->hours));
+      std::printf("heating %.3f GWh, cooling %.3f GWh, electricity %.3f GWh\n", heating / 1e9, cooling / 1e9, electric / 1e9);
+    });
+  });
+}
+
 }  // namespace
 
 void add_grid(CLI::App& app) {
   auto* grid = app.add_subcommand("grid", "Electric grid: MATPOWER cases and AC power flow");
   grid->require_subcommand(1);
   add_grid_solve(*grid);
+  add_grid_bench(*grid);
   // The building side of the energy model has its own group, registered here with the grid's.
   auto* energy = app.add_subcommand("energy", "Energy model: weather files, building thermal model checks");
   energy->require_subcommand(1);
   add_energy_weather(*energy);
   add_energy_bestest(*energy);
+  add_energy_bench(*energy);
 }
 
 }  // namespace citytwin::cli

@@ -61,23 +61,31 @@ ZoneStepResult ZoneStepper::evaluate(const ZoneInputs& in, const ZoneState& stat
 
 ZoneStepResult ZoneStepper::step(const ZoneInputs& in, ZoneState& state) const {
   // ISO 13790 sec. C.4.2: free-floating first; if outside the set-point band, the power that brings the air
-  // exactly to the set point follows from the network's linearity (two evaluations give the slope).
-  double tm0 = 0, tm1 = 0;
-  ZoneStepResult free = evaluate(in, state, 0.0, tm0);
+  // exactly to the set point follows from the network's linearity. The derivatives of the node temperatures
+  // with respect to the heating power come from eq. C.4-C.11 differentiated (they do not depend on the inputs).
+  double tm0 = 0;
+  ZoneStepResult r = evaluate(in, state, 0.0, tm0);
   double target;
-  if (free.theta_air < in.heat_set_c) target = in.heat_set_c;
-  else if (free.theta_air > in.cool_set_c) target = in.cool_set_c;
+  if (r.theta_air < in.heat_set_c) target = in.heat_set_c;
+  else if (r.theta_air > in.cool_set_c) target = in.cool_set_c;
   else {
     state.theta_m = tm0;
-    return free;
+    return r;
   }
-  const double probe = 10.0 * std::max(rc.floor_area_m2, 1.0);  // the standard's 10 W/m2
-  ZoneStepResult with = evaluate(in, state, probe, tm1);
-  double phi = probe * (target - free.theta_air) / (with.theta_air - free.theta_air);
-  phi = std::clamp(phi, -in.cool_max_w, in.heat_max_w);
-  double tm = 0;
-  ZoneStepResult r = evaluate(in, state, phi, tm);
-  state.theta_m = tm;
+  const ZoneRc& z = rc;
+  const double h_ve = std::max(in.h_ve, 1e-9);
+  const double h1 = 1 / (1 / h_ve + 1 / z.h_tr_is);
+  const double h2 = h1 + z.h_tr_w;
+  const double h3 = 1 / (1 / h2 + 1 / z.h_tr_ms);
+  const double d_m_end = (h3 * h1 / (h2 * h_ve)) / (z.c_m / dt_s + 0.5 * (h3 + z.h_tr_em));
+  const double d_s = (z.h_tr_ms * 0.5 * d_m_end + h1 / h_ve) / (z.h_tr_ms + z.h_tr_w + h1);
+  const double d_air = (z.h_tr_is * d_s + 1) / (z.h_tr_is + h_ve);
+  const double phi = std::clamp((target - r.theta_air) / d_air, -in.cool_max_w, in.heat_max_w);
+  r.phi_hc_w = phi;
+  r.theta_air += d_air * phi;
+  r.theta_s += d_s * phi;
+  r.theta_m_mean += 0.5 * d_m_end * phi;
+  state.theta_m = tm0 + d_m_end * phi;
   return r;
 }
 

@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 
 #include "engine/core/error.hpp"
 #include "engine/sim/simulation.hpp"
@@ -23,16 +24,40 @@ City test_city(int n) {
     const double w = 10 + i % 7, d = 8 + i % 5;
     b.footprint = {Polygon{{{x, y}, {x + w, y}, {x + w, y + d}, {x, y + d}}, {}}};
     b.area_m2 = w * d;
+    b.centroid = {x + w / 2, y + d / 2};
     b.levels = 1 + i % 6;
     b.height_m = 3.0 * b.levels;
     b.floor_area_m2 = b.area_m2 * b.levels;
     b.use = static_cast<UseClass>(i % kUseClassCount);
     c.buildings.push_back(b);
   }
+  // Streets between the rows and columns of buildings: a lattice of two-way edges.
+  const int cols = 20, rows = (n + 19) / 20 + 1;
+  auto junction = [&](int col, int row) { return row * (cols + 1) + col; };
+  for (int r = 0; r < rows; ++r)
+    for (int q = 0; q <= cols; ++q) c.roads.junctions.push_back(Junction{{40.0 * q - 5, 40.0 * r - 5}, false});
+  auto street = [&](int a, int b) {
+    RoadEdge e;
+    e.from = a, e.to = b, e.length_m = 40;
+    e.shape = {c.roads.junctions[a].pos, c.roads.junctions[b].pos};
+    const int k = static_cast<int>(c.roads.edges.size());
+    e.reverse = k + 1;
+    c.roads.edges.push_back(e);
+    std::swap(e.from, e.to);
+    std::reverse(e.shape.begin(), e.shape.end());
+    e.reverse = k;
+    c.roads.edges.push_back(e);
+  };
+  for (int r = 0; r < rows; ++r)
+    for (int q = 0; q <= cols; ++q) {
+      if (q < cols) street(junction(q, r), junction(q + 1, r));
+      if (r + 1 < rows) street(junction(q, r), junction(q, r + 1));
+    }
   return c;
 }
 
-Scenario scenario(const std::string& energy_keys, const std::string& extra = "") {
+Scenario scenario(std::string energy_keys, const std::string& extra = "") {
+  if (energy_keys.find("grid") == std::string::npos) energy_keys += "\ngrid = false";
   return parse_scenario("seed = 3\n[city]\nfile = \"unused\"\n[period]\nstart = \"2026-01-12T00:00\"\nduration = \"72h\"\n"
                         "step = \"1h\"\n[models.energy]\nweather = \"" + data_path("725650TYCST.epw") + "\"\n" +
                             energy_keys + "\n" + extra,
@@ -126,6 +151,41 @@ BOOST_AUTO_TEST_CASE(bad_parameters_and_interventions_are_located) {
   Scenario no_weather = parse_scenario("[city]\nfile = \"unused\"\n[period]\nstart = \"2026-01-12T00:00\"\nduration = \"2h\"\n"
                                        "step = \"1h\"\n[models.energy]\n", "nw.toml");
   BOOST_TEST(message(no_weather).find("weather") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(generated_grid_power_flow_and_outages) {
+  const City city = test_city(200);
+  const Scenario plain = scenario("grid = true");
+  Results r = run_simulation(plain, city, registry(), {});
+  const ElementSet* lines = r.find_set("grid.lines");
+  BOOST_TEST_REQUIRE(lines != nullptr);
+  const Layer* loading = r.find_layer("energy.line_loading");
+  BOOST_TEST_REQUIRE(loading != nullptr);
+  BOOST_TEST(loading->elements() == lines->size());
+  BOOST_TEST(kpi(r, "energy.grid_losses_mwh") > 0);
+  BOOST_TEST(kpi(r, "energy.max_line_loading") > 0);
+  BOOST_TEST(kpi(r, "energy.power_flow_failures") == 0.0);
+  BOOST_TEST(kpi(r, "energy.unserved_mwh") == 0.0);
+  // Losses are a small share of the energy drawn.
+  BOOST_TEST(kpi(r, "energy.grid_losses_mwh") < 0.05 * kpi(r, "energy.electricity_mwh"));
+
+  // Every substation out for 6 hours: no power anywhere, exactly the demand of those hours unserved.
+  const std::string outages =
+      "[[interventions]]\nat = \"+12h\"\nuntil = \"+18h\"\nmodel = \"energy\"\naction = \"substation_outage\"\ntarget = \"S1\"\n"
+      "[[interventions]]\nat = \"+12h\"\nuntil = \"+18h\"\nmodel = \"energy\"\naction = \"substation_outage\"\ntarget = \"S2\"\n";
+  Results out = run_simulation(scenario("grid = true", outages), city, registry(), {});
+  const Series* total = nullptr;
+  for (const auto& s : out.series)
+    if (s.name == "energy.total_demand") total = &s;
+  BOOST_TEST_REQUIRE(total != nullptr);
+  double expected_j = 0;  // intervals (12h, 18h]: recorded at their end times 13h..18h
+  for (size_t k = 0; k < total->times_s.size(); ++k)
+    if (total->times_s[k] > 12 * 3600 && total->times_s[k] <= 18 * 3600) expected_j += total->values[k] * 3600;
+  BOOST_TEST(kpi(out, "energy.unserved_mwh") == expected_j / 3.6e9, tt::tolerance(1e-6));
+  BOOST_TEST(kpi(out, "energy.grid_losses_mwh") < kpi(r, "energy.grid_losses_mwh"));
+
+  auto bad = scenario("grid = true", "[[interventions]]\nat = \"+1h\"\nmodel = \"energy\"\naction = \"line_outage\"\ntarget = \"L99999\"\n");
+  BOOST_CHECK_THROW(run_simulation(bad, city, registry(), {}), InputError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
