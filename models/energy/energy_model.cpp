@@ -83,6 +83,7 @@ class EnergyModel final : public Model {
     pv_irr_ = pv_irradiance(weather_, params_.pv);
     fleet_ = make_fleet(stock_, params_.ev, ctx.scenario.seed);
     ground_c_ = std::accumulate(weather_.dry_bulb_c.begin(), weather_.dry_bulb_c.end(), 0.0) / weather_.size();
+    mean_pressure_pa_ = std::accumulate(weather_.pressure_pa.begin(), weather_.pressure_pa.end(), 0.0) / weather_.size();
     const size_t n = stock_.size();
     state_ = StockState(n);
     pv_rank_.resize(n);
@@ -139,6 +140,7 @@ class EnergyModel final : public Model {
       in.climate = &climate_[rec];
       in.temperature_offset_c = offset;
       in.ground_c = ground_c_;
+      in.reference_pressure_pa = mean_pressure_pa_;
       in.hour_of_day = std::min(23, static_cast<int>(lt.hour));
       in.weekend = lt.weekday >= 5;
       in.dt_s = dt;
@@ -376,7 +378,7 @@ class EnergyModel final : public Model {
   PvIrradiance pv_irr_;
   EvFleet fleet_;
   StockState state_;
-  double ground_c_ = 15;
+  double ground_c_ = 15, mean_pressure_pa_ = 101325;
   std::vector<double> pv_rank_, pv_area_;
   std::vector<double> demand_, pv_w_, ev_w_, interval_energy_, interval_pv_, interval_ev_, ev_step_;
   double pv_share_ = 0, ev_share_ = 0;

@@ -199,6 +199,7 @@ void add_energy_bench(CLI::App& energy) {
       energy::StockState state(stock.size());
       energy::StockStepInputs in;
       in.ground_c = std::accumulate(w.dry_bulb_c.begin(), w.dry_bulb_c.end(), 0.0) / w.size();
+      in.reference_pressure_pa = std::accumulate(w.pressure_pa.begin(), w.pressure_pa.end(), 0.0) / w.size();
       double heating = 0, cooling = 0, electric = 0;
       auto t1 = std::chrono::steady_clock::now();
       for (int h = 0; h < opt->hours; ++h) {

@@ -153,11 +153,56 @@ std::vector<ClimateHour> climate_hours(const Weather& w, const EnvelopeDefaults&
 StockState::StockState(size_t n)
     : theta_m(n, 20.0), theta_air(n, 20.0), heating_w(n, 0.0), cooling_w(n, 0.0), electric_w(n, 0.0) {}
 
+namespace {
+
+/// The 5R1C step of ISO 13790 Annex C (rc_zone.cpp) with its per-building constants factored out: the
+/// node equations are linear with constant conductances, so only the inputs change from hour to hour.
+void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState::Coefficients& k) {
+  const size_t n = s.size();
+  for (auto* v : {&k.h_ve, &k.h1, &k.h1_over_hve, &k.k_sup, &k.k_w, &k.k_em, &k.k_st, &k.k_air, &k.inv_den, &k.num, &k.inv_s, &k.inv_a,
+                  &k.d_m_end, &k.d_s, &k.d_air, &k.to_mass, &k.to_surface, &k.inv_h_op})
+    v->assign(n, 0.0);
+  const double rho = pressure_pa / (kAirGasConstant * (20.0 + 273.15));
+  tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+    const UseDefaults& u = kUseDefaults[s.use[i]];
+    const double h_ve = std::max(rho * kAirCp * u.air_changes_h * s.volume_m3[i] / 3600.0, 1e-9);
+    const double h_is = s.h_tr_is[i], h_ms = s.h_tr_ms[i], h_w = s.h_w_w_k[i], h_em = s.h_tr_em[i];
+    const double h1 = 1 / (1 / h_ve + 1 / h_is), h2 = h1 + h_w, h3 = 1 / (1 / h2 + 1 / h_ms);
+    const double c_dt = s.c_m[i] / dt_s;
+    k.h_ve[i] = h_ve;
+    k.h1[i] = h1;
+    k.h1_over_hve[i] = h1 / h_ve;
+    // phi_mtot = phi_m + h_em te_em + h3/h2 (phi_st + h_w te_w + h1 (phi_air / h_ve + te_sup))
+    k.k_em[i] = h_em;
+    k.k_st[i] = h3 / h2;
+    k.k_w[i] = h3 / h2 * h_w;
+    k.k_sup[i] = h3 / h2 * h1;
+    k.k_air[i] = h3 / h2 * h1 / h_ve;
+    k.inv_den[i] = 1 / (c_dt + 0.5 * (h3 + h_em));
+    k.num[i] = c_dt - 0.5 * (h3 + h_em);
+    k.inv_s[i] = 1 / (h_ms + h_w + h1);
+    k.inv_a[i] = 1 / (h_is + h_ve);
+    k.d_m_end[i] = k.k_air[i] * k.inv_den[i];
+    k.d_s[i] = (h_ms * 0.5 * k.d_m_end[i] + h1 / h_ve) * k.inv_s[i];
+    k.d_air[i] = (h_is * k.d_s[i] + 1) * k.inv_a[i];
+    k.to_mass[i] = s.a_m_m2[i] / s.a_t_m2[i];
+    k.to_surface[i] = 1 - k.to_mass[i] - h_w / (9.1 * s.a_t_m2[i]);
+    k.inv_h_op[i] = 1 / s.h_op_w_k[i];
+  });
+  k.dt_s = dt_s;
+  k.pressure_pa = pressure_pa;
+}
+
+}  // namespace
+
 void step_stock(const BuildingStock& s, const StockStepInputs& in, StockState& st) {
+  auto& k = st.coeff;
+  if (k.dt_s != in.dt_s || k.pressure_pa != in.reference_pressure_pa) prepare(s, in.dt_s, in.reference_pressure_pa, k);
   const ClimateHour& c = *in.climate;
   const double te = c.theta_e + in.temperature_offset_c;
+  const double te_w = te + c.window_sky_lift;
   const EnvelopeDefaults& env = s.envelope;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, s.size(), 256), [&](const tbb::blocked_range<size_t>& range) {
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, s.size(), 512), [&](const tbb::blocked_range<size_t>& range) {
     for (size_t i = range.begin(); i != range.end(); ++i) {
       const UseDefaults& u = kUseDefaults[s.use[i]];
       double lift = s.roof_ua_w_k[i] * c.roof_sol_air_lift + s.floor_ua_w_k[i] * (in.ground_c - te);
@@ -166,34 +211,30 @@ void step_stock(const BuildingStock& s, const StockStepInputs& in, StockState& s
         lift += s.wall_ua_w_k[i][f] * c.sol_air_lift[f];
         solar += s.window_area_m2[i][f] * c.window_gain_w_m2[f];
       }
-      ZoneRc rc;
-      rc.floor_area_m2 = s.floor_area_m2[i];
-      rc.h_tr_w = s.h_w_w_k[i];
-      rc.h_tr_em = s.h_tr_em[i];
-      rc.h_tr_ms = s.h_tr_ms[i];
-      rc.h_tr_is = s.h_tr_is[i];
-      rc.c_m = s.c_m[i];
-      rc.a_m_m2 = s.a_m_m2[i];
-      rc.a_t_m2 = s.a_t_m2[i];
-      const double gains = (in.weekend ? u.gains_weekend_w_m2 : u.gains_weekday_w_m2)[in.hour_of_day] * rc.floor_area_m2;
-      const GainSplit g = split_gains(rc, gains, kConvectiveFraction, solar);
-      ZoneInputs zi;
-      zi.theta_e_em = te + lift / s.h_op_w_k[i];
-      zi.theta_e_w = te + c.window_sky_lift;
-      zi.theta_sup = te;
-      const double rho = c.pressure_pa / (kAirGasConstant * (st.theta_air[i] + 273.15));
-      zi.h_ve = rho * kAirCp * u.air_changes_h * s.volume_m3[i] / 3600.0;
-      zi.phi_ia = g.phi_ia;
-      zi.phi_st = g.phi_st;
-      zi.phi_m = g.phi_m;
-      zi.heat_set_c = u.heat_set_c;
-      zi.cool_set_c = u.cool_set_c;
-      ZoneState zs{st.theta_m[i]};
-      const ZoneStepResult r = ZoneStepper(rc, in.dt_s).step(zi, zs);
-      st.theta_m[i] = zs.theta_m;
-      st.theta_air[i] = r.theta_air;
-      st.heating_w[i] = std::max(r.phi_hc_w, 0.0);
-      st.cooling_w[i] = std::max(-r.phi_hc_w, 0.0);
+      const double te_em = te + lift * k.inv_h_op[i];
+      const double gains = (in.weekend ? u.gains_weekend_w_m2 : u.gains_weekday_w_m2)[in.hour_of_day] * s.floor_area_m2[i];
+      // ISO 13790 eq. C.1-C.3 (split_gains in rc_zone.cpp).
+      const double radiant = (1 - kConvectiveFraction) * gains + solar;
+      const double phi_ia = kConvectiveFraction * gains, phi_m = k.to_mass[i] * radiant, phi_st = k.to_surface[i] * radiant;
+      // Free-floating step, eq. C.4-C.11.
+      const double tm_prev = st.theta_m[i];
+      const double phi_mtot = phi_m + k.k_em[i] * te_em + k.k_st[i] * phi_st + k.k_w[i] * te_w + k.k_sup[i] * te +
+                              k.k_air[i] * phi_ia;
+      double tm = (tm_prev * k.num[i] + phi_mtot) * k.inv_den[i];
+      const double h_ms = s.h_tr_ms[i];
+      const double h1 = k.h1[i], h1_over_hve = k.h1_over_hve[i];
+      double ts = (h_ms * 0.5 * (tm + tm_prev) + phi_st + s.h_w_w_k[i] * te_w + h1 * te + h1_over_hve * phi_ia) * k.inv_s[i];
+      double ta = (s.h_tr_is[i] * ts + k.h_ve[i] * te + phi_ia) * k.inv_a[i];
+      // Ideal control to the set points by linearity (sec. C.4.2).
+      double phi = 0;
+      if (ta < u.heat_set_c) phi = (u.heat_set_c - ta) / k.d_air[i];
+      else if (ta > u.cool_set_c) phi = (u.cool_set_c - ta) / k.d_air[i];
+      tm += k.d_m_end[i] * phi;
+      ta += k.d_air[i] * phi;
+      st.theta_m[i] = tm;
+      st.theta_air[i] = ta;
+      st.heating_w[i] = std::max(phi, 0.0);
+      st.cooling_w[i] = std::max(-phi, 0.0);
       st.electric_w[i] = st.heating_w[i] / env.heating_cop + st.cooling_w[i] / env.cooling_eer + u.electric_share * gains;
     }
   });

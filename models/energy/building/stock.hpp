@@ -73,6 +73,13 @@ struct StockState {
   std::vector<double> heating_w, cooling_w;  ///< thermal, last step (cooling positive)
   std::vector<double> electric_w;    ///< electricity: heat pump, chiller, lighting and appliances
   explicit StockState(size_t n = 0);
+
+  /// Per-building constants of the 5R1C step for one dt and air density (computed on first use).
+  struct Coefficients {
+    std::vector<double> h_ve, h1, h1_over_hve, k_sup, k_w, k_em, k_st, k_air, inv_den, num, inv_s, inv_a, d_m_end, d_s, d_air,
+        to_mass, to_surface, inv_h_op;
+    double dt_s = -1, pressure_pa = -1;
+  } coeff;
 };
 
 /// Inputs of one step beyond the weather.
@@ -80,6 +87,7 @@ struct StockStepInputs {
   const ClimateHour* climate = nullptr;
   double temperature_offset_c = 0;  ///< added to outdoor air and sky (heat wave)
   double ground_c = 15;             ///< ground temperature under the floor (annual mean air temperature)
+  double reference_pressure_pa = 101325;  ///< infiltration mass: zone air at 20 C and this pressure
   int hour_of_day = 0;
   bool weekend = false;
   double dt_s = 3600;
