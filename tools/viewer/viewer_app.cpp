@@ -28,6 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+void plot_series(const std::string& label, const std::vector<double>& times_s, const float* values, size_t n,
+                 double now_s);
+
 /// Orbit (left drag), pan (middle drag), zoom (right drag, wheel), home (space); leaves alone the events
 /// that the panels took.
 class Manipulator : public osgGA::OrbitManipulator {
@@ -77,6 +80,7 @@ class App {
   void draw_timeline_panel();
   void draw_selection_panel();
   void draw_whatif_panel();
+  void draw_kpi_panel();
   void draw_messages();
 
   ViewerOptions options_;
@@ -254,8 +258,8 @@ void App::update_scene() {
 }
 
 void App::update_hud() {
-  osg::Camera* camera = viewer_.getCamera();
-  const osg::Matrixd view = manipulator_->getInverseMatrix();  // this frame's camera (the camera lags a frame)
+  // This frame's camera: the main camera takes the manipulator's matrix only during the frame.
+  const osg::Matrixd view = manipulator_->getInverseMatrix();
   const bool split = session_.secondary_scene() != nullptr;
   const int view_w = split ? width_ / 2 : width_;
   osg::Matrixd proj = osg::Matrixd::perspective(30, static_cast<double>(view_w) / height_, 1, 10000);
@@ -600,6 +604,7 @@ void App::draw_panels() {
   draw_timeline_panel();
   draw_selection_panel();
   draw_whatif_panel();
+  draw_kpi_panel();
   draw_messages();
 }
 
@@ -718,20 +723,7 @@ void App::draw_selection_panel() {
       probe.times_s = t.times_s;
       const size_t k = probe.time_index(session_.time());
       ImGui::Text("%s: %.4g %s", t.layer.c_str(), t.values[k], t.unit.c_str());
-      float lo = t.values[0], hi = t.values[0];
-      for (float v : t.values)
-        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-      const ImVec2 pos = ImGui::GetCursorScreenPos();
-      const ImVec2 size(ImGui::GetContentRegionAvail().x, 60);
-      ImGui::PlotLines(("##" + t.layer).c_str(), t.values.data(), static_cast<int>(t.values.size()), 0,
-                       nullptr, lo, hi > lo ? hi : lo + 1, size);
-      // The current time as a vertical line over the chart.
-      const double span = t.times_s.back() - t.times_s.front();
-      if (span > 0) {
-        const float x = pos.x + static_cast<float>((session_.time() - t.times_s.front()) / span) * size.x;
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + size.y),
-                                            IM_COL32(255, 80, 80, 255), 2);
-      }
+      plot_series(t.layer, t.times_s, t.values.data(), t.values.size(), session_.time());
     }
   }
   ImGui::End();
@@ -798,28 +790,66 @@ void App::draw_whatif_panel() {
     ImGui::SameLine();
     if (ImGui::Button("Save scenario")) session_.save_whatif(save_path_);
   }
-  if (session_.b() && ImGui::CollapsingHeader("KPIs A vs B", ImGuiTreeNodeFlags_DefaultOpen)) {
-    if (ImGui::BeginTable("kpis", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
-      ImGui::TableSetupColumn("KPI");
-      ImGui::TableSetupColumn("A");
-      ImGui::TableSetupColumn("B");
-      ImGui::TableSetupColumn("change");
-      ImGui::TableHeadersRow();
-      for (const auto& k : session_.kpis()) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::Text("%s [%s]", k.name.c_str(), k.unit.c_str());
-        ImGui::TableNextColumn();
-        ImGui::Text("%.5g", k.a);
-        ImGui::TableNextColumn();
-        ImGui::Text("%.5g", k.b);
-        ImGui::TableNextColumn();
-        if (k.a != 0 && std::isfinite(k.a) && std::isfinite(k.b))
-          ImGui::Text("%+.1f%%", 100 * (k.b - k.a) / std::abs(k.a));
-        else
-          ImGui::Text("%+.4g", k.b - k.a);
-      }
-      ImGui::EndTable();
+  ImGui::End();
+}
+
+/// A small chart of a time series with the current time as a red line.
+void plot_series(const std::string& label, const std::vector<double>& times_s, const float* values, size_t n,
+                 double now_s) {
+  if (n == 0) return;
+  float lo = values[0], hi = values[0];
+  for (size_t i = 0; i < n; ++i)
+    if (std::isfinite(values[i])) lo = std::min(lo, values[i]), hi = std::max(hi, values[i]);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, 60);
+  ImGui::PlotLines(("##" + label).c_str(), values, static_cast<int>(n), 0, nullptr, lo, hi > lo ? hi : lo + 1,
+                   size);
+  const double span = times_s.back() - times_s.front();
+  if (span > 0) {
+    const float x = pos.x + static_cast<float>((now_s - times_s.front()) / span) * size.x;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + size.y),
+                                        IM_COL32(255, 80, 80, 255), 2);
+  }
+}
+
+void App::draw_kpi_panel() {
+  if (!session_.a()) return;
+  ImGui::SetNextWindowPos(ImVec2(8, 440), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(420, 180), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin(session_.b() ? "KPIs and series, A vs B" : "KPIs and series")) return ImGui::End();
+  const bool with_b = session_.b() != nullptr;
+  if (ImGui::BeginTable("kpis", with_b ? 4 : 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("KPI", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+    ImGui::TableSetupColumn("A", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    if (with_b)
+      ImGui::TableSetupColumn("B", ImGuiTableColumnFlags_WidthStretch, 1.0f),
+          ImGui::TableSetupColumn("change", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    for (const auto& k : session_.kpis()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::Text("%s [%s]", k.name.c_str(), k.unit.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.5g", k.a);
+      if (!with_b) continue;
+      ImGui::TableNextColumn();
+      ImGui::Text("%.5g", k.b);
+      ImGui::TableNextColumn();
+      if (k.a != 0 && std::isfinite(k.a) && std::isfinite(k.b))
+        ImGui::Text("%+.1f%%", 100 * (k.b - k.a) / std::abs(k.a));
+      else
+        ImGui::Text("%+.4g", k.b - k.a);
+    }
+    ImGui::EndTable();
+  }
+  for (const Run* run : {session_.a(), session_.b()}) {
+    if (!run) continue;
+    for (const auto& series : run->results.series) {
+      if (series.values.empty()) continue;
+      const std::vector<float> values(series.values.begin(), series.values.end());
+      ImGui::Text("%s%s [%s]", series.name.c_str(), run == session_.b() ? " (B)" : "", series.unit.c_str());
+      plot_series(series.name + (run == session_.b() ? "B" : "A"), series.times_s, values.data(),
+                  values.size(), session_.time());
     }
   }
   ImGui::End();
