@@ -11,7 +11,11 @@ constexpr double kCf = kCubicMetresPerCubicFoot;
 constexpr double kQZero = 1.0e-6 * kCf;
 constexpr long kDay = 86400;
 
-long round_to_long(double x) { return x >= 0 ? static_cast<long>(x + 0.5) : static_cast<long>(x - 0.5); }
+// EPANET's ROUND(), clamped so that absurd volumes cannot overflow the conversion.
+long round_to_long(double x) {
+  x = std::clamp(x, -1e15, 1e15);
+  return x >= 0 ? static_cast<long>(x + 0.5) : static_cast<long>(x - 0.5);
+}
 
 }  // namespace
 

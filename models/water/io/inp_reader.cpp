@@ -129,7 +129,12 @@ TimeParse parse_hours(std::string_view value, std::string_view unit) {
   return r;
 }
 
-long hours_to_s(double h) { return static_cast<long>(std::llround(h * 3600.0)); }
+long hours_to_s(double h) {
+  // Up to about 30,000 years: larger values would overflow the conversion.
+  return static_cast<long>(std::llround(std::min(h, 2.5e8) * 3600.0));
+}
+
+int clamp_int(double v, int lo, int hi) { return static_cast<int>(std::clamp(v, double(lo), double(hi))); }
 
 class InpParser {
  public:
@@ -388,7 +393,7 @@ class InpParser {
       } else if (match(k, "TRIALS")) {
         if (value_at(1, v, "trials")) {
           if (v < 1) error(e.line, "trials must be at least 1");
-          else o.trials = static_cast<int>(v);
+          else o.trials = clamp_int(v, 1, 100000);
         }
       } else if (match(k, "ACCURACY")) {
         if (value_at(1, v, "accuracy")) {
@@ -404,7 +409,7 @@ class InpParser {
         if (match(t[1], "STOP")) o.extra_trials = -1;
         else if (match(t[1], "CONTINUE")) {
           o.extra_trials = 0;
-          if (t.size() > 2 && value_at(2, v, "extra trials")) o.extra_trials = std::max(0, static_cast<int>(v));
+          if (t.size() > 2 && value_at(2, v, "extra trials")) o.extra_trials = clamp_int(v, 0, 100000);
         } else {
           error(e.line, "expected UNBALANCED STOP or CONTINUE");
         }
@@ -431,9 +436,9 @@ class InpParser {
       } else if (match(k, "REQUIRED")) {
         if (value_at(2, v, "required pressure")) req_p = v;
       } else if (match(k, "CHECKFREQ")) {
-        if (value_at(1, v, "check frequency")) o.check_freq = std::max(1, static_cast<int>(v));
+        if (value_at(1, v, "check frequency")) o.check_freq = clamp_int(v, 1, 100000);
       } else if (match(k, "MAXCHECK")) {
-        if (value_at(1, v, "max check")) o.max_check = std::max(0, static_cast<int>(v));
+        if (value_at(1, v, "max check")) o.max_check = clamp_int(v, 0, 100000);
       } else if (match(k, "DAMPLIMIT")) {
         if (value_at(1, v, "damping limit")) o.damp_limit = v;
       } else if (match(k, "BACKFLOW") || match(k, "EMITTER")) {
