@@ -291,3 +291,24 @@ BOOST_AUTO_TEST_CASE(whatif_difference_is_neutral_where_nothing_changed) {
   BOOST_TEST(csv_value(csv_b, "b5", 3 * 3600) == 0);
   BOOST_TEST(csv_value(csv_b, "b1", 3 * 3600) == csv_value(csv, "b1", 3 * 3600));
 }
+
+BOOST_AUTO_TEST_CASE(timeline_recolours_per_step_without_rebuilding_geometry) {
+  Session s(CITYTWIN_CLI);
+  s.open(grid().results().string());
+  BOOST_REQUIRE(s.a());
+  BOOST_TEST(s.step() == 3600.0);
+  BOOST_TEST(s.refresh_colors());
+  const auto& set = s.primary_scene()->sets().front();
+  const osg::Array* vertices = set.geometry->getVertexArray();
+  const auto* colors = static_cast<const osg::Vec4Array*>(set.geometry->getColorArray());
+  const std::vector<osg::Vec4> at_0(colors->begin(), colors->end());
+  s.set_time(600);  // still the 06:00 record: nothing to do
+  BOOST_TEST(!s.refresh_colors());
+  s.set_time(3 * 3600);
+  BOOST_TEST(s.refresh_colors());
+  BOOST_TEST(set.geometry->getVertexArray() == vertices);  // same geometry, new colours
+  BOOST_TEST(set.geometry->getColorArray() == colors);
+  BOOST_TEST(std::vector<osg::Vec4>(colors->begin(), colors->end()) != at_0);
+  s.set_time(1e9);  // clamped to the end of the run
+  BOOST_TEST(s.time() == s.duration());
+}
