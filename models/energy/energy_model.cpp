@@ -69,8 +69,8 @@ class EnergyModel final : public Model {
 
   std::string name() const override { return "energy"; }
   SignalAccess signals() const override {
-    if (params_.grid) return {{}, {"energy.building.demand_w", "grid.building.energized"}};
-    return {{}, {"energy.building.demand_w"}};
+    if (params_.grid) return {{kArrivals}, {"energy.building.demand_w", "grid.building.energized"}};
+    return {{kArrivals}, {"energy.building.demand_w"}};
   }
 
   void setup(RunContext& ctx) override {
@@ -97,6 +97,10 @@ class EnergyModel final : public Model {
     for (auto* v : {&demand_, &pv_w_, &ev_w_, &interval_energy_, &interval_pv_, &interval_ev_, &ev_step_})
       v->assign(n, 0.0);
     signal_ = ctx.exchange.declare("energy.building.demand_w", n);
+    // EV arrivals come from the traffic model when it runs; otherwise the standalone daily profile.
+    use_arrivals_ = ctx.scenario.models.count("traffic") > 0;
+    arrivals_signal_ = ctx.exchange.declare(kArrivals, n);
+    ev_pending_j_.assign(n, 0.0);
     auto& r = ctx.recorder;
     layer_demand_ = r.add_layer("energy.demand", "buildings", "W",
                                 "net electric demand (heat pumps, chillers, lighting, appliances, EV charging less rooftop PV)");
@@ -149,7 +153,11 @@ class EnergyModel final : public Model {
 
       const double pv_w_m2 = pv_power_w_m2(params_.pv, pv_irr_.poa_wm2[rec], pv_irr_.effective_wm2[rec], last_outdoor_c_);
       const double hours0 = (unix_mid - 0.5 * dt) / 3600.0 + weather_.location.timezone_h;
-      ev_charging_power(fleet_, params_.ev, ev_share_, hours0, hours0 + dt / 3600.0, ev_step_);
+      if (use_arrivals_)
+        ev_queue_step(ev_pending_j_, k == 0 ? ctx_->exchange.read(arrivals_signal_) : std::span<const double>{},
+                      ev_share_, params_.ev, dt, ev_step_);
+      else
+        ev_charging_power(fleet_, params_.ev, ev_share_, hours0, hours0 + dt / 3600.0, ev_step_);
       const double share = pv_share_;
       tbb::parallel_for(size_t{0}, n, [&](size_t i) {
         const double pv = pv_rank_[i] < share ? pv_area_[i] * pv_w_m2 : 0.0;
@@ -378,7 +386,11 @@ class EnergyModel final : public Model {
   PvIrradiance pv_irr_;
   EvFleet fleet_;
   StockState state_;
+  static constexpr const char* kArrivals = "traffic.building.ev_arrivals";
   double ground_c_ = 15, mean_pressure_pa_ = 101325;
+  bool use_arrivals_ = false;
+  Exchange::SignalId arrivals_signal_ = 0;
+  std::vector<double> ev_pending_j_;
   std::vector<double> pv_rank_, pv_area_;
   std::vector<double> demand_, pv_w_, ev_w_, interval_energy_, interval_pv_, interval_ev_, ev_step_;
   double pv_share_ = 0, ev_share_ = 0;

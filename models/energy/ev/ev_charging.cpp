@@ -43,4 +43,15 @@ void ev_charging_power(const EvFleet& f, const EvParams& p, double share, double
   }
 }
 
+void ev_queue_step(std::vector<double>& pending_j, std::span<const double> arrivals, double share, const EvParams& p,
+                   double dt_s, std::vector<double>& power_w) {
+  const double car_j = p.daily_energy_kwh * 3.6e6, rated_w = p.charger_kw * 1e3;
+  for (size_t i = 0; i < pending_j.size(); ++i) {
+    if (!arrivals.empty()) pending_j[i] += std::max(arrivals[i], 0.0) * share * car_j;
+    const double power = std::min(pending_j[i] / car_j * rated_w, pending_j[i] / dt_s);
+    power_w[i] = power;
+    pending_j[i] = std::max(0.0, pending_j[i] - power * dt_s);
+  }
+}
+
 }  // namespace citytwin::energy

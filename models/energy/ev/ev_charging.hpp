@@ -4,6 +4,7 @@
 /// it plugs in on arrival and charges at the charger's rated power until full. Without traffic, arrivals
 /// follow a standalone time-of-day profile (normal around the evening return home).
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "models/energy/building/stock.hpp"
@@ -30,5 +31,12 @@ EvFleet make_fleet(const BuildingStock& stock, const EvParams& p, std::uint64_t 
 /// vehicles with rank < share. power_w has one entry per building and is overwritten.
 void ev_charging_power(const EvFleet& fleet, const EvParams& p, double share, double t0_h, double t1_h,
                        std::vector<double>& power_w);
+
+/// Charging driven by arrivals (from the traffic model): each arriving car is electric with probability
+/// `share` (its expected energy is queued), and the queued cars charge at the rated power until their daily
+/// energy is delivered: with pending energy E_p at a building, n = E_p / E_car cars are plugged in and draw
+/// min(n P, E_p / dt). pending_j (per building) carries over between calls; power_w is overwritten.
+void ev_queue_step(std::vector<double>& pending_j, std::span<const double> arrivals, double share, const EvParams& p,
+                   double dt_s, std::vector<double>& power_w);
 
 }  // namespace citytwin::energy

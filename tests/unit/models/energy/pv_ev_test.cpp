@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 #include <numeric>
+#include <span>
 
 #include "models/energy/ev/ev_charging.hpp"
 #include "models/energy/io/epw.hpp"
@@ -88,6 +89,31 @@ BOOST_AUTO_TEST_CASE(a_day_of_charging_delivers_each_cars_need) {
   // No share, no charging.
   ev_charging_power(fleet, p, 0.0, 2418, 2419, power);
   BOOST_TEST(std::accumulate(power.begin(), power.end(), 0.0) == 0.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(ev_arrivals)
+
+// Two buildings; 4 cars arrive at the first (half electric), none at the second: the 2 EVs charge at twice the
+// rated power for E / P hours, and the energy delivered is exactly what was queued.
+BOOST_AUTO_TEST_CASE(arrivals_charge_at_rated_power_until_full) {
+  EvParams p;
+  std::vector<double> pending(2, 0.0), power(2, 0.0), arrivals{4, 0};
+  const double dt = 60;
+  double energy_j = 0, first_power = 0;
+  int charging_steps = 0;
+  for (int k = 0; k < 24 * 60; ++k) {
+    ev_queue_step(pending, k == 0 ? std::span<const double>(arrivals) : std::span<const double>{}, 0.5, p, dt, power);
+    if (k == 0) first_power = power[0];
+    energy_j += (power[0] + power[1]) * dt;
+    charging_steps += power[0] > 0;
+    BOOST_TEST_REQUIRE(power[1] == 0.0);
+  }
+  BOOST_TEST(energy_j == 2 * p.daily_energy_kwh * 3.6e6, tt::tolerance(1e-9));
+  BOOST_TEST(first_power == 2 * p.charger_kw * 1e3, tt::tolerance(1e-12));
+  // Charging lasts about E / P (the queue drains exponentially at the end, as the last car fills up).
+  BOOST_TEST(charging_steps * dt / 3600 >= p.daily_energy_kwh / p.charger_kw);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
