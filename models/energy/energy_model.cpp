@@ -287,6 +287,7 @@ class EnergyModel final : public Model {
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check_intervention(iv);
     active_ = grid_.grid;
+    pf_workspace_ = PowerFlowWorkspace{};  // tied to the network it was built for
     flow_ = std::make_unique<PowerFlow>(active_);
     const size_t nb = grid_.grid.branches.size();
     ElementSet lines;
@@ -332,6 +333,7 @@ class EnergyModel final : public Model {
         active_.branches[it - grid_.branch_ids.begin()].in_service = false;
       }
     }
+    pf_workspace_ = PowerFlowWorkspace{};  // tied to the network it was built for
     flow_ = std::make_unique<PowerFlow>(active_);
   }
 
@@ -346,7 +348,7 @@ class EnergyModel final : public Model {
       bus_q_[grid_.building_bus[i]] += std::max(demand_[i], 0.0) * tan_phi;
     }
     PowerFlowOptions opt;
-    PowerFlowResult r = flow_->solve(opt, bus_p_, bus_q_);
+    PowerFlowResult r = flow_->solve(opt, bus_p_, bus_q_, &pf_workspace_);
     auto energized = ctx_->exchange.write(energized_signal_);
     for (size_t i = 0; i < demand_.size(); ++i) {
       energized_[i] = r.energized[grid_.building_bus[i]] ? 1.0 : 0.0;
@@ -405,6 +407,7 @@ class EnergyModel final : public Model {
   bool grid_ready_ = false;
   GridCase active_;
   std::unique_ptr<PowerFlow> flow_;
+  PowerFlowWorkspace pf_workspace_;
   std::vector<Outage> outages_;
   std::vector<std::string> outages_in_force_;
   std::vector<double> loading_, energized_, bus_p_, bus_q_;

@@ -44,6 +44,8 @@ bool branch_usable(const GridCase& g, const GridBranch& br) {
   return br.in_service && g.buses[br.from].type != BusType::isolated && g.buses[br.to].type != BusType::isolated;
 }
 
+}  // namespace
+
 /// KLU (SuiteSparse) on one sparsity pattern: analysed once, factorised with pivoting on the first call,
 /// then refactorised with the same pivots (no allocation), falling back to a full factorisation when the
 /// reused pivots are poor (KLU's reciprocal pivot growth check).
@@ -82,8 +84,6 @@ class KluSolver {
   klu_symbolic* symbolic_ = nullptr;
   klu_numeric* numeric_ = nullptr;
 };
-
-}  // namespace
 
 PowerFlow::PowerFlow(const GridCase& grid) : grid_(grid) {
   const int n = static_cast<int>(grid.buses.size());
@@ -132,7 +132,7 @@ PowerFlow::PowerFlow(const GridCase& grid) : grid_(grid) {
 }
 
 PowerFlowResult PowerFlow::solve(const PowerFlowOptions& opt, std::span<const double> pd_w,
-                                 std::span<const double> qd_var) const {
+                                 std::span<const double> qd_var, PowerFlowWorkspace* workspace) const {
   const GridCase& g = grid_;
   const int n = static_cast<int>(g.buses.size());
   const int m = static_cast<int>(buses_.size());
@@ -221,40 +221,53 @@ PowerFlowResult PowerFlow::solve(const PowerFlowOptions& opt, std::span<const do
     const int nx = npvpq + npq;
 
     // Jacobian pattern and, for every ybus_ entry, where its four derivatives go.
-    std::vector<Eigen::Triplet<double>> trip;
-    trip.reserve(4 * ybus_.nonZeros());
-    for (int k = 0; k < m; ++k)
-      for (Eigen::SparseMatrix<Complex>::InnerIterator it(ybus_, k); it; ++it) {
-        int i = static_cast<int>(it.row());
-        for (int row : {ang[i], mag[i]})
-          for (int col : {ang[k], mag[k]})
-            if (row >= 0 && col >= 0) trip.emplace_back(row, col, 1.0);
+    // The Jacobian's pattern, where each ybus_ entry's derivatives go, and the KLU analysis depend only on the
+    // bus types: kept in the workspace and reused while they stay the same.
+    PowerFlowWorkspace local;
+    PowerFlowWorkspace& w = workspace ? *workspace : local;
+    if (w.owner != this || w.ang != ang || w.mag != mag) {
+      w = PowerFlowWorkspace{};
+      w.owner = this;
+      w.ang = ang;
+      w.mag = mag;
+      std::vector<Eigen::Triplet<double>> trip;
+      trip.reserve(4 * ybus_.nonZeros());
+      for (int k = 0; k < m; ++k)
+        for (Eigen::SparseMatrix<Complex>::InnerIterator it(ybus_, k); it; ++it) {
+          int i = static_cast<int>(it.row());
+          for (int row : {ang[i], mag[i]})
+            for (int col : {ang[k], mag[k]})
+              if (row >= 0 && col >= 0) trip.emplace_back(row, col, 1.0);
+        }
+      w.jac.resize(nx, nx);
+      w.jac.setFromTriplets(trip.begin(), trip.end());
+      w.jac.makeCompressed();
+      auto position = [&](int row, int col) -> int {
+        if (row < 0 || col < 0) return -1;
+        const int* begin = w.jac.innerIndexPtr() + w.jac.outerIndexPtr()[col];
+        const int* end = w.jac.innerIndexPtr() + w.jac.outerIndexPtr()[col + 1];
+        return static_cast<int>(std::lower_bound(begin, end, row) - w.jac.innerIndexPtr());
+      };
+      // pos[4p + 0..3]: (P_i, theta_k), (Q_i, theta_k), (P_i, V_k), (Q_i, V_k) for ybus_ entry p = (i, k).
+      w.pos.resize(4 * ybus_.nonZeros());
+      for (int k = 0; k < m; ++k)
+        for (int p = ybus_.outerIndexPtr()[k]; p < ybus_.outerIndexPtr()[k + 1]; ++p) {
+          int i = ybus_.innerIndexPtr()[p];
+          w.pos[4 * p + 0] = position(ang[i], ang[k]);
+          w.pos[4 * p + 1] = position(mag[i], ang[k]);
+          w.pos[4 * p + 2] = position(ang[i], mag[k]);
+          w.pos[4 * p + 3] = position(mag[i], mag[k]);
+        }
+      w.lu = std::make_shared<KluSolver>();
+      if (nx > 0 && !w.lu->analyze(w.jac)) {
+        w = PowerFlowWorkspace{};
+        res.message = "the Jacobian's sparsity pattern could not be analysed";
+        return res;
       }
-    SpMat jac(nx, nx);
-    jac.setFromTriplets(trip.begin(), trip.end());
-    jac.makeCompressed();
-    auto position = [&](int row, int col) -> int {
-      if (row < 0 || col < 0) return -1;
-      const int* begin = jac.innerIndexPtr() + jac.outerIndexPtr()[col];
-      const int* end = jac.innerIndexPtr() + jac.outerIndexPtr()[col + 1];
-      return static_cast<int>(std::lower_bound(begin, end, row) - jac.innerIndexPtr());
-    };
-    // pos[4p + 0..3]: (P_i, theta_k), (Q_i, theta_k), (P_i, V_k), (Q_i, V_k) for ybus_ entry p = (i, k).
-    std::vector<int> pos(4 * ybus_.nonZeros());
-    for (int k = 0; k < m; ++k)
-      for (int p = ybus_.outerIndexPtr()[k]; p < ybus_.outerIndexPtr()[k + 1]; ++p) {
-        int i = ybus_.innerIndexPtr()[p];
-        pos[4 * p + 0] = position(ang[i], ang[k]);
-        pos[4 * p + 1] = position(mag[i], ang[k]);
-        pos[4 * p + 2] = position(ang[i], mag[k]);
-        pos[4 * p + 3] = position(mag[i], mag[k]);
-      }
-
-    KluSolver lu;
-    if (nx > 0 && !lu.analyze(jac)) {
-      res.message = "the Jacobian's sparsity pattern could not be analysed";
-      return res;
     }
+    SpMat& jac = w.jac;
+    const std::vector<int>& pos = w.pos;
+    KluSolver& lu = *w.lu;
     Eigen::VectorXd f(nx), dx(nx);
 
     auto mismatch = [&] {

@@ -4,6 +4,7 @@
 /// Analysis Tools for Power Systems Research and Education", IEEE Trans. Power Systems 26(1), 2011;
 /// W. F. Tinney, C. E. Hart, "Power Flow Solution by Newton's Method", IEEE Trans. PAS-86(11), 1967).
 #include <complex>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,15 +40,29 @@ struct PowerFlowResult {
   double losses_series_var = 0;        ///< series I^2 X
 };
 
+class PowerFlow;
+class KluSolver;
+
+/// Reusable solver memory for repeated solves of one PowerFlow (one per thread): the Jacobian's sparsity
+/// pattern, its KLU analysis and the last factorisation's pivots, kept while the bus types do not change.
+struct PowerFlowWorkspace {
+  const PowerFlow* owner = nullptr;
+  std::vector<int> ang, mag;
+  Eigen::SparseMatrix<double> jac;
+  std::vector<int> pos;
+  std::shared_ptr<KluSolver> lu;
+};
+
 /// The network's admittance matrix and topology, built once from a case (immutable; solve() is const
 /// and may be called from several threads at once).
 class PowerFlow {
  public:
   explicit PowerFlow(const GridCase& grid);
 
-  /// Solves with the case's loads, or with per-bus loads (W, var) when given (size = buses).
+  /// Solves with the case's loads, or with per-bus loads (W, var) when given (size = buses). A workspace, when
+  /// given, keeps the symbolic work between solves (it must not be shared between threads).
   PowerFlowResult solve(const PowerFlowOptions& options, std::span<const double> pd_w = {},
-                        std::span<const double> qd_var = {}) const;
+                        std::span<const double> qd_var = {}, PowerFlowWorkspace* workspace = nullptr) const;
 
   const GridCase& grid() const { return grid_; }
   /// The bus admittance matrix of the energized buses (per unit), indexed by compact() positions.

@@ -194,3 +194,37 @@ BOOST_AUTO_TEST_CASE(generated_grid_solves_and_balances) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(workspace)
+
+// Repeated solves with a workspace (pattern, analysis and pivots reused) give the same solution as fresh ones,
+// also when the loads change and when Q-limit switching changes the bus types in between.
+BOOST_AUTO_TEST_CASE(reused_workspace_gives_the_same_solutions) {
+  GridCase c = synthetic_grid(500, 9);
+  PowerFlow pf(c);
+  PowerFlowWorkspace ws;
+  std::vector<double> pd(c.buses.size()), qd(c.buses.size());
+  for (int round = 0; round < 4; ++round) {
+    for (size_t i = 0; i < c.buses.size(); ++i) {
+      pd[i] = c.buses[i].pd_w * (0.6 + 0.2 * round);
+      qd[i] = c.buses[i].qd_var * (0.6 + 0.2 * round);
+    }
+    PowerFlowOptions opt;
+    opt.enforce_q_limits = round == 2;
+    PowerFlowResult fresh = pf.solve(opt, pd, qd), reused = pf.solve(opt, pd, qd, &ws);
+    BOOST_TEST_REQUIRE(fresh.converged);
+    BOOST_TEST_REQUIRE(reused.converged);
+    for (size_t i = 0; i < c.buses.size(); ++i) {
+      BOOST_TEST(reused.vm_pu[i] == fresh.vm_pu[i], boost::test_tools::tolerance(1e-9));
+      BOOST_TEST(reused.va_rad[i] == fresh.va_rad[i], boost::test_tools::tolerance(1e-9));
+    }
+  }
+  // A workspace from another network is detected and rebuilt.
+  GridCase other = synthetic_grid(300, 2);
+  PowerFlow pf2(other);
+  PowerFlowResult r2 = pf2.solve({}, {}, {}, &ws), f2 = pf2.solve({});
+  BOOST_TEST_REQUIRE(r2.converged);
+  BOOST_TEST(r2.vm_pu[100] == f2.vm_pu[100], boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
