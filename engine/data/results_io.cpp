@@ -50,8 +50,10 @@ json manifest_json(const Results& r) {
   j["format"] = "citytwin-results";
   j["version"] = kFormatVersion;
   j["scenario"] = r.info.scenario_name;
-  j["scenario_file"] = r.info.scenario_file;
-  j["city"] = r.info.city_source;
+  // Absolute, so that a results folder opened from elsewhere still finds its scenario and city.
+  std::error_code ec;
+  j["scenario_file"] = r.info.scenario_file.empty() ? "" : fs::absolute(r.info.scenario_file, ec).string();
+  j["city"] = r.info.city_source.empty() ? "" : fs::absolute(r.info.city_source, ec).string();
   j["start"] = format_datetime(r.info.start_unix_s);
   j["start_unix_s"] = r.info.start_unix_s;
   j["duration_s"] = r.info.duration_s;
@@ -66,7 +68,7 @@ json manifest_json(const Results& r) {
     j["layers"].push_back({{"name", l.name}, {"set", l.set}, {"unit", l.unit}, {"description", l.description},
                            {"file", "timeseries/" + layer_file_name(l.name)}});
   for (const auto& s : r.series)
-    j["series"].push_back({{"name", s.name}, {"unit", s.unit}, {"file", "timeseries/" + layer_file_name(s.name)}});
+    j["series"].push_back({{"name", s.name}, {"unit", s.unit}, {"file", "timeseries/" + series_file_name(s.name)}});
   return j;
 }
 
@@ -206,12 +208,17 @@ void write_geopackage(const fs::path& path, const Results& r) {
 
 }  // namespace
 
-std::string layer_file_name(const std::string& name) {
+namespace {
+std::string file_safe(const std::string& name) {
   std::string s = name;
   for (char& c : s)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-  return s + ".csv";
+  return s;
 }
+}  // namespace
+
+std::string layer_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
+std::string series_file_name(const std::string& name) { return file_safe(name) + ".series.csv"; }
 
 bool is_results_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "manifest.json"); }
 
@@ -231,7 +238,7 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
         write_layer_csv(tmp / "timeseries" / layer_file_name(l.name), l, *set, r.info.start_unix_s);
       }
       for (const auto& s : r.series)
-        write_series_csv(tmp / "timeseries" / layer_file_name(s.name), s, r.info.start_unix_s);
+        write_series_csv(tmp / "timeseries" / series_file_name(s.name), s, r.info.start_unix_s);
     }
     if (options.geopackage) write_geopackage(tmp / "layers.gpkg", r);
     write_text(tmp / "run.log", options.log_text);

@@ -25,7 +25,10 @@ Results load_results(const std::string& dir);
 /// True when dir looks like a results directory (has manifest.json).
 bool is_results_dir(const std::string& dir);
 
-/// Name of a layer's CSV file under timeseries/.
+/// Name of a layer's CSV file under timeseries/ ("<layer>.csv").
 std::string layer_file_name(const std::string& layer_name);
+/// Name of a scalar series' CSV file under timeseries/ ("<series>.series.csv": a model may name a layer
+/// and its total alike).
+std::string series_file_name(const std::string& series_name);
 
 }  // namespace citytwin

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(round_trip) {
   fs::remove_all(dir);
   write_results(dir.string(), sample_results(), {true, true, "log line\n", ""});
   for (const char* f : {"kpis.json", "manifest.json", "layers.gpkg", "run.log", "timeseries/test.value.csv",
-                        "timeseries/test.total.csv"})
+                        "timeseries/test.total.series.csv"})
     BOOST_TEST(fs::exists(dir / f), f);
   Results r = load_results(dir.string());
   BOOST_TEST(r.info.scenario_name == "sample");
