@@ -40,6 +40,12 @@ void add_render(CLI::App& app) {
     render::CityScene scene(results);
     render::Coloring coloring{opt->layer, *t, opt->color_map, opt->min, opt->max};
     render::LegendInfo legend = scene.color(coloring);
+    // Networks along the streets (pipes, cables) would hide each other: the picture shows the buildings,
+    // the roads and the set of the chosen layer.
+    const Layer* layer = results.find_layer(opt->layer);
+    const std::string shown = layer ? layer->set : opt->layer.substr(0, opt->layer.rfind('.'));
+    for (const auto& b : scene.sets())
+      if (b.set->name != "buildings" && b.set->name != "roads" && b.set->name != shown) b.geometry->setNodeMask(0);
     render::HudText text{results.info.scenario_name + "  -  " + opt->layer,
                          format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)) + " UTC"};
     auto image = render::render_image(scene, legend, text, {opt->width, opt->height});
