@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/geo/crs.hpp"
 #include "engine/sim/simulation.hpp"
 #include "models/water/water_model.hpp"
 
@@ -158,6 +159,51 @@ BOOST_AUTO_TEST_CASE(bad_interventions_are_input_errors) {
   BOOST_CHECK_THROW(run("[[interventions]]\nat = \"1h\"\nmodel = \"water\"\naction = \"flood\"\n"), InputError);
   BOOST_CHECK_THROW(run("[[interventions]]\nat = \"1h\"\nmodel = \"water\"\naction = \"burst\"\ntarget = \"22\"\n"),
                     InputError);
+}
+
+BOOST_AUTO_TEST_CASE(utility_network_is_placed_on_the_city_with_its_crs) {
+  // Net1's coordinates read as Web Mercator metres near Monaco (EPSG:3857), placed on a city in UTM 32N.
+  ModelRegistry registry;
+  water::register_water_model(registry);
+  Scenario sc = parse_scenario(R"(
+[city]
+file = "unused"
+[period]
+start = "2026-07-13T00:00"
+duration = "2h"
+step = "1h"
+[models.water]
+network = ")" + kNet1 + R"("
+crs = "EPSG:3857"
+)",
+                               "water_test.toml");
+  City city;
+  city.crs = "EPSG:32632";
+  city.origin = {373200, 4844100};
+  const Results r = run_simulation(sc, city, registry, {});
+  const ElementSet* nodes = r.find_set("water.nodes");
+  BOOST_REQUIRE(nodes);
+  // Where PROJ puts the Web Mercator point (20, 70) in UTM 32N, relative to the city's origin.
+  const Point2 expected = Transform("EPSG:3857", "EPSG:32632").forward(Point2{20, 70});
+  bool found = false;
+  for (size_t i = 0; i < nodes->size(); ++i)
+    if (nodes->ids[i] == "10") {
+      found = true;
+      BOOST_TEST(std::abs(nodes->points[i].x - (expected.x - city.origin.x)) < 1e-6);
+      BOOST_TEST(std::abs(nodes->points[i].y - (expected.y - city.origin.y)) < 1e-6);
+    }
+  BOOST_TEST(found);
+  // Node 11 lies 10 m east of node 10 in the file; Mercator's scale at the equator is 1, and UTM's point
+  // scale on the equator 9 degrees from the central meridian is k0 / cos(9 deg) (transverse Mercator on a
+  // sphere; the ellipsoid changes it far below the tolerance).
+  const auto& p = nodes->points;
+  size_t i10 = 0, i11 = 0;
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    if (nodes->ids[i] == "10") i10 = i;
+    if (nodes->ids[i] == "11") i11 = i;
+  }
+  const double k = 0.9996 / std::cos(9.0 * M_PI / 180.0);
+  BOOST_TEST(std::abs(std::hypot(p[i11].x - p[i10].x, p[i11].y - p[i10].y) - 10.0 * k) < 0.01);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
