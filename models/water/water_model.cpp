@@ -36,7 +36,9 @@ class WaterModel final : public Model {
   explicit WaterModel(WaterParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "water"; }
-  SignalAccess signals() const override { return {}; }
+  SignalAccess signals() const override {
+    return counts_people_ ? SignalAccess{{"occupancy.building.people"}, {}} : SignalAccess{};
+  }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
@@ -51,6 +53,7 @@ class WaterModel final : public Model {
     velocity_layer_ = r.add_layer("water.velocity", "water.pipes", "m/s", "mean flow velocity");
     min_series_ = r.add_series("water.min_pressure", "m");
     demand_series_ = r.add_series("water.demand", "L/s");
+    map_buildings_to_junctions();
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check_intervention(iv);
   }
@@ -118,6 +121,15 @@ class WaterModel final : public Model {
     ctx_->recorder.record_series(min_series_, t_s, std::isfinite(min_p) ? min_p : 0.0);
     ctx_->recorder.record_series(demand_series_, t_s, demand * 1000.0);
     max_below_ = std::max(max_below_, below);
+    if (counts_people_) {
+      const auto people = ctx_->exchange.read(people_signal_);
+      double affected = 0;
+      for (size_t b = 0; b < junction_of_building_.size(); ++b) {
+        const int n = junction_of_building_[b];
+        if (n >= 0 && values_[n] < params_.service_pressure_m) affected += people[b];
+      }
+      max_people_below_ = std::max(max_people_below_, affected);
+    }
     values_.resize(nl);
     for (int k = 0; k < nl; ++k) values_[k] = is_closed(s.status[k]) ? 0.0 : s.flow_m3s[k] * 1000.0;
     ctx_->recorder.record_layer(flow_layer_, t_s, values_);
@@ -136,6 +148,9 @@ class WaterModel final : public Model {
           "lowest pressure at a junction with demand over every hydraulic solution");
     r.kpi("water.nodes_below_service_pressure", max_below_, "nodes",
           "most junctions with demand below the service pressure at one recorded time");
+    if (counts_people_)
+      r.kpi("water.people_below_service_pressure", max_people_below_, "people",
+            "most people at one recorded time in buildings whose nearest junction is below the service pressure");
     r.kpi("water.unmet_demand_m3", run_->unmet_demand_m3(), "m3",
           "required demand not delivered (pressure-driven analysis)");
     r.kpi("water.leak_volume_m3", run_->leak_volume_m3(), "m3", "volume lost through bursts");
@@ -174,6 +189,23 @@ class WaterModel final : public Model {
           v[i] = p.x - city.origin.x;
           v[i + 1] = p.y - city.origin.y;
         }
+      }
+    }
+  }
+
+  void map_buildings_to_junctions() {
+    const auto& buildings = ctx_->city.buildings;
+    const Network& net = *net_;
+    counts_people_ = ctx_->scenario.models.count("occupancy") > 0 && !buildings.empty() && net.num_junctions > 0;
+    if (!counts_people_) return;
+    people_signal_ = ctx_->exchange.declare("occupancy.building.people", buildings.size());
+    junction_of_building_.assign(buildings.size(), -1);
+    for (size_t b = 0; b < buildings.size(); ++b) {
+      double best = std::numeric_limits<double>::infinity();
+      for (int n = 0; n < net.num_junctions; ++n) {
+        if (!std::isfinite(net.x[n]) || !std::isfinite(net.y[n])) continue;
+        const double d = std::hypot(net.x[n] - buildings[b].centroid.x, net.y[n] - buildings[b].centroid.y);
+        if (d < best) best = d, junction_of_building_[b] = n;
       }
     }
   }
@@ -323,6 +355,12 @@ class WaterModel final : public Model {
   bool dirty_ = true, solved_ = false;
   double min_pressure_ = std::numeric_limits<double>::infinity();
   int max_below_ = 0;
+  // Population below the service pressure: each building is served by its nearest junction; people come
+  // from the occupancy model through the Exchange, so the KPI exists only when that model runs.
+  bool counts_people_ = false;
+  Exchange::SignalId people_signal_ = 0;
+  std::vector<int> junction_of_building_;
+  double max_people_below_ = 0;
   long unbalanced_ = 0;
   Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0;
   Recorder::SeriesId min_series_ = 0, demand_series_ = 0;

@@ -6,8 +6,10 @@
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/city/import.hpp"
 #include "engine/geo/crs.hpp"
 #include "engine/sim/simulation.hpp"
+#include "models/occupancy/occupancy_model.hpp"
 #include "models/water/water_model.hpp"
 
 using namespace citytwin;
@@ -204,6 +206,37 @@ crs = "EPSG:3857"
   }
   const double k = 0.9996 / std::cos(9.0 * M_PI / 180.0);
   BOOST_TEST(std::abs(std::hypot(p[i11].x - p[i10].x, p[i11].y - p[i10].y) - 10.0 * k) < 0.01);
+}
+
+BOOST_AUTO_TEST_CASE(people_below_service_pressure_come_from_the_occupancy_model) {
+  ModelRegistry registry;
+  water::register_water_model(registry);
+  occupancy::register_occupancy_model(registry);
+  const City city = load_city({std::string(CITYTWIN_ASSETS) + "/monaco/monaco-2026-07-10.osm.pbf", "", "", ""});
+  auto run_with = [&](double service_pressure_m) {
+    Scenario sc = parse_scenario(R"(
+[city]
+file = "unused"
+[period]
+start = "2026-07-13T00:00"
+duration = "24h"
+step = "1h"
+[models.occupancy]
+[models.water]
+service_pressure_m = )" + std::to_string(service_pressure_m) + "\n",
+                                 "water_test.toml");
+    return run_simulation(sc, city, registry, {});
+  };
+  // Every junction below 1,000 m of pressure: everybody is affected, so the KPI is the occupancy peak.
+  const Results all = run_with(1000);
+  BOOST_REQUIRE(all.find_kpi("water.people_below_service_pressure"));
+  const double peak = all.find_kpi("occupancy.peak_people")->value;
+  BOOST_TEST(peak > 0);
+  BOOST_TEST(std::abs(all.find_kpi("water.people_below_service_pressure")->value / peak - 1) < 1e-9);
+  // No junction below 0 m: nobody.
+  BOOST_TEST(run_with(0).find_kpi("water.people_below_service_pressure")->value == 0.0);
+  // Without the occupancy model there is no population to count, and no KPI.
+  BOOST_TEST(!run("").find_kpi("water.people_below_service_pressure"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
