@@ -32,6 +32,24 @@ Recorder::SeriesId Recorder::add_series(const std::string& name, const std::stri
   return series_.size() - 1;
 }
 
+Recorder::TableId Recorder::add_table(const std::string& name, const std::vector<std::string>& columns,
+                                      const std::vector<std::string>& units, const std::string& description) {
+  for (const auto& t : tables_)
+    if (t.name == name) throw std::logic_error("table declared twice: " + name);
+  if (columns.empty() || units.size() != columns.size())
+    throw std::logic_error("table " + name + ": needs columns and one unit per column");
+  tables_.push_back(Table{name, description, columns, units, {}});
+  return tables_.size() - 1;
+}
+
+void Recorder::record_row(TableId id, std::span<const double> row) {
+  Table& t = tables_.at(id);
+  if (row.size() != t.columns.size())
+    throw std::logic_error("table " + t.name + ": " + std::to_string(row.size()) + " values for " +
+                           std::to_string(t.columns.size()) + " columns");
+  t.values.insert(t.values.end(), row.begin(), row.end());
+}
+
 void Recorder::record_layer(LayerId id, double t_s, std::span<const double> values) {
   Layer& layer = layers_.at(id);
   const size_t n = find_set(layer.set)->size();
@@ -58,11 +76,13 @@ Results Recorder::take() {
   r.sets = std::move(sets_);
   r.layers.assign(std::make_move_iterator(layers_.begin()), std::make_move_iterator(layers_.end()));
   r.series.assign(std::make_move_iterator(series_.begin()), std::make_move_iterator(series_.end()));
+  r.tables.assign(std::make_move_iterator(tables_.begin()), std::make_move_iterator(tables_.end()));
   r.kpis = std::move(kpis_);
   std::sort(r.kpis.begin(), r.kpis.end(), [](const Kpi& a, const Kpi& b) { return a.name < b.name; });
   sets_.clear();
   layers_.clear();
   series_.clear();
+  tables_.clear();
   kpis_.clear();
   return r;
 }

@@ -19,5 +19,12 @@ static const T* find_by_name(const std::vector<T>& items, const std::string& nam
 const ElementSet* Results::find_set(const std::string& name) const { return find_by_name(sets, name); }
 const Layer* Results::find_layer(const std::string& name) const { return find_by_name(layers, name); }
 const Kpi* Results::find_kpi(const std::string& name) const { return find_by_name(kpis, name); }
+const Table* Results::find_table(const std::string& name) const { return find_by_name(tables, name); }
+
+std::optional<size_t> Table::column(const std::string& name) const {
+  auto it = std::find(columns.begin(), columns.end(), name);
+  if (it == columns.end()) return std::nullopt;
+  return static_cast<size_t>(it - columns.begin());
+}
 
 }  // namespace citytwin

@@ -56,6 +56,21 @@ struct Series {
   std::vector<double> values;
 };
 
+/// Records with named numeric columns, e.g. per-trip records ("traffic.trips") or sampled vehicle positions
+/// ("traffic.vehicles"). NaN marks a missing value.
+struct Table {
+  std::string name;
+  std::string description;
+  std::vector<std::string> columns;
+  std::vector<std::string> units;  ///< one per column
+  std::vector<double> values;      ///< rows() rows of columns.size() values, row-major
+
+  size_t rows() const { return columns.empty() ? 0 : values.size() / columns.size(); }
+  double at(size_t row, size_t column) const { return values[row * columns.size() + column]; }
+  /// Index of a column, or nullopt.
+  std::optional<size_t> column(const std::string& name) const;
+};
+
 struct Kpi {
   std::string name;  ///< "<model>.<what>", e.g. "occupancy.peak_people"
   double value = 0;
@@ -80,11 +95,13 @@ struct Results {
   std::vector<ElementSet> sets;
   std::vector<Layer> layers;
   std::vector<Series> series;
+  std::vector<Table> tables;
   std::vector<Kpi> kpis;
 
   const ElementSet* find_set(const std::string& name) const;
   const Layer* find_layer(const std::string& name) const;
   const Kpi* find_kpi(const std::string& name) const;
+  const Table* find_table(const std::string& name) const;
 };
 
 }  // namespace citytwin

@@ -17,6 +17,19 @@
 
 namespace citytwin {
 namespace {
+std::string file_safe(const std::string& name) {
+  std::string s = name;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  return s;
+}
+}  // namespace
+
+std::string layer_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
+std::string series_file_name(const std::string& name) { return file_safe(name) + ".series.csv"; }
+std::string table_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
+
+namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -69,6 +82,9 @@ json manifest_json(const Results& r) {
                            {"file", "timeseries/" + layer_file_name(l.name)}});
   for (const auto& s : r.series)
     j["series"].push_back({{"name", s.name}, {"unit", s.unit}, {"file", "timeseries/" + series_file_name(s.name)}});
+  for (const auto& t : r.tables)
+    j["tables"].push_back({{"name", t.name}, {"description", t.description}, {"columns", t.columns},
+                           {"units", t.units}, {"rows", t.rows()}, {"file", "tables/" + table_file_name(t.name)}});
   return j;
 }
 
@@ -104,6 +120,21 @@ void write_series_csv(const fs::path& path, const Series& s, std::int64_t start)
   for (size_t t = 0; t < s.times_s.size(); ++t)
     out << format_number(s.times_s[t]) << ',' << format_datetime(start + std::llround(s.times_s[t])) << ','
         << format_number(s.values[t]) << '\n';
+  if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
+}
+
+void write_table_csv(const fs::path& path, const Table& t) {
+  std::ofstream out(path, std::ios::binary);
+  for (size_t c = 0; c < t.columns.size(); ++c) out << (c ? "," : "") << csv_field(t.columns[c]);
+  out << '\n';
+  for (size_t row = 0; row < t.rows(); ++row) {
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      const double v = t.at(row, c);
+      if (c) out << ',';
+      if (!std::isnan(v)) out << format_number(v);
+    }
+    out << '\n';
+  }
   if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
 }
 
@@ -208,17 +239,6 @@ void write_geopackage(const fs::path& path, const Results& r) {
 
 }  // namespace
 
-namespace {
-std::string file_safe(const std::string& name) {
-  std::string s = name;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
-  return s;
-}
-}  // namespace
-
-std::string layer_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
-std::string series_file_name(const std::string& name) { return file_safe(name) + ".series.csv"; }
 
 bool is_results_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "manifest.json"); }
 
@@ -240,6 +260,8 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
       for (const auto& s : r.series)
         write_series_csv(tmp / "timeseries" / series_file_name(s.name), s, r.info.start_unix_s);
     }
+    if (!r.tables.empty()) fs::create_directories(tmp / "tables");
+    for (const auto& t : r.tables) write_table_csv(tmp / "tables" / table_file_name(t.name), t);
     if (options.geopackage) write_geopackage(tmp / "layers.gpkg", r);
     write_text(tmp / "run.log", options.log_text);
     if (!options.scenario_text.empty()) write_text(tmp / "scenario.toml", options.scenario_text);
@@ -358,6 +380,36 @@ void read_sets(const fs::path& gpkg, const json& manifest, Results& r) {
   }
 }
 
+/// A CSV field as a number; empty means NaN.
+double parse_field(const fs::path& path, int line_no, const std::string& s) {
+  if (s.empty()) return NAN;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size())
+    throw InputError({path.string(), line_no, ""}, "not a number: \"" + s + "\"");
+  return v;
+}
+
+/// Reads a table's CSV: a header naming the columns, then rows of numbers.
+void read_table_csv(const fs::path& path, Table& t) {
+  std::ifstream in(path);
+  if (!in) throw InputError({path.string(), 0, ""}, "missing");
+  std::string line;
+  std::getline(in, line);
+  if (csv_split(line) != t.columns)
+    throw InputError({path.string(), 1, ""}, "header does not name the manifest's columns of " + t.name);
+  int line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    auto fields = csv_split(line);
+    if (fields.size() != t.columns.size())
+      throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(t.columns.size()) +
+                                                         " fields, got " + std::to_string(fields.size()));
+    for (const auto& f : fields) t.values.push_back(parse_field(path, line_no, f));
+  }
+}
+
 /// Reads a wide CSV (time_s,time,v1,v2,...) into times and a flat row-major matrix.
 void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& times, std::vector<float>& values,
                      std::vector<double>* doubles) {
@@ -375,14 +427,7 @@ void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& 
     if (fields.size() != columns + 2)
       throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(columns + 2) + " fields, got " +
                                                          std::to_string(fields.size()));
-    auto number = [&](const std::string& s) {
-      if (s.empty()) return static_cast<double>(NAN);
-      double v = 0;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec != std::errc() || p != s.data() + s.size())
-        throw InputError({path.string(), line_no, ""}, "not a number: \"" + s + "\"");
-      return v;
-    };
+    auto number = [&](const std::string& s) { return parse_field(path, line_no, s); };
     times.push_back(number(fields[0]));
     for (size_t c = 0; c < columns; ++c) {
       double v = number(fields[c + 2]);
@@ -437,6 +482,21 @@ Results load_results(const std::string& dir) {
     std::vector<float> unused;
     read_matrix_csv(root / js.value("file", ""), 1, s.times_s, unused, &s.values);
     r.series.push_back(std::move(s));
+  }
+  for (const auto& jt : member(manifest, "tables")) {
+    Table t;
+    try {
+      t.name = jt.at("name").get<std::string>();
+      t.description = jt.value("description", "");
+      t.columns = jt.at("columns").get<std::vector<std::string>>();
+      t.units = jt.at("units").get<std::vector<std::string>>();
+    } catch (const json::exception& e) {
+      throw InputError({mpath.string(), 0, "tables"}, std::string("malformed table entry: ") + e.what());
+    }
+    if (t.columns.empty() || t.units.size() != t.columns.size())
+      throw InputError({mpath.string(), 0, t.name}, "a table needs columns and one unit per column");
+    read_table_csv(root / jt.value("file", ""), t);
+    r.tables.push_back(std::move(t));
   }
   json kpis = read_json(root / "kpis.json");
   const json kpi_table = member(kpis, "kpis");

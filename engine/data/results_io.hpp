@@ -1,5 +1,5 @@
 #pragma once
-/// The results directory: kpis.json, manifest.json, timeseries/*.csv, layers.gpkg, run.log (and the
+/// The results directory: kpis.json, manifest.json, timeseries/*.csv, tables/*.csv, layers.gpkg, run.log (and the
 /// scenario it came from). Enough to reopen a run in the renderer or viewer without re-running it.
 #include <string>
 
@@ -30,5 +30,7 @@ std::string layer_file_name(const std::string& layer_name);
 /// Name of a scalar series' CSV file under timeseries/ ("<series>.series.csv": a model may name a layer
 /// and its total alike).
 std::string series_file_name(const std::string& series_name);
+/// Name of a table's CSV file under tables/ ("<table>.csv").
+std::string table_file_name(const std::string& table_name);
 
 }  // namespace citytwin

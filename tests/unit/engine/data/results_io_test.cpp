@@ -36,6 +36,9 @@ Results sample_results() {
   rec.record_layer(layer, 900, std::vector<double>{2.5, 3.25});
   rec.record_series(series, 0, 1.5);
   rec.record_series(series, 900, 5.75);
+  auto table = rec.add_table("test.trips", {"trip", "arrival_s"}, {"", "s"}, "per-trip records");
+  rec.record_row(table, std::vector<double>{0, 125.5});
+  rec.record_row(table, std::vector<double>{1, NAN});
   rec.kpi("test.peak", 5.75, "W", "peak");
   Results r = rec.take();
   r.info.scenario_name = "sample";
@@ -58,7 +61,7 @@ BOOST_AUTO_TEST_CASE(round_trip) {
   fs::remove_all(dir);
   write_results(dir.string(), sample_results(), {true, true, "log line\n", ""});
   for (const char* f : {"kpis.json", "manifest.json", "layers.gpkg", "run.log", "timeseries/test.value.csv",
-                        "timeseries/test.total.series.csv"})
+                        "timeseries/test.total.series.csv", "tables/test.trips.csv"})
     BOOST_TEST(fs::exists(dir / f), f);
   Results r = load_results(dir.string());
   BOOST_TEST(r.info.scenario_name == "sample");
@@ -79,6 +82,29 @@ BOOST_AUTO_TEST_CASE(round_trip) {
   BOOST_TEST(l->row(1)[1] == 3.25f);
   BOOST_TEST(r.series[0].values == (std::vector<double>{1.5, 5.75}));
   BOOST_TEST(r.find_kpi("test.peak")->value == 5.75);
+  const Table* t = r.find_table("test.trips");
+  BOOST_REQUIRE(t);
+  BOOST_TEST(t->rows() == 2u);
+  BOOST_TEST(t->units == (std::vector<std::string>{"", "s"}));
+  BOOST_TEST(t->at(0, *t->column("arrival_s")) == 125.5);
+  BOOST_TEST(std::isnan(t->at(1, 1)));  // a missing value stays missing
+  BOOST_TEST(!t->column("nothing"));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_table_names_its_file_and_line) {
+  const fs::path dir = temp_dir("table");
+  fs::remove_all(dir);
+  write_results(dir.string(), sample_results(), {});
+  std::ofstream(dir / "tables" / "test.trips.csv") << "trip,arrival_s\n0,12\n1,x\n";
+  try {
+    load_results(dir.string());
+    BOOST_FAIL("expected an error");
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    BOOST_TEST(what.find("test.trips.csv:3") != std::string::npos, what);
+    BOOST_TEST(what.find("not a number") != std::string::npos, what);
+  }
   fs::remove_all(dir);
 }
 
