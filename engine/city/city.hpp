@@ -3,6 +3,7 @@
 /// shared read-only by every run (several runs may read one City from several threads).
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,22 @@ struct RoadEdge {
   std::string name;
 };
 
+/// A turn restriction (OSM `type=restriction` with a via node) resolved to one movement through a junction.
+struct TurnRestriction {
+  std::string id;              ///< "r<osm relation id>"
+  std::string kind;            ///< the OSM value, e.g. "no_left_turn", "only_straight_on"
+  std::int32_t from_edge = -1; ///< edge entering `via`
+  std::int32_t via = -1;       ///< junction index
+  std::int32_t to_edge = -1;   ///< edge leaving `via`
+  /// only_*: from from_edge at via, the movements to the to_edges of the `only` restrictions are the only ones
+  /// allowed; no_*: the movement from_edge -> to_edge is forbidden.
+  bool only = false;
+};
+
 struct RoadNetwork {
   std::vector<Junction> junctions;
   std::vector<RoadEdge> edges;
+  std::vector<TurnRestriction> restrictions;
   double lane_km() const;
   int signalised_junctions() const;
 };
@@ -81,6 +95,9 @@ struct ImportReport {
   int components_dropped = 0;       ///< strongly connected components other than the largest
   int edges_dropped = 0;
   int junctions_dropped = 0;
+  int restriction_relations = 0;    ///< OSM relations with type=restriction
+  int restrictions_applied = 0;     ///< of which resolved to a movement of the road network
+  std::map<std::string, int> restrictions_skipped;  ///< the others, by reason
 };
 
 struct City {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <numbers>
+#include <set>
 
 #include "engine/city/road_graph.hpp"
 #include "engine/city/tags.hpp"
@@ -27,11 +29,21 @@ struct RawBuilding {
   Tags tags;
 };
 
+/// An OSM type=restriction relation as GDAL's `other_relations` layer gives it: the tags and the member
+/// geometries (nodes as points, ways as lines) in member order. GDAL does not report the members' roles.
+struct RawRestriction {
+  std::string id;
+  Tags tags;
+  std::vector<Point2> points;
+  std::vector<Polyline> lines;
+};
+
 struct RawInput {
   std::string source_crs;
   std::vector<RawBuilding> buildings;
   std::vector<RoadWay> roads;
   std::vector<Point2> signals;
+  std::vector<RawRestriction> restrictions;
 };
 
 Tags feature_tags(OGRFeature& f) {
@@ -162,9 +174,26 @@ void read_osm(GDALDataset& ds, const CitySource& src, RawInput& in, ImportReport
   while (auto* raw = ds.GetNextFeature(&layer, nullptr, nullptr, nullptr)) {
     std::unique_ptr<OGRFeature> f(raw);
     const std::string lname = layer->GetName();
-    if (lname != buildings_layer && lname != roads_layer && lname != "points") continue;
+    if (lname != buildings_layer && lname != roads_layer && lname != "points" && lname != "other_relations")
+      continue;
     Tags tags = feature_tags(*f);
-    if (lname == "points") {
+    if (lname == "other_relations") {
+      auto type = tags.find("type");
+      if (type == tags.end() || type->second != "restriction") continue;
+      ++report.restriction_relations;
+      RawRestriction r;
+      auto osm = tags.find("osm_id");
+      r.id = osm != tags.end() ? "r" + osm->second : std::to_string(f->GetFID());
+      if (const auto* g = f->GetGeometryRef(); g && wkbFlatten(g->getGeometryType()) == wkbGeometryCollection)
+        for (const auto* part : *g->toGeometryCollection()) {
+          if (wkbFlatten(part->getGeometryType()) == wkbPoint)
+            r.points.push_back({part->toPoint()->getX(), part->toPoint()->getY()});
+          else
+            read_lines(*part, r.lines);
+        }
+      r.tags = std::move(tags);
+      in.restrictions.push_back(std::move(r));
+    } else if (lname == "points") {
       auto h = tags.find("highway");
       auto* g = f->GetGeometryRef();
       if (h != tags.end() && h->second == "traffic_signals" && g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
@@ -281,6 +310,157 @@ void finish_building(Building& b, const Tags& tags, ImportReport& report) {
   b.floor_area_m2 = b.area_m2 * b.levels;
 }
 
+
+/// The movement a restriction value names, with the band of turn angles (radians, negative = right, as
+/// models/traffic/city_network.cpp measures them) that a movement of the road graph must fall in to be it.
+struct RestrictionKind {
+  bool only = false;
+  double min_angle = -std::numbers::pi, max_angle = std::numbers::pi;
+  bool u_turn = false;
+};
+
+std::optional<RestrictionKind> parse_restriction(const std::string& value) {
+  RestrictionKind k;
+  std::string what;
+  if (value.starts_with("no_")) what = value.substr(3);
+  else if (value.starts_with("only_")) k.only = true, what = value.substr(5);
+  else return std::nullopt;
+  constexpr double deg = std::numbers::pi / 180;
+  if (what == "left_turn") k.min_angle = 20 * deg, k.max_angle = 160 * deg;
+  else if (what == "right_turn") k.min_angle = -160 * deg, k.max_angle = -20 * deg;
+  else if (what == "straight_on") k.min_angle = -60 * deg, k.max_angle = 60 * deg;
+  else if (what == "u_turn") k.u_turn = true;
+  else if (what != "entry" && what != "exit") return std::nullopt;
+  return k;
+}
+
+/// Resolves the restriction relations to movements (from edge, via junction, to edge) of the finished road
+/// graph. GDAL gives the members' geometry but not their roles (from, via, to), so the roles are inferred:
+/// the via node is the only point; each way is matched to the graph edges that enter or leave the via
+/// junction along it; "from" is the way with an edge entering the junction and "to" the one with an edge leaving
+/// it. When one-way streets allow a single such movement, that is the restriction; otherwise the movement must
+/// be of the named kind (a left turn read backwards is a right turn). When both readings remain (straight on
+/// and U-turns between two two-way streets) the relation is skipped as ambiguous rather than guessed. Every
+/// relation not applied is counted by reason.
+void resolve_restrictions(const std::vector<RawRestriction>& raw, RoadNetwork& roads, ImportReport& report) {
+  auto skip = [&](const char* why) { ++report.restrictions_skipped[why]; };
+  std::map<std::pair<double, double>, int> junction_at;
+  for (size_t j = 0; j < roads.junctions.size(); ++j)
+    junction_at[{roads.junctions[j].pos.x, roads.junctions[j].pos.y}] = static_cast<int>(j);
+  std::vector<std::vector<int>> in_edges(roads.junctions.size()), out_edges(roads.junctions.size());
+  for (size_t e = 0; e < roads.edges.size(); ++e) {
+    in_edges[roads.edges[e].to].push_back(static_cast<int>(e));
+    out_edges[roads.edges[e].from].push_back(static_cast<int>(e));
+  }
+  auto same = [](Point2 a, Point2 b) { return std::abs(a.x - b.x) < 1e-6 && std::abs(a.y - b.y) < 1e-6; };
+  // Neighbours of the via point along a member way (empty when the way does not pass through it).
+  auto neighbours = [&](const Polyline& line, Point2 via) {
+    std::vector<Point2> out;
+    for (size_t i = 0; i < line.size(); ++i)
+      if (same(line[i], via)) {
+        if (i > 0) out.push_back(line[i - 1]);
+        if (i + 1 < line.size()) out.push_back(line[i + 1]);
+      }
+    return out;
+  };
+  auto heading = [](Point2 a, Point2 b) {
+    const double n = std::hypot(b.x - a.x, b.y - a.y);
+    return n > 0 ? Point2{(b.x - a.x) / n, (b.y - a.y) / n} : Point2{1, 0};
+  };
+
+  for (const auto& r : raw) {
+    auto tag = [&](const char* k) {
+      auto it = r.tags.find(k);
+      return it == r.tags.end() ? std::string() : it->second;
+    };
+    std::string value = tag("restriction");
+    for (const char* k : {"restriction:motorcar", "restriction:motor_vehicle", "restriction:vehicle"})
+      if (value.empty()) value = tag(k);
+    if (value.empty()) {
+      skip("not for cars (restriction:<vehicle> or conditional only)");
+      continue;
+    }
+    const std::string except = tag("except");
+    if (except.find("motorcar") != std::string::npos || except.find("motor_vehicle") != std::string::npos) {
+      skip("cars excepted");
+      continue;
+    }
+    const auto kind = parse_restriction(value);
+    if (!kind) {
+      skip("unknown restriction value");
+      continue;
+    }
+    if (r.points.empty()) {
+      skip("via is a way (not supported)");
+      continue;
+    }
+    if (r.points.size() > 1 || r.lines.size() > 2) {
+      skip("several via, from or to members");
+      continue;
+    }
+    if (r.lines.empty() || (r.lines.size() == 1 && !kind->u_turn)) {
+      skip("from or to member missing (outside the extract)");
+      continue;
+    }
+    const auto j = junction_at.find({r.points[0].x, r.points[0].y});
+    if (j == junction_at.end()) {
+      skip("via node is not a junction of the road graph");
+      continue;
+    }
+    const int via = j->second;
+    // Edges entering (leaving) the via junction along each member way.
+    std::vector<std::vector<int>> entering(r.lines.size()), leaving(r.lines.size());
+    for (size_t m = 0; m < r.lines.size(); ++m)
+      for (const Point2 nb : neighbours(r.lines[m], r.points[0])) {
+        for (int e : in_edges[via]) {
+          const auto& s = roads.edges[e].shape;
+          if (s.size() >= 2 && same(s[s.size() - 2], nb)) entering[m].push_back(e);
+        }
+        for (int e : out_edges[via]) {
+          const auto& s = roads.edges[e].shape;
+          if (s.size() >= 2 && same(s[1], nb)) leaving[m].push_back(e);
+        }
+      }
+    // Every movement from an edge entering along one member to an edge leaving along the other (along the same
+    // member for a U-turn on one way), and those of them that are of the named kind.
+    std::set<std::pair<int, int>> drivable, of_kind;
+    const size_t n = r.lines.size();
+    for (size_t a = 0; a < n; ++a)
+      for (size_t b = 0; b < n; ++b) {
+        if (n == 2 && a == b) continue;
+        for (int f : entering[a])
+          for (int t : leaving[b]) {
+            drivable.insert({f, t});
+            const auto& fs = roads.edges[f].shape;
+            const Point2 u = heading(fs[fs.size() - 2], fs.back());
+            const Point2 v = heading(roads.edges[t].shape[0], roads.edges[t].shape[1]);
+            const double angle = std::atan2(u.x * v.y - u.y * v.x, u.x * v.x + u.y * v.y);
+            const bool fits = kind->u_turn ? (t == roads.edges[f].reverse || std::abs(angle) > 2 * std::numbers::pi / 3)
+                                           : (angle >= kind->min_angle && angle <= kind->max_angle);
+            if (fits) of_kind.insert({f, t});
+          }
+      }
+    if (drivable.empty()) {
+      skip("from or to way not in the road graph");
+      continue;
+    }
+    // One drivable movement (one-way members) settles the roles whatever its angle; otherwise the kind must.
+    const auto& moves = drivable.size() == 1 ? drivable : of_kind;
+    if (moves.empty()) {
+      skip("no movement of the named kind between the members");
+      continue;
+    }
+    std::set<int> froms, tos;
+    for (auto [f, t] : moves) froms.insert(f), tos.insert(t);
+    if (froms.size() > 1 || tos.size() > 1) {
+      skip("roles ambiguous (GDAL gives no member roles)");
+      continue;
+    }
+    roads.restrictions.push_back({r.id, value, *froms.begin(), via, *tos.begin(), kind->only});
+    ++report.restrictions_applied;
+  }
+}
+
 }  // namespace
 
 City load_city(const CitySource& src) {
@@ -338,6 +518,10 @@ City load_city(const CitySource& src) {
   for (auto& r : in.roads) project(r.points);
   std::vector<Point2> signals = in.signals;
   to_local.forward(signals);
+  for (auto& r : in.restrictions) {
+    to_local.forward(r.points);
+    for (auto& l : r.lines) to_local.forward(l);
+  }
   // Round the origin to 100 m so local coordinates stay readable.
   city.origin = {std::round(projected.centre().x / 100) * 100, std::round(projected.centre().y / 100) * 100};
   auto shift = [&](std::vector<Point2>& pts) {
@@ -368,6 +552,11 @@ City load_city(const CitySource& src) {
   for (auto& r : in.roads) shift(r.points);
   shift(signals);
   city.roads = build_road_network(in.roads, signals, city.report);
+  for (auto& r : in.restrictions) {
+    shift(r.points);
+    for (auto& l : r.lines) shift(l);
+  }
+  resolve_restrictions(in.restrictions, city.roads, city.report);
   for (const auto& e : city.roads.edges)
     for (const auto& pt : e.shape) city.extent.add(pt);
 

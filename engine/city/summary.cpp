@@ -52,6 +52,9 @@ nlohmann::json city_summary_json(const City& city) {
                     {"junctions_dropped", r.junctions_dropped},
                     {"edges_before", r.graph_edges_before_cleaning},
                     {"junctions_before", r.graph_junctions_before_cleaning}};
+  jr["turn_restrictions"] = {{"relations", r.restriction_relations},
+                             {"applied", r.restrictions_applied},
+                             {"skipped", r.restrictions_skipped}};
   return j;
 }
 
@@ -90,7 +93,18 @@ std::string city_summary_text(const City& city) {
                 r["lane_km"].get<double>(), r["edge_km"].get<double>(), r["highway_features"].get<int>(),
                 r["drivable_features"].get<int>(), r["signal_nodes"].get<int>(), c["components_dropped"].get<int>(),
                 c["edges_dropped"].get<int>(), c["junctions_dropped"].get<int>());
-  return out + buf;
+  out += buf;
+  const auto& t = r["turn_restrictions"];
+  if (t["relations"].get<int>() > 0) {
+    std::snprintf(buf, sizeof buf, "  turns     %d restriction relations, %d applied\n", t["relations"].get<int>(),
+                  t["applied"].get<int>());
+    out += buf;
+    for (const auto& [why, count] : t["skipped"].items()) {
+      std::snprintf(buf, sizeof buf, "            %d skipped: %s\n", count.get<int>(), why.c_str());
+      out += buf;
+    }
+  }
+  return out;
 }
 
 }  // namespace citytwin

@@ -4,6 +4,9 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/city/import.hpp"
@@ -126,6 +129,76 @@ BOOST_AUTO_TEST_CASE(road_graph_is_strongly_connected_and_close_to_sumo) {
   // SUMO's netconvert gives 103.3 lane-km for the same extract's passenger network (tests/data/city/README.md).
   BOOST_TEST(std::abs(net.lane_km() / 103.3 - 1) < 0.15);
   BOOST_TEST(net.signalised_junctions() > 0);
+}
+
+
+/// Turn restrictions against osmium-tool's reading of the same extract, roles included
+/// (tests/data/city/monaco_restrictions.opl): every restriction applied names the relation's own from and to
+/// ways, and every relation is either applied or skipped with a reason.
+BOOST_AUTO_TEST_CASE(turn_restrictions_match_osmium) {
+  struct Truth {
+    std::string value, from_way, to_way;
+  };
+  std::map<std::string, Truth> truth;
+  std::set<std::string> ways;  // the member ways present in the extract
+  std::ifstream in(std::string(CITYTWIN_TEST_DATA) + "/city/monaco_restrictions.opl");
+  for (std::string line; std::getline(in, line);) {
+    if (line[0] == 'w') ways.insert(line.substr(0, line.find(' ')));
+    if (line[0] != 'r') continue;
+    std::istringstream fields(line);
+    std::string id, field, tags, members;
+    fields >> id;
+    while (fields >> field) {
+      if (field[0] == 'T') tags = field.substr(1);
+      if (field[0] == 'M') members = field.substr(1);
+    }
+    Truth t;
+    const auto r = tags.find("restriction=");
+    if (r != std::string::npos) t.value = tags.substr(r + 12, tags.find(',', r) - r - 12);
+    std::istringstream ms(members);
+    for (std::string m; std::getline(ms, m, ',');) {
+      const auto at = m.find('@');
+      if (m.substr(at + 1) == "from") t.from_way = m.substr(0, at);
+      if (m.substr(at + 1) == "to") t.to_way = m.substr(0, at);
+    }
+    truth[id] = t;
+  }
+  BOOST_REQUIRE(truth.size() == 45u);
+  int missing_member = 0;
+  for (const auto& [id, t] : truth) missing_member += !ways.count(t.from_way) || !ways.count(t.to_way);
+
+  const auto& c = city();
+  const auto& rep = c.report;
+  BOOST_TEST(rep.restriction_relations == static_cast<int>(truth.size()));
+  int skipped = 0;
+  for (const auto& [why, n] : rep.restrictions_skipped) {
+    skipped += n;
+    BOOST_TEST_MESSAGE("skipped " << n << ": " << why);
+  }
+  BOOST_TEST_MESSAGE("applied " << rep.restrictions_applied << " of " << rep.restriction_relations);
+  BOOST_TEST(rep.restrictions_applied + skipped == rep.restriction_relations);
+  BOOST_TEST(rep.restrictions_skipped.at("from or to member missing (outside the extract)") == missing_member);
+  BOOST_TEST(static_cast<int>(c.roads.restrictions.size()) == rep.restrictions_applied);
+  // Edge IDs are "[-]w<way>[.<part>]#<segment>".
+  auto way_of = [&](int e) {
+    std::string id = c.roads.edges[e].id;
+    if (id[0] == '-') id = id.substr(1);
+    return id.substr(0, id.find_first_of(".#"));
+  };
+  for (const auto& r : c.roads.restrictions) {
+    BOOST_TEST_CONTEXT(r.id) {
+      BOOST_REQUIRE(truth.count(r.id));
+      const Truth& t = truth[r.id];
+      BOOST_TEST(r.kind == t.value);
+      BOOST_TEST(way_of(r.from_edge) == t.from_way);
+      BOOST_TEST(way_of(r.to_edge) == t.to_way);
+      BOOST_TEST(c.roads.edges[r.from_edge].to == r.via);
+      BOOST_TEST(c.roads.edges[r.to_edge].from == r.via);
+      BOOST_TEST(r.only == t.value.starts_with("only_"));
+    }
+  }
+  // Most of them resolve: the ambiguous readings are the minority.
+  BOOST_TEST(rep.restrictions_applied * 2 > rep.restriction_relations);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
