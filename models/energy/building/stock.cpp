@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 #include "models/energy/building/constructions.hpp"
 #include "models/energy/building/rc_zone.hpp"
@@ -196,48 +197,129 @@ void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState
 }  // namespace
 
 void step_stock(const BuildingStock& s, const StockStepInputs& in, StockState& st) {
+  run_stock(s, std::span<const StockStepInputs>(&in, 1), st);
+}
+
+namespace {
+
+// A block of buildings keeps about 40 doubles each (static data, coefficients, state) in cache while it is
+// carried through kChunkSteps steps; the block size is fixed (not derived from the thread count) so that the
+// per-block partial sums, and with them the totals, do not depend on the number of threads.
+constexpr size_t kBlockBuildings = 256;
+constexpr size_t kChunkSteps = 168;
+
+/// What one step gives every building alike.
+struct StepDrivers {
+  double te, te_w, ground_c, roof_lift;
+  std::array<double, kFacades> wall_lift, window_gain;
+  std::array<double, kUseClassCount> gains_w_m2;
+};
+
+}  // namespace
+
+void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, StockState& st, StockTotals* totals,
+               std::span<double> electric_j) {
+  if (steps.empty()) return;
+  const double dt_s = steps[0].dt_s, pressure_pa = steps[0].reference_pressure_pa;
+  for (const auto& in : steps)
+    if (in.dt_s != dt_s || in.reference_pressure_pa != pressure_pa)
+      throw std::invalid_argument("run_stock: every step needs the same dt_s and reference pressure");
+  if (!electric_j.empty() && electric_j.size() != s.size())
+    throw std::invalid_argument("run_stock: electric_j needs one entry per building");
   auto& k = st.coeff;
-  if (k.dt_s != in.dt_s || k.pressure_pa != in.reference_pressure_pa) prepare(s, in.dt_s, in.reference_pressure_pa, k);
-  const ClimateHour& c = *in.climate;
-  const double te = c.theta_e + in.temperature_offset_c;
-  const double te_w = te + c.window_sky_lift;
+  if (k.dt_s != dt_s || k.pressure_pa != pressure_pa) prepare(s, dt_s, pressure_pa, k);
+
+  std::vector<StepDrivers> drivers(steps.size());
+  for (size_t t = 0; t < steps.size(); ++t) {
+    const StockStepInputs& in = steps[t];
+    const ClimateHour& c = *in.climate;
+    StepDrivers& d = drivers[t];
+    d.te = c.theta_e + in.temperature_offset_c;
+    d.te_w = d.te + c.window_sky_lift;
+    d.ground_c = in.ground_c;
+    d.roof_lift = c.roof_sol_air_lift;
+    d.wall_lift = c.sol_air_lift;
+    d.window_gain = c.window_gain_w_m2;
+    for (int u = 0; u < kUseClassCount; ++u)
+      d.gains_w_m2[u] = (in.weekend ? kUseDefaults[u].gains_weekend_w_m2 : kUseDefaults[u].gains_weekday_w_m2)[in.hour_of_day];
+  }
+  if (totals) {
+    for (auto* v : {&totals->heating_w, &totals->cooling_w, &totals->electric_w}) v->assign(steps.size(), 0.0);
+  }
+
+  const size_t n = s.size(), blocks = (n + kBlockBuildings - 1) / kBlockBuildings;
   const EnvelopeDefaults& env = s.envelope;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, s.size(), 512), [&](const tbb::blocked_range<size_t>& range) {
-    for (size_t i = range.begin(); i != range.end(); ++i) {
-      const UseDefaults& u = kUseDefaults[s.use[i]];
-      double lift = s.roof_ua_w_k[i] * c.roof_sol_air_lift + s.floor_ua_w_k[i] * (in.ground_c - te);
-      double solar = 0;
-      for (int f = 0; f < kFacades; ++f) {
-        lift += s.wall_ua_w_k[i][f] * c.sol_air_lift[f];
-        solar += s.window_area_m2[i][f] * c.window_gain_w_m2[f];
+  const double inv_cop = 1 / env.heating_cop, inv_eer = 1 / env.cooling_eer;
+  std::vector<double> partial;  // [block][step of the chunk][heating, cooling, electricity]
+  for (size_t c0 = 0; c0 < steps.size(); c0 += kChunkSteps) {
+    const size_t c1 = std::min(steps.size(), c0 + kChunkSteps), m = c1 - c0;
+    if (totals) partial.assign(blocks * m * 3, 0.0);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& range) {
+      for (size_t b = range.begin(); b != range.end(); ++b) {
+        const size_t i0 = b * kBlockBuildings, i1 = std::min(n, i0 + kBlockBuildings);
+        for (size_t t = c0; t < c1; ++t) {
+          const StepDrivers& d = drivers[t];
+          const double te = d.te, te_w = d.te_w, dt = dt_s;
+          double sum_heat = 0, sum_cool = 0, sum_elec = 0;
+          for (size_t i = i0; i < i1; ++i) {
+            const UseDefaults& u = kUseDefaults[s.use[i]];
+            double lift = s.roof_ua_w_k[i] * d.roof_lift + s.floor_ua_w_k[i] * (d.ground_c - te);
+            double solar = 0;
+            for (int f = 0; f < kFacades; ++f) {
+              lift += s.wall_ua_w_k[i][f] * d.wall_lift[f];
+              solar += s.window_area_m2[i][f] * d.window_gain[f];
+            }
+            const double te_em = te + lift * k.inv_h_op[i];
+            const double gains = d.gains_w_m2[s.use[i]] * s.floor_area_m2[i];
+            // ISO 13790 eq. C.1-C.3 (split_gains in rc_zone.cpp).
+            const double radiant = (1 - kConvectiveFraction) * gains + solar;
+            const double phi_ia = kConvectiveFraction * gains, phi_m = k.to_mass[i] * radiant,
+                         phi_st = k.to_surface[i] * radiant;
+            // Free-floating step, eq. C.4-C.11.
+            const double tm_prev = st.theta_m[i];
+            const double phi_mtot = phi_m + k.k_em[i] * te_em + k.k_st[i] * phi_st + k.k_w[i] * te_w +
+                                    k.k_sup[i] * te + k.k_air[i] * phi_ia;
+            double tm = (tm_prev * k.num[i] + phi_mtot) * k.inv_den[i];
+            const double ts = (s.h_tr_ms[i] * 0.5 * (tm + tm_prev) + phi_st + s.h_w_w_k[i] * te_w + k.h1[i] * te +
+                               k.h1_over_hve[i] * phi_ia) *
+                              k.inv_s[i];
+            double ta = (s.h_tr_is[i] * ts + k.h_ve[i] * te + phi_ia) * k.inv_a[i];
+            // Ideal control to the set points by linearity (sec. C.4.2).
+            double phi = 0;
+            if (ta < u.heat_set_c) phi = (u.heat_set_c - ta) / k.d_air[i];
+            else if (ta > u.cool_set_c) phi = (u.cool_set_c - ta) / k.d_air[i];
+            tm += k.d_m_end[i] * phi;
+            ta += k.d_air[i] * phi;
+            const double heat = std::max(phi, 0.0), cool = std::max(-phi, 0.0);
+            const double elec = heat * inv_cop + cool * inv_eer + u.electric_share * gains;
+            st.theta_m[i] = tm;
+            st.theta_air[i] = ta;
+            st.heating_w[i] = heat;
+            st.cooling_w[i] = cool;
+            st.electric_w[i] = elec;
+            sum_heat += heat;
+            sum_cool += cool;
+            sum_elec += elec;
+            if (!electric_j.empty()) electric_j[i] += elec * dt;
+          }
+          if (totals) {
+            double* p = &partial[(b * m + (t - c0)) * 3];
+            p[0] = sum_heat;
+            p[1] = sum_cool;
+            p[2] = sum_elec;
+          }
+        }
       }
-      const double te_em = te + lift * k.inv_h_op[i];
-      const double gains = (in.weekend ? u.gains_weekend_w_m2 : u.gains_weekday_w_m2)[in.hour_of_day] * s.floor_area_m2[i];
-      // ISO 13790 eq. C.1-C.3 (split_gains in rc_zone.cpp).
-      const double radiant = (1 - kConvectiveFraction) * gains + solar;
-      const double phi_ia = kConvectiveFraction * gains, phi_m = k.to_mass[i] * radiant, phi_st = k.to_surface[i] * radiant;
-      // Free-floating step, eq. C.4-C.11.
-      const double tm_prev = st.theta_m[i];
-      const double phi_mtot = phi_m + k.k_em[i] * te_em + k.k_st[i] * phi_st + k.k_w[i] * te_w + k.k_sup[i] * te +
-                              k.k_air[i] * phi_ia;
-      double tm = (tm_prev * k.num[i] + phi_mtot) * k.inv_den[i];
-      const double h_ms = s.h_tr_ms[i];
-      const double h1 = k.h1[i], h1_over_hve = k.h1_over_hve[i];
-      double ts = (h_ms * 0.5 * (tm + tm_prev) + phi_st + s.h_w_w_k[i] * te_w + h1 * te + h1_over_hve * phi_ia) * k.inv_s[i];
-      double ta = (s.h_tr_is[i] * ts + k.h_ve[i] * te + phi_ia) * k.inv_a[i];
-      // Ideal control to the set points by linearity (sec. C.4.2).
-      double phi = 0;
-      if (ta < u.heat_set_c) phi = (u.heat_set_c - ta) / k.d_air[i];
-      else if (ta > u.cool_set_c) phi = (u.cool_set_c - ta) / k.d_air[i];
-      tm += k.d_m_end[i] * phi;
-      ta += k.d_air[i] * phi;
-      st.theta_m[i] = tm;
-      st.theta_air[i] = ta;
-      st.heating_w[i] = std::max(phi, 0.0);
-      st.cooling_w[i] = std::max(-phi, 0.0);
-      st.electric_w[i] = st.heating_w[i] / env.heating_cop + st.cooling_w[i] / env.cooling_eer + u.electric_share * gains;
-    }
-  });
+    });
+    if (!totals) continue;
+    for (size_t b = 0; b < blocks; ++b)
+      for (size_t t = 0; t < m; ++t) {
+        const double* p = &partial[(b * m + t) * 3];
+        totals->heating_w[c0 + t] += p[0];
+        totals->cooling_w[c0 + t] += p[1];
+        totals->electric_w[c0 + t] += p[2];
+      }
+  }
 }
 
 }  // namespace citytwin::energy

@@ -4,6 +4,7 @@
 /// static and shared; the per-run state is a StockState. Stepping is data-parallel (TBB) over buildings.
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/city/city.hpp"
@@ -95,5 +96,18 @@ struct StockStepInputs {
 
 /// Steps every building once (TBB parallel_for; deterministic: no reduction across buildings).
 void step_stock(const BuildingStock& stock, const StockStepInputs& in, StockState& state);
+
+/// City-wide totals of each step of a run_stock call (W, thermal heating and cooling, electricity).
+struct StockTotals {
+  std::vector<double> heating_w, cooling_w, electric_w;
+};
+
+/// Steps every building through `steps` in order (all with the same dt_s and reference pressure), time-blocked:
+/// the buildings are cut into fixed blocks of consecutive indices and each TBB task carries one block through a
+/// run of steps while its data stays in cache. The state afterwards holds the last step's outputs. When given,
+/// `totals` receives one entry per step, summed per block and then over the blocks in index order, and
+/// `electric_j` (one per building) accumulates electricity x dt: both are bitwise the same at any thread count.
+void run_stock(const BuildingStock& stock, std::span<const StockStepInputs> steps, StockState& state,
+               StockTotals* totals = nullptr, std::span<double> electric_j = {});
 
 }  // namespace citytwin::energy
