@@ -15,13 +15,17 @@
 #include "models/energy/grid/power_flow.hpp"
 #include "models/energy/ev/ev_charging.hpp"
 #include "models/energy/io/epw.hpp"
+#include "models/energy/io/temperature_csv.hpp"
 #include "models/energy/pv/rooftop_pv.hpp"
 
 namespace citytwin::energy {
 namespace {
 
+constexpr double kPi = 3.141592653589793;
+
 struct EnergyParams {
   std::string weather_path;
+  std::string temperature_file;  ///< hourly replacement of the weather's air temperature (empty = none)
   double temperature_offset_c = 0;
   double pv_share = 0, ev_share = 0;
   PvParams pv;
@@ -59,8 +63,14 @@ LocalTime local_time(double unix_s, double timezone_h) {
   return lt;
 }
 
+/// A heat wave in force until until_s: an offset added to the outdoor air temperature, or a replacement of it
+/// (a constant, a daily profile between a minimum at 03:00 and a maximum at 15:00, or an hourly series).
 struct HeatWave {
-  double offset_c, until_s;
+  enum class Kind { offset, constant, daily, series } kind = Kind::offset;
+  double value_c = 0;             ///< offset, constant, or the daily minimum
+  double max_c = 0;               ///< daily maximum
+  std::vector<double> series_c;   ///< per hour of the year, NaN = keep
+  double until_s = 0;
 };
 
 class EnergyModel final : public Model {
@@ -78,6 +88,7 @@ class EnergyModel final : public Model {
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check_intervention(iv);
     weather_ = read_epw(params_.weather_path);
+    if (!params_.temperature_file.empty()) temperature_series_ = read_temperature_csv(params_.temperature_file);
     stock_ = make_stock(ctx.city);
     climate_ = climate_hours(weather_, stock_.envelope);
     pv_irr_ = pv_irradiance(weather_, params_.pv);
@@ -117,7 +128,7 @@ class EnergyModel final : public Model {
 
   void apply(const Intervention& iv, double) override {
     const double value = check_intervention(iv);
-    if (iv.action == "heat_wave") heat_waves_.push_back({value, iv.until_s});
+    if (iv.action == "heat_wave") heat_waves_.push_back(parse_heat_wave(iv));
     else if (iv.action == "pv_share") pv_share_ = value;
     else if (iv.action == "ev_share") ev_share_ = value;
     else if (iv.action == "substation_outage" || iv.action == "line_outage") outages_.push_back({iv.target, iv.until_s});
@@ -131,50 +142,59 @@ class EnergyModel final : public Model {
     const int steps = std::max(1, static_cast<int>(std::ceil((t1_s - t0_s) / params_.max_step_s - 1e-9)));
     const double dt = (t1_s - t0_s) / steps;
     interval_heat_ = interval_cool_ = 0;
+    // The buildings step through every sub-step of the interval in one time-blocked pass (run_stock), which
+    // adds each building's electricity x dt to interval_energy_ and gives city totals per sub-step.
+    step_inputs_.assign(static_cast<size_t>(steps), StockStepInputs{});
+    std::vector<size_t> records(static_cast<size_t>(steps));
+    std::vector<double> hours0(static_cast<size_t>(steps));
     for (int k = 0; k < steps; ++k) {
       const double t = t0_s + k * dt;
       const double unix_mid = ctx_->scenario.start_unix_s + t + 0.5 * dt;
       const LocalTime lt = local_time(unix_mid, weather_.location.timezone_h);
       const size_t rec = (static_cast<size_t>(lt.day_of_year) * 24 * weather_.records_per_hour +
                           static_cast<size_t>(lt.hour * weather_.records_per_hour)) % weather_.size();
-      double offset = params_.temperature_offset_c;
-      for (const auto& hw : heat_waves_)
-        if (t < hw.until_s) offset += hw.offset_c;
-      StockStepInputs in;
+      StockStepInputs& in = step_inputs_[k];
       in.climate = &climate_[rec];
-      in.temperature_offset_c = offset;
+      in.temperature_offset_c = outdoor_temperature(t, rec, lt.hour) - climate_[rec].theta_e;
       in.ground_c = ground_c_;
       in.reference_pressure_pa = mean_pressure_pa_;
       in.hour_of_day = std::min(23, static_cast<int>(lt.hour));
       in.weekend = lt.weekday >= 5;
       in.dt_s = dt;
-      step_stock(stock_, in, state_);
-      last_outdoor_c_ = climate_[rec].theta_e + offset;
-
-      const double pv_w_m2 = pv_power_w_m2(params_.pv, pv_irr_.poa_wm2[rec], pv_irr_.effective_wm2[rec], last_outdoor_c_);
-      const double hours0 = (unix_mid - 0.5 * dt) / 3600.0 + weather_.location.timezone_h;
+      records[k] = rec;
+      hours0[k] = (unix_mid - 0.5 * dt) / 3600.0 + weather_.location.timezone_h;
+    }
+    run_stock(stock_, step_inputs_, state_, &stock_totals_, interval_energy_);
+    const double share = pv_share_;
+    if (share != equipped_share_) {
+      equipped_share_ = share;
+      equipped_area_m2_ = 0;
+      for (size_t i = 0; i < n; ++i)
+        if (pv_rank_[i] < share) equipped_area_m2_ += pv_area_[i];
+    }
+    for (int k = 0; k < steps; ++k) {
+      const size_t rec = records[k];
+      const double outdoor = climate_[rec].theta_e + step_inputs_[k].temperature_offset_c;
+      const double pv_w_m2 = pv_power_w_m2(params_.pv, pv_irr_.poa_wm2[rec], pv_irr_.effective_wm2[rec], outdoor);
       if (use_arrivals_)
         ev_queue_step(ev_pending_j_, k == 0 ? ctx_->exchange.read(arrivals_signal_) : std::span<const double>{},
                       ev_share_, params_.ev, dt, ev_step_);
       else
-        ev_charging_power(fleet_, params_.ev, ev_share_, hours0, hours0 + dt / 3600.0, ev_step_);
-      const double share = pv_share_;
+        ev_charging_power(fleet_, params_.ev, ev_share_, hours0[k], hours0[k] + dt / 3600.0, ev_step_);
       tbb::parallel_for(size_t{0}, n, [&](size_t i) {
         const double pv = pv_rank_[i] < share ? pv_area_[i] * pv_w_m2 : 0.0;
         interval_pv_[i] += pv * dt;
         interval_ev_[i] += ev_step_[i] * dt;
-        interval_energy_[i] += (state_.electric_w[i] + ev_step_[i] - pv) * dt;
+        interval_energy_[i] += (ev_step_[i] - pv) * dt;
       });
-      // Totals in a fixed order (deterministic at any thread count).
-      double load = 0, heat = 0, cool = 0;
-      for (size_t i = 0; i < n; ++i) {
-        load += state_.electric_w[i] + ev_step_[i] - (pv_rank_[i] < share ? pv_area_[i] * pv_w_m2 : 0.0);
-        heat += state_.heating_w[i];
-        cool += state_.cooling_w[i];
-      }
-      if (load > peak_w_) peak_w_ = load, peak_t_ = t + 0.5 * dt;
-      interval_heat_ += heat * dt;
-      interval_cool_ += cool * dt;
+      // City totals from per-part sums in a fixed order (deterministic at any thread count).
+      double ev_total = 0;
+      for (size_t i = 0; i < n; ++i) ev_total += ev_step_[i];
+      const double load = stock_totals_.electric_w[k] + ev_total - equipped_area_m2_ * pv_w_m2;
+      if (load > peak_w_) peak_w_ = load, peak_t_ = t0_s + (k + 0.5) * dt;
+      interval_heat_ += stock_totals_.heating_w[k] * dt;
+      interval_cool_ += stock_totals_.cooling_w[k] * dt;
+      last_outdoor_c_ = outdoor;
     }
     const double span = t1_s - t0_s;
     auto out = ctx_->exchange.write(signal_);
@@ -240,6 +260,78 @@ class EnergyModel final : public Model {
   }
 
  private:
+  /// Outdoor air temperature at time t_s (from the start) for weather record rec: the weather's, or the
+  /// scenario's replacement series, plus the scenario's offset, then every heat wave in force in the order
+  /// they began (a replacement sets the value, an offset adds to it). The sky temperature moves with the air
+  /// (run_stock applies the difference as an offset to both).
+  double outdoor_temperature(double t_s, size_t rec, double local_hour) const {
+    const size_t hour = (rec / static_cast<size_t>(weather_.records_per_hour)) % kHoursPerYear;
+    double te = climate_[rec].theta_e;
+    if (!temperature_series_.empty() && !std::isnan(temperature_series_[hour])) te = temperature_series_[hour];
+    te += params_.temperature_offset_c;
+    for (const auto& hw : heat_waves_) {
+      if (t_s >= hw.until_s) continue;
+      switch (hw.kind) {
+        case HeatWave::Kind::offset: te += hw.value_c; break;
+        case HeatWave::Kind::constant: te = hw.value_c; break;
+        case HeatWave::Kind::daily:
+          // Cosine between the minimum at 03:00 and the maximum at 15:00 local standard time.
+          te = 0.5 * (hw.value_c + hw.max_c) + 0.5 * (hw.max_c - hw.value_c) * std::cos(2 * kPi * (local_hour - 15) / 24);
+          break;
+        case HeatWave::Kind::series:
+          if (!std::isnan(hw.series_c[hour])) te = hw.series_c[hour];
+          break;
+      }
+    }
+    return te;
+  }
+
+  /// The heat_wave intervention: exactly one of offset_c, temperature_c, file (an hourly CSV, relative to the
+  /// scenario), or daily_min_c with daily_max_c. InputError at the entry's location otherwise.
+  HeatWave parse_heat_wave(const Intervention& iv) const {
+    auto fail = [&](const std::string& m) -> void { throw InputError(iv.where, "energy.heat_wave: " + m); };
+    HeatWave hw;
+    hw.until_s = iv.until_s;
+    auto number = [&](const char* key) {
+      auto v = iv.params[key].value<double>();
+      if (!v || *v < -70 || *v > 70) fail(std::string(key) + ": expected degrees Celsius from -70 to 70");
+      return *v;
+    };
+    int forms = 0;
+    for (auto&& [k, _] : iv.params) {
+      const std::string key(k.str());
+      if (key == "offset_c") {
+        hw.kind = HeatWave::Kind::offset;
+        hw.value_c = number("offset_c");
+        if (std::abs(hw.value_c) > 30) fail("offset_c: expected a number between -30 and 30");
+        ++forms;
+      } else if (key == "temperature_c") {
+        hw.kind = HeatWave::Kind::constant;
+        hw.value_c = number("temperature_c");
+        ++forms;
+      } else if (key == "file") {
+        auto path = iv.params["file"].value<std::string>();
+        if (!path || path->empty()) fail("file: expected the path of a CSV (hour_of_year,temperature_c)");
+        std::filesystem::path p(*path);
+        if (p.is_relative()) p = std::filesystem::path(iv.where.file).parent_path() / p;
+        hw.kind = HeatWave::Kind::series;
+        hw.series_c = read_temperature_csv(p.lexically_normal().string());
+        ++forms;
+      } else if (key == "daily_min_c") {
+        hw.kind = HeatWave::Kind::daily;
+        hw.value_c = number("daily_min_c");
+        hw.max_c = number("daily_max_c");
+        if (hw.max_c < hw.value_c) fail("daily_max_c: below daily_min_c");
+        ++forms;
+      } else if (key != "daily_max_c") {
+        fail("unknown key \"" + key + "\" (offset_c, temperature_c, file, or daily_min_c with daily_max_c)");
+      }
+    }
+    if (iv.params.contains("daily_max_c") && !iv.params.contains("daily_min_c")) fail("daily_max_c needs daily_min_c");
+    if (forms != 1) fail("expected exactly one of offset_c, temperature_c, file, or daily_min_c with daily_max_c");
+    return hw;
+  }
+
   /// Checks an intervention and returns its value (offset or share); InputError at its location otherwise.
   double check_intervention(const Intervention& iv) const {
     auto number = [&](const char* key, double lo, double hi) {
@@ -251,7 +343,7 @@ class EnergyModel final : public Model {
         if (k.str() != key) throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
       return *v;
     };
-    if (iv.action == "heat_wave") return number("offset_c", -30, 30);
+    if (iv.action == "heat_wave") return parse_heat_wave(iv), 0.0;
     if (iv.action == "pv_share" || iv.action == "ev_share") return number("share", 0, 1);
     if (iv.action == "substation_outage" || iv.action == "line_outage") {
       if (!params_.grid) throw InputError(iv.where, "energy." + iv.action + ": needs the grid (models.energy.grid = true)");
@@ -388,6 +480,9 @@ class EnergyModel final : public Model {
   PvIrradiance pv_irr_;
   EvFleet fleet_;
   StockState state_;
+  std::vector<StockStepInputs> step_inputs_;
+  StockTotals stock_totals_;
+  double equipped_share_ = -1, equipped_area_m2_ = 0;  // PV: the share the area was summed for
   static constexpr const char* kArrivals = "traffic.building.ev_arrivals";
   double ground_c_ = 15, mean_pressure_pa_ = 101325;
   bool use_arrivals_ = false;
@@ -397,6 +492,7 @@ class EnergyModel final : public Model {
   std::vector<double> demand_, pv_w_, ev_w_, interval_energy_, interval_pv_, interval_ev_, ev_step_;
   double pv_share_ = 0, ev_share_ = 0;
   std::vector<HeatWave> heat_waves_;
+  std::vector<double> temperature_series_;  // the scenario's replacement per hour of the year, NaN = keep
   Exchange::SignalId signal_ = 0;
   Recorder::LayerId layer_demand_ = 0, layer_temp_ = 0, layer_pv_ = 0;
   Recorder::SeriesId series_load_ = 0, series_pv_ = 0, series_ev_ = 0, series_heat_ = 0, series_cool_ = 0, series_out_ = 0;
@@ -430,6 +526,10 @@ void register_energy_model(ModelRegistry& registry) {
                  else if (std::filesystem::path(weather).is_relative())
                    weather = (std::filesystem::path(p.file()).parent_path() / weather).lexically_normal().string();
                  e.weather_path = weather;
+                 std::string temperatures = p.string("temperature_file", "");
+                 if (!temperatures.empty() && std::filesystem::path(temperatures).is_relative())
+                   temperatures = (std::filesystem::path(p.file()).parent_path() / temperatures).lexically_normal().string();
+                 e.temperature_file = temperatures;
                  e.temperature_offset_c = p.number("temperature_offset_c", 0, -30, 30);
                  e.pv_share = p.number("pv_share", 0, 0, 1);
                  e.ev_share = p.number("ev_share", 0, 0, 1);

@@ -1,5 +1,9 @@
 #include <boost/test/unit_test.hpp>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/core/error.hpp"
 #include "engine/sim/simulation.hpp"
@@ -130,6 +134,122 @@ BOOST_AUTO_TEST_CASE(heat_wave_intervention_raises_temperatures_and_cuts_heating
   // Before the heat wave identical, after it 15 K warmer outside.
   BOOST_TEST(th->values[10] == tb->values[10]);
   BOOST_TEST(th->values[40] == tb->values[40] + 15, tt::tolerance(1e-9));
+}
+
+/// The outdoor temperature of each hourly interval (the series' first record is the start, before any step).
+std::vector<double> outdoor(const Results& r) {
+  for (const auto& s : r.series)
+    if (s.name == "energy.outdoor_temperature") {
+      BOOST_TEST_REQUIRE(s.values.size() == 73u);
+      return std::vector<double>(s.values.begin() + 1, s.values.end());
+    }
+  BOOST_FAIL("no energy.outdoor_temperature series");
+  return {};
+}
+
+/// A file in the temporary folder, removed at the end of the test.
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(const std::string& name, const std::string& text)
+      : path(std::filesystem::temp_directory_path() / ("citytwin_" + std::to_string(::getpid()) + "_" + name)) {
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+};
+
+// Replacement of the temperature series: every hour of the year gets its own value (-60 + 0.01 hour), so
+// the recorded outdoor temperature tells which hour of the file the model read. The first interval must read
+// the hour of 2026-01-12T00:00 UTC in Denver standard time (UTC-7): 11 January 17:00-18:00, hour 258.
+BOOST_AUTO_TEST_CASE(temperature_file_replaces_the_weather_hour_by_hour) {
+  std::string csv = "# test series\nhour_of_year,temperature_c\n";
+  for (int h = 1; h <= 8760; ++h) csv += std::to_string(h) + "," + std::to_string(-60 + 0.01 * h) + "\n";
+  TempFile file("series.csv", csv);
+  const City city = test_city(20);
+  const Results r = run_simulation(scenario("temperature_file = \"" + file.path.string() + "\""), city, registry(), {});
+  const std::vector<double> s = outdoor(r);
+  const Scenario sc = scenario("");
+  const double hours_since_new_year = (sc.start_unix_s - 1767225600 - 7 * 3600) / 3600.0;  // 2026-01-01T00:00Z
+  BOOST_TEST(hours_since_new_year == 257.0);
+  for (size_t k = 0; k < 72; ++k) BOOST_TEST(s[k] == -60 + 0.01 * (258 + k), tt::tolerance(1e-9));
+
+  // The replacement feeds the buildings: a colder year heats more.
+  const Results base = run_simulation(scenario(""), city, registry(), {});
+  BOOST_TEST(kpi(r, "energy.heating_mwh") > kpi(base, "energy.heating_mwh"));
+}
+
+// A heat wave replaces the temperature with a constant, a daily profile or a file over its period and leaves
+// the rest of the run alone; an offset adds to whatever the temperature is.
+BOOST_AUTO_TEST_CASE(heat_wave_replaces_the_temperature_over_its_period) {
+  const City city = test_city(20);
+  const Results base = run_simulation(scenario(""), city, registry(), {});
+  auto wave = [&](const std::string& keys) {
+    return run_simulation(scenario("", "[[interventions]]\nat = \"+24h\"\nuntil = \"+48h\"\nmodel = \"energy\"\n"
+                                       "action = \"heat_wave\"\n" + keys + "\n"),
+                          city, registry(), {});
+  };
+  const Results constant = wave("temperature_c = 35");
+  const std::vector<double> b = outdoor(base), c = outdoor(constant);
+  for (size_t k = 0; k < 72; ++k) {
+    if (k >= 24 && k < 48) BOOST_TEST(c[k] == 35.0);
+    else BOOST_TEST(c[k] == b[k]);
+  }
+  BOOST_TEST(kpi(constant, "energy.cooling_mwh") > kpi(base, "energy.cooling_mwh"));
+
+  const Results daily = wave("daily_min_c = 24\ndaily_max_c = 38");
+  const std::vector<double> d = outdoor(daily);
+  const double lo = *std::min_element(d.begin() + 24, d.begin() + 48);
+  const double hi = *std::max_element(d.begin() + 24, d.begin() + 48);
+  // Hourly means of a cosine sampled at the middle of each hour: within cos(pi/24) of the extremes.
+  BOOST_TEST(lo == 24.0, tt::tolerance(0.01));
+  BOOST_TEST(hi == 38.0, tt::tolerance(0.01));
+  BOOST_TEST(d[50] == b[50]);
+
+  TempFile file("wave.csv", "hour_of_year,temperature_c\n" + [] {
+    std::string rows;
+    for (int h = 250; h <= 300; ++h) rows += std::to_string(h) + ",40.5\n";
+    return rows;
+  }());
+  const Results from_file = wave("file = \"" + file.path.string() + "\"");
+  const std::vector<double> f = outdoor(from_file);
+  for (size_t k = 0; k < 72; ++k) {
+    // Hours 282..300 of the file fall inside the wave (interval k reads hour 258 + k); the rest keep the weather.
+    if (k >= 24 && k < 43) BOOST_TEST(f[k] == 40.5);
+    else BOOST_TEST(f[k] == b[k]);
+  }
+
+  // Offset on top of a replacement: the scenario's temperature file plus a heat wave's offset.
+  const Results offset = wave("offset_c = 4");
+  for (size_t k = 24; k < 48; ++k) BOOST_TEST(outdoor(offset)[k] == b[k] + 4, tt::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
+  const City city = test_city(5);
+  auto message = [&](const Scenario& sc) {
+    try {
+      run_simulation(sc, city, registry(), {});
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  TempFile bad("bad.csv", "hour_of_year,temperature_c\n1,20\n2,warm\n3,21\n1,22\n9000,3\n");
+  const std::string m = message(scenario("temperature_file = \"" + bad.path.string() + "\""));
+  BOOST_TEST(m.find(bad.path.string() + ":3: field 2 (temperature_c)") != std::string::npos, m);
+  BOOST_TEST(m.find(bad.path.string() + ":5: field 1 (hour_of_year): hour 1 already given on line 2") != std::string::npos, m);
+  BOOST_TEST(m.find(bad.path.string() + ":6: field 1 (hour_of_year): expected an integer from 1 to 8760") != std::string::npos, m);
+  TempFile header("header.csv", "hour,temp\n1,20\n");
+  BOOST_TEST(message(scenario("temperature_file = \"" + header.path.string() + "\"")).find(header.path.string() + ":1: expected the header") !=
+             std::string::npos);
+  auto wave = [&](const std::string& keys) {
+    return message(scenario("", "[[interventions]]\nat = \"+1h\"\nmodel = \"energy\"\naction = \"heat_wave\"\n" + keys + "\n"));
+  };
+  BOOST_TEST(wave("offset_c = 3\ntemperature_c = 30").find("energy_test.toml") != std::string::npos);
+  BOOST_TEST(wave("offset_c = 3\ntemperature_c = 30").find("exactly one of") != std::string::npos);
+  BOOST_TEST(wave("daily_max_c = 30").find("daily_max_c needs daily_min_c") != std::string::npos);
+  BOOST_TEST(wave("daily_min_c = 30\ndaily_max_c = 20").find("below daily_min_c") != std::string::npos);
+  BOOST_TEST(wave("temperature_c = 300").find("temperature_c: expected degrees Celsius") != std::string::npos);
+  BOOST_TEST(wave("file = \"" + bad.path.string() + "\"").find(bad.path.string() + ":3:") != std::string::npos);
+  BOOST_TEST(wave("colour = 3").find("unknown key \"colour\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_and_interventions_are_located) {
