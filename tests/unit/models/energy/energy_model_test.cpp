@@ -136,6 +136,16 @@ BOOST_AUTO_TEST_CASE(heat_wave_intervention_raises_temperatures_and_cuts_heating
   BOOST_TEST(th->values[40] == tb->values[40] + 15, tt::tolerance(1e-9));
 }
 
+/// The InputError message of a run, empty if it ran.
+std::string error_of(const Scenario& sc, const City& city) {
+  try {
+    run_simulation(sc, city, registry(), {});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return {};
+}
+
 /// The outdoor temperature of each hourly interval (the series' first record is the start, before any step).
 std::vector<double> outdoor(const Results& r) {
   for (const auto& s : r.series)
@@ -224,14 +234,7 @@ BOOST_AUTO_TEST_CASE(heat_wave_replaces_the_temperature_over_its_period) {
 
 BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
   const City city = test_city(5);
-  auto message = [&](const Scenario& sc) {
-    try {
-      run_simulation(sc, city, registry(), {});
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  auto message = [&](const Scenario& sc) { return error_of(sc, city); };
   TempFile bad("bad.csv", "hour_of_year,temperature_c\n1,20\n2,warm\n3,21\n1,22\n9000,3\n");
   const std::string m = message(scenario("temperature_file = \"" + bad.path.string() + "\""));
   BOOST_TEST(m.find(bad.path.string() + ":3: field 2 (temperature_c)") != std::string::npos, m);
@@ -254,14 +257,7 @@ BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
 
 BOOST_AUTO_TEST_CASE(bad_parameters_and_interventions_are_located) {
   const City city = test_city(5);
-  auto message = [&](const Scenario& sc) {
-    try {
-      run_simulation(sc, city, registry(), {});
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
+  auto message = [&](const Scenario& sc) { return error_of(sc, city); };
   std::string m = message(scenario("pv_share = 1.5"));
   BOOST_TEST(m.find("energy_test.toml") != std::string::npos);
   BOOST_TEST(m.find("pv_share") != std::string::npos);
