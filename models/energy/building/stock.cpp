@@ -203,10 +203,16 @@ void step_stock(const BuildingStock& s, const StockStepInputs& in, StockState& s
 namespace {
 
 // A block of buildings keeps about 40 doubles each (static data, coefficients, state) in cache while it is
-// carried through kChunkSteps steps; the block size is fixed (not derived from the thread count) so that the
-// per-block partial sums, and with them the totals, do not depend on the number of threads.
-constexpr size_t kBlockBuildings = 256;
+// carried through kChunkSteps steps. The block size depends on the number of buildings only (never on the
+// thread count), so the per-block partial sums, and with them the totals, are the same at any thread count:
+// at most kMaxBlock buildings, and at least 64 blocks when the city allows, so that two or more threads get
+// an even share of a small city.
+constexpr size_t kMaxBlock = 256, kMinBlock = 16, kTargetBlocks = 64;
 constexpr size_t kChunkSteps = 168;
+
+size_t block_size(size_t buildings) {
+  return std::clamp((buildings + kTargetBlocks - 1) / kTargetBlocks, kMinBlock, kMaxBlock);
+}
 
 /// What one step gives every building alike.
 struct StepDrivers {
@@ -247,7 +253,7 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
     for (auto* v : {&totals->heating_w, &totals->cooling_w, &totals->electric_w}) v->assign(steps.size(), 0.0);
   }
 
-  const size_t n = s.size(), blocks = (n + kBlockBuildings - 1) / kBlockBuildings;
+  const size_t n = s.size(), block = block_size(n), blocks = (n + block - 1) / block;
   const EnvelopeDefaults& env = s.envelope;
   const double inv_cop = 1 / env.heating_cop, inv_eer = 1 / env.cooling_eer;
   std::vector<double> partial;  // [block][step of the chunk][heating, cooling, electricity]
@@ -256,7 +262,7 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
     if (totals) partial.assign(blocks * m * 3, 0.0);
     tbb::parallel_for(tbb::blocked_range<size_t>(0, blocks, 1), [&](const tbb::blocked_range<size_t>& range) {
       for (size_t b = range.begin(); b != range.end(); ++b) {
-        const size_t i0 = b * kBlockBuildings, i1 = std::min(n, i0 + kBlockBuildings);
+        const size_t i0 = b * block, i1 = std::min(n, i0 + block);
         for (size_t t = c0; t < c1; ++t) {
           const StepDrivers& d = drivers[t];
           const double te = d.te, te_w = d.te_w, dt = dt_s;
