@@ -31,7 +31,11 @@ std::ostream& operator<<(std::ostream& os, HeightSource s);
 struct Junction {
   Point2 pos;           ///< local metres
   bool signalised = false;
+  bool all_way_stop = false;  ///< OSM stop=all: every approach stops, first come first served
 };
+
+/// A sign that controls where an edge enters its end junction (OSM highway=give_way / highway=stop).
+enum class TrafficSign : std::uint8_t { none, give_way, stop };
 
 /// A directed road edge between two junctions; a two-way street gives two edges.
 struct RoadEdge {
@@ -44,6 +48,7 @@ struct RoadEdge {
   RoadClass road_class = RoadClass::other;
   bool oneway = false;      ///< the street is one-way (no reverse edge)
   Polyline shape;           ///< local metres, from the start junction to the end junction
+  TrafficSign sign = TrafficSign::none;  ///< at the end of this edge
   std::string id;           ///< "<osm way id>#<segment>" or "-<...>" for the reverse direction
   std::string name;
 };
@@ -98,6 +103,9 @@ struct ImportReport {
   int restriction_relations = 0;    ///< OSM relations with type=restriction
   int restrictions_applied = 0;     ///< of which resolved to a movement of the road network
   std::map<std::string, int> restrictions_skipped;  ///< the others, by reason
+  int sign_nodes = 0;               ///< highway=give_way or highway=stop points read
+  int signs_applied = 0;            ///< of which placed on the approach they control
+  std::map<std::string, int> signs_skipped;  ///< the others, by reason
 };
 
 struct City {

@@ -11,6 +11,7 @@
 
 #include "engine/city/road_graph.hpp"
 #include "engine/city/tags.hpp"
+#include "engine/city/traffic_signs.hpp"
 #include "engine/core/error.hpp"
 #include "engine/geo/crs.hpp"
 
@@ -44,6 +45,7 @@ struct RawInput {
   std::vector<RoadWay> roads;
   std::vector<Point2> signals;
   std::vector<RawRestriction> restrictions;
+  std::vector<SignNode> signs;
 };
 
 Tags feature_tags(OGRFeature& f) {
@@ -199,6 +201,14 @@ void read_osm(GDALDataset& ds, const CitySource& src, RawInput& in, ImportReport
       if (h != tags.end() && h->second == "traffic_signals" && g && wkbFlatten(g->getGeometryType()) == wkbPoint) {
         in.signals.push_back({g->toPoint()->getX(), g->toPoint()->getY()});
         ++report.signal_nodes;
+      } else if (h != tags.end() && (h->second == "give_way" || h->second == "stop") && g &&
+                 wkbFlatten(g->getGeometryType()) == wkbPoint) {
+        SignNode sign{{g->toPoint()->getX(), g->toPoint()->getY()},
+                      h->second == "stop" ? TrafficSign::stop : TrafficSign::give_way, "", false};
+        if (auto d = tags.find("direction"); d != tags.end()) sign.direction = d->second;
+        if (auto a = tags.find("stop"); a != tags.end()) sign.all_way = a->second == "all";
+        in.signs.push_back(sign);
+        ++report.sign_nodes;
       }
     } else if (lname == buildings_layer) {
       auto b = tags.find("building");
@@ -518,6 +528,7 @@ City load_city(const CitySource& src) {
   for (auto& r : in.roads) project(r.points);
   std::vector<Point2> signals = in.signals;
   to_local.forward(signals);
+  for (auto& sign : in.signs) sign.pos = to_local.forward(sign.pos);
   for (auto& r : in.restrictions) {
     to_local.forward(r.points);
     for (auto& l : r.lines) to_local.forward(l);
@@ -557,6 +568,8 @@ City load_city(const CitySource& src) {
     for (auto& l : r.lines) shift(l);
   }
   resolve_restrictions(in.restrictions, city.roads, city.report);
+  for (auto& sign : in.signs) sign.pos = {sign.pos.x - city.origin.x, sign.pos.y - city.origin.y};
+  place_traffic_signs(in.signs, city.roads, city.report);
   for (const auto& e : city.roads.edges)
     for (const auto& pt : e.shape) city.extent.add(pt);
 

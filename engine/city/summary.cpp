@@ -55,6 +55,7 @@ nlohmann::json city_summary_json(const City& city) {
   jr["turn_restrictions"] = {{"relations", r.restriction_relations},
                              {"applied", r.restrictions_applied},
                              {"skipped", r.restrictions_skipped}};
+  jr["signs"] = {{"nodes", r.sign_nodes}, {"applied", r.signs_applied}, {"skipped", r.signs_skipped}};
   return j;
 }
 
@@ -94,16 +95,20 @@ std::string city_summary_text(const City& city) {
                 r["drivable_features"].get<int>(), r["signal_nodes"].get<int>(), c["components_dropped"].get<int>(),
                 c["edges_dropped"].get<int>(), c["junctions_dropped"].get<int>());
   out += buf;
-  const auto& t = r["turn_restrictions"];
-  if (t["relations"].get<int>() > 0) {
-    std::snprintf(buf, sizeof buf, "  turns     %d restriction relations, %d applied\n", t["relations"].get<int>(),
-                  t["applied"].get<int>());
+  // What was read, placed on the network and skipped (by reason).
+  auto placed = [&](const char* label, const char* what, int read, const nlohmann::json& applied, const nlohmann::json& skipped) {
+    if (read == 0) return;
+    std::snprintf(buf, sizeof buf, "  %-9s %d %s, %d applied\n", label, read, what, applied.get<int>());
     out += buf;
-    for (const auto& [why, count] : t["skipped"].items()) {
+    for (const auto& [why, count] : skipped.items()) {
       std::snprintf(buf, sizeof buf, "            %d skipped: %s\n", count.get<int>(), why.c_str());
       out += buf;
     }
-  }
+  };
+  const auto& t = r["turn_restrictions"];
+  placed("turns", "restriction relations", t["relations"].get<int>(), t["applied"], t["skipped"]);
+  const auto& sg = r["signs"];
+  placed("signs", "give-way/stop nodes", sg["nodes"].get<int>(), sg["applied"], sg["skipped"]);
   return out;
 }
 

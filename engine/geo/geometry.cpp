@@ -10,4 +10,20 @@ double polyline_length(const Polyline& line) {
   return length;
 }
 
+LineProjection project_onto(const Polyline& line, const Point2& p) {
+  LineProjection best;
+  if (line.size() == 1) return {std::hypot(p.x - line[0].x, p.y - line[0].y), 0};
+  double start = 0;
+  for (size_t i = 1; i < line.size(); ++i) {
+    const Point2 a = line[i - 1], b = line[i];
+    const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+    const double d = std::hypot(a.x + t * dx - p.x, a.y + t * dy - p.y);
+    const double len = std::sqrt(len2);
+    if (d < best.distance) best = {d, start + t * len};
+    start += len;
+  }
+  return best;
+}
+
 }  // namespace citytwin

@@ -45,4 +45,11 @@ struct Box2 {
 /// Length of a polyline in its own units.
 double polyline_length(const Polyline& line);
 
+/// The point of a polyline nearest to p: its distance from p and its distance along the line from the start.
+struct LineProjection {
+  double distance = std::numeric_limits<double>::infinity();
+  double along = 0;
+};
+LineProjection project_onto(const Polyline& line, const Point2& p);
+
 }  // namespace citytwin

@@ -2,6 +2,7 @@
 #include <gdal_priv.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "engine/city/import.hpp"
 #include "engine/core/error.hpp"
+#include "engine/geo/crs.hpp"
 
 using namespace citytwin;
 namespace fs = std::filesystem;
@@ -94,6 +96,13 @@ BOOST_AUTO_TEST_CASE(counts_match_ogrinfo) {
   BOOST_TEST(r.road_features == expected("highway_lines"));
   BOOST_TEST(r.road_features_drivable == expected("drivable_lines"));
   BOOST_TEST(r.signal_nodes == expected("traffic_signals"));
+  BOOST_TEST(r.sign_nodes == expected("give_way_and_stop_nodes"));
+  int skipped = 0;
+  for (const auto& [why, n] : r.signs_skipped) skipped += n;
+  BOOST_TEST(r.signs_applied + skipped == r.sign_nodes);
+  int signed_edges = 0;
+  for (const auto& e : city().roads.edges) signed_edges += e.sign != TrafficSign::none;
+  BOOST_TEST(signed_edges >= r.signs_applied * 9 / 10);  // all-way stops sign several approaches
 }
 
 BOOST_AUTO_TEST_CASE(crs_extent_and_geometry_are_plausible) {
@@ -204,6 +213,41 @@ BOOST_AUTO_TEST_CASE(turn_restrictions_match_osmium) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(import_other_sources)
+
+/// A hand-made OSM file (tests/data/city/signs.osm): which approach each sign controls.
+BOOST_AUTO_TEST_CASE(give_way_and_stop_signs_sit_on_the_approach_they_control) {
+  const City c = load_city({std::string(CITYTWIN_TEST_DATA) + "/city/signs.osm", "", "", ""});
+  const auto& roads = c.roads;
+  // Junctions by their distinct neighbours: 2 and 3 are the crossings, 4 is the north end of way 101.
+  auto near = [&](double lon, double lat) {
+    Transform t("EPSG:4326", c.crs);
+    Point2 p = t.forward(Point2{lon, lat});
+    for (size_t j = 0; j < roads.junctions.size(); ++j)
+      if (std::hypot(roads.junctions[j].pos.x + c.origin.x - p.x, roads.junctions[j].pos.y + c.origin.y - p.y) < 0.5)
+        return static_cast<std::int32_t>(j);
+    BOOST_FAIL("no junction at " << lon << ", " << lat);
+    return std::int32_t{-1};
+  };
+  const auto j2 = near(7.4210, 43.7300), j3 = near(7.4220, 43.7300), j4 = near(7.4210, 43.7310),
+             j7 = near(7.4210, 43.7290);
+  int stops_into_j3 = 0;
+  for (const auto& e : roads.edges) {
+    if (e.to == j3) {
+      BOOST_TEST((e.sign == TrafficSign::stop), e.id);
+      ++stops_into_j3;
+    } else if (e.from == j4 && e.to == j2) {
+      BOOST_TEST((e.sign == TrafficSign::stop), e.id);  // 11 m after the sign
+    } else {
+      BOOST_TEST((e.sign == TrafficSign::none), e.id);  // including 7 -> 2: the give-way faces away from 2
+    }
+  }
+  BOOST_TEST(stops_into_j3 == 4);
+  BOOST_TEST(roads.junctions[j3].all_way_stop);
+  BOOST_TEST(!roads.junctions[j2].all_way_stop);
+  BOOST_TEST(j7 >= 0);
+  BOOST_TEST(c.report.sign_nodes == 3);
+  BOOST_TEST(c.report.signs_applied == 2);
+}
 
 BOOST_AUTO_TEST_CASE(geojson_geopackage_and_shapefile) {
   check_small_city(load_city({kSmall, "", "", ""}));
