@@ -136,6 +136,47 @@ BOOST_AUTO_TEST_CASE(heat_wave_intervention_raises_temperatures_and_cuts_heating
   BOOST_TEST(th->values[40] == tb->values[40] + 15, tt::tolerance(1e-9));
 }
 
+/// A stand-in for the traffic model: writes `traffic.building.ev_arrivals` (cars arriving at every building in
+/// the interval starting at arrive_at_s) and records the `grid.building.energized` values it reads at each
+/// interval's start, so the Exchange couplings of the energy model can be checked from outside.
+struct Probe {
+  double arrive_at_s = -1, cars = 0;
+  std::vector<std::pair<double, double>> energized_sum;  // (t0, sum over buildings read at t0)
+};
+
+class ProbeModel final : public Model {
+ public:
+  explicit ProbeModel(Probe* probe) : probe_(probe) {}
+  std::string name() const override { return "traffic"; }
+  SignalAccess signals() const override { return {{"grid.building.energized"}, {"traffic.building.ev_arrivals"}}; }
+  void setup(RunContext& ctx) override {
+    ctx_ = &ctx;
+    arrivals_ = ctx.exchange.declare("traffic.building.ev_arrivals", ctx.city.buildings.size());
+    energized_ = ctx.exchange.declare("grid.building.energized", ctx.city.buildings.size(), 1.0);
+  }
+  void apply(const Intervention&, double) override {}
+  void advance(double t0_s, double) override {
+    double sum = 0;
+    for (double v : ctx_->exchange.read(energized_)) sum += v;
+    probe_->energized_sum.emplace_back(t0_s, sum);
+    auto out = ctx_->exchange.write(arrivals_);
+    std::fill(out.begin(), out.end(), t0_s == probe_->arrive_at_s ? probe_->cars : 0.0);
+  }
+  void record(double) override {}
+  void finish() override {}
+
+ private:
+  Probe* probe_;
+  RunContext* ctx_ = nullptr;
+  Exchange::SignalId arrivals_ = 0, energized_ = 0;
+};
+
+ModelRegistry registry_with_probe(Probe* probe) {
+  ModelRegistry r = registry();
+  r.add("traffic", "test probe", [probe](Params&) { return std::make_unique<ProbeModel>(probe); });
+  return r;
+}
+
 /// The InputError message of a run, empty if it ran.
 std::string error_of(const Scenario& sc, const City& city) {
   try {
@@ -302,6 +343,69 @@ BOOST_AUTO_TEST_CASE(generated_grid_power_flow_and_outages) {
 
   auto bad = scenario("grid = true", "[[interventions]]\nat = \"+1h\"\nmodel = \"energy\"\naction = \"line_outage\"\ntarget = \"L99999\"\n");
   BOOST_CHECK_THROW(run_simulation(bad, city, registry(), {}), InputError);
+}
+
+// With a traffic model in the run, EV charging comes from its arrivals through the Exchange: 3 cars arrive at
+// each of 20 buildings in the interval starting at 2 h (visible to the energy model from 3 h); with every car
+// electric each needs 5.4 kWh, charged at no more than 3 x 7.4 kW per building and nothing before 3 h.
+BOOST_AUTO_TEST_CASE(ev_charging_from_traffic_arrivals_through_the_exchange) {
+  const City city = test_city(20);
+  Probe probe;
+  probe.arrive_at_s = 2 * 3600;
+  probe.cars = 3;
+  const Results r = run_simulation(scenario("ev_share = 1.0", "[models.traffic]\n"), city, registry_with_probe(&probe), {});
+  BOOST_TEST(kpi(r, "energy.ev_mwh") == 20 * 3 * 5.4e-3, tt::tolerance(1e-9));
+  for (const auto& s : r.series)
+    if (s.name == "energy.ev_charging")
+      for (size_t k = 0; k < s.values.size(); ++k) {
+        if (s.times_s[k] <= 3 * 3600) BOOST_TEST(s.values[k] == 0.0);
+        BOOST_TEST(s.values[k] <= 20 * 3 * 7400.0 * (1 + 1e-12));
+      }
+  // Half the cars electric: the expected share of the energy (3 cars x 20 buildings, fluid approximation).
+  const Results half = run_simulation(scenario("ev_share = 0.5", "[models.traffic]\n"), city, registry_with_probe(&probe), {});
+  BOOST_TEST(kpi(half, "energy.ev_mwh") == 0.5 * 20 * 3 * 5.4e-3, tt::tolerance(1e-9));
+}
+
+// A substation outage reaches other models as grid.building.energized = 0 for every building it fed, from
+// the sync point after the energy model saw it until the one after it ended.
+BOOST_AUTO_TEST_CASE(outage_is_signalled_to_other_models_on_the_exchange) {
+  const City city = test_city(40);
+  Probe probe;
+  const std::string outages =
+      "[models.traffic]\n"
+      "[[interventions]]\nat = \"+12h\"\nuntil = \"+18h\"\nmodel = \"energy\"\naction = \"substation_outage\"\ntarget = \"S1\"\n"
+      "[[interventions]]\nat = \"+12h\"\nuntil = \"+18h\"\nmodel = \"energy\"\naction = \"substation_outage\"\ntarget = \"S2\"\n";
+  run_simulation(scenario("grid = true", outages), city, registry_with_probe(&probe), {});
+  BOOST_TEST_REQUIRE(probe.energized_sum.size() == 72u);
+  for (const auto& [t0, sum] : probe.energized_sum) {
+    const bool dark = t0 >= 13 * 3600 && t0 <= 18 * 3600;
+    BOOST_TEST(sum == (dark ? 0.0 : 40.0), "t0 = " << t0);
+  }
+}
+
+// pv_share and ev_share interventions switch PV and EVs on from their time on.
+BOOST_AUTO_TEST_CASE(pv_and_ev_share_interventions_act_from_their_time) {
+  const City city = test_city(60);
+  const Results r = run_simulation(
+      scenario("", "[[interventions]]\nat = \"+36h\"\nmodel = \"energy\"\naction = \"pv_share\"\nshare = 1.0\n"
+                   "[[interventions]]\nat = \"+36h\"\nmodel = \"energy\"\naction = \"ev_share\"\nshare = 1.0\n"),
+      city, registry(), {});
+  const Results all = run_simulation(scenario("pv_share = 1.0\nev_share = 1.0"), city, registry(), {});
+  for (const char* name : {"energy.pv", "energy.ev_charging"}) {
+    const Series *a = nullptr, *b = nullptr;
+    for (const auto& s : r.series) if (s.name == name) a = &s;
+    for (const auto& s : all.series) if (s.name == name) b = &s;
+    BOOST_TEST_REQUIRE((a && b));
+    double before = 0, after_a = 0, after_b = 0;
+    for (size_t k = 0; k < a->values.size(); ++k) {
+      if (a->times_s[k] <= 36 * 3600) before += a->values[k];
+      // From 48 h on, the standalone EV profile no longer carries sessions begun before the switch.
+      else if (a->times_s[k] > 48 * 3600) after_a += a->values[k], after_b += b->values[k];
+    }
+    BOOST_TEST(before == 0.0, name);
+    BOOST_TEST(after_a > 0.0, name);
+    BOOST_TEST(after_a == after_b, tt::tolerance(1e-12));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
