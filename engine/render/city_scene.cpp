@@ -2,6 +2,7 @@
 
 #include <osg/Geode>
 #include <osg/PolygonOffset>
+#include <osg/ShadeModel>
 #include <osg/TriangleIndexFunctor>
 #include <osgUtil/LineSegmentIntersector>
 #include <osgUtil/Tessellator>
@@ -25,17 +26,134 @@ struct TriangleCollector {
   }
 };
 
+/// Walls are grouped by the direction they face (kWallSectors sectors of the compass) and each group is
+/// sorted so that the walls that can face a given eye come first: a frame draws that prefix only.
+constexpr int kWallSectors = 64;
+constexpr double kPi = 3.14159265358979323846;
+
+int wall_sector(double angle) {
+  return std::clamp(static_cast<int>((angle + kPi) / (2 * kPi) * kWallSectors), 0, kWallSectors - 1);
+}
+
+/// One wall: its outward normal (radians from +x, east), a point of it, its two triangles' indices.
+struct Wall {
+  double normal = 0;
+  double x = 0, y = 0;
+  unsigned index[6] = {};
+};
+
+/// A group of walls sorted by key = m . p, where m is the unit vector at the group's mid normal and p a
+/// point of the wall.
+struct WallGroup {
+  double mid = 0;
+  double spread = 0;  ///< |n - m| at most, over the group's normals n
+  std::vector<double> keys;
+};
+
+/// A set's geometry that draws, of each wall group, only the walls that may face the eye. A wall with
+/// outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane is vertical and n
+/// horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p is at least
+/// m . e + spread * reach (reach: the farthest the set's extent lies from the eye) faces away and would be
+/// culled as a back face anyway. The picture is the same, and about half the walls never reach the vertex
+/// stage. Primitive set 0 (roofs, ribbons, markers) is always drawn; set 1 + g holds wall group g.
+class FacingGeometry : public osg::Geometry {
+ public:
+  void set_walls(const osg::BoundingBox& extent, std::vector<WallGroup> groups) {
+    extent_ = extent;
+    groups_ = std::move(groups);
+  }
+  void drawImplementation(osg::RenderInfo& info) const override {
+    osg::State& state = *info.getState();
+    const osg::Vec3d eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(state.getModelViewMatrix());
+    double reach = 0;
+    for (unsigned c = 0; c < 4; ++c) {
+      const osg::Vec3 corner = extent_.corner(c);
+      reach = std::max(reach, std::hypot(eye.x() - corner.x(), eye.y() - corner.y()));
+    }
+    const bool vbo = state.useVertexBufferObject(_supportsVertexBufferObjects && _useVertexBufferObjects);
+    const bool vao = vbo && state.useVertexArrayObject(_useVertexArrayObject);
+    osg::VertexArrayState* vas = state.getCurrentVertexArrayState();
+    vas->setVertexBufferObjectSupported(vbo);
+    drawVertexArraysImplementation(info);
+    for (unsigned i = 0; i < _primitives.size(); ++i) {
+      const auto& triangles = static_cast<const osg::DrawElementsUInt&>(*_primitives[i]);
+      size_t count = triangles.size();
+      if (i > 0 && i <= groups_.size()) {
+        const WallGroup& g = groups_[i - 1];
+        const double limit = std::cos(g.mid) * eye.x() + std::sin(g.mid) * eye.y() + g.spread * reach + 0.01;
+        count = 6 * static_cast<size_t>(std::lower_bound(g.keys.begin(), g.keys.end(), limit) - g.keys.begin());
+      }
+      if (count > 0) draw_first(state, triangles, static_cast<GLsizei>(count), vbo);
+    }
+    if (vbo && !vao) {
+      vas->unbindVertexBufferObject();
+      vas->unbindElementBufferObject();
+    }
+  }
+
+ private:
+  /// glDrawElements of the first `count` indices (what DrawElementsUInt::draw does for all of them).
+  static void draw_first(osg::State& state, const osg::DrawElementsUInt& d, GLsizei count, bool vbo) {
+    osg::GLBufferObject* ebo = vbo ? d.getOrCreateGLBufferObject(state.getContextID()) : nullptr;
+    if (ebo) {
+      state.getCurrentVertexArrayState()->bindElementBufferObject(ebo);
+      glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT,
+                     reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex())));
+    } else {
+      state.getCurrentVertexArrayState()->unbindElementBufferObject();
+      glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT, &d.front());
+    }
+  }
+  osg::BoundingBox extent_;
+  std::vector<WallGroup> groups_;
+};
+
+/// Indexed triangles of one element set: shared vertices, flat shading (each triangle takes the colour
+/// of its last vertex, GL's provoking vertex), so a box building is 8 vertices instead of 30.
 struct Builder {
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
+  osg::ref_ptr<osg::DrawElementsUInt> triangles = new osg::DrawElementsUInt(GL_TRIANGLES);
+  std::vector<std::vector<Wall>> walls = std::vector<std::vector<Wall>>(kWallSectors);
   BatchedSet* out;
 
-  void add(const osg::Vec3& v, std::uint32_t element, float shade) {
+  unsigned add(const osg::Vec3& v, std::uint32_t element, float shade) {
     vertices->push_back(v);
     out->element_of_vertex.push_back(element);
     out->shade_of_vertex.push_back(shade);
+    return static_cast<unsigned>(vertices->size() - 1);
   }
-  void triangle(const osg::Vec3& a, const osg::Vec3& b, const osg::Vec3& c, std::uint32_t e, float shade) {
-    add(a, e, shade), add(b, e, shade), add(c, e, shade);
+  /// The triangle's colour is that of c (the provoking vertex).
+  void triangle(unsigned a, unsigned b, unsigned c) {
+    triangles->push_back(a);
+    triangles->push_back(b);
+    triangles->push_back(c);
+  }
+  /// Adds the wall groups as primitive sets 1, 2, ... of g (after the other triangles).
+  std::vector<WallGroup> finish(osg::Geometry& g) {
+    g.addPrimitiveSet(triangles);
+    std::vector<WallGroup> groups;
+    for (auto& group : walls) {
+      if (group.empty()) continue;
+      double lo = group.front().normal, hi = lo;
+      for (const Wall& w : group) lo = std::min(lo, w.normal), hi = std::max(hi, w.normal);
+      WallGroup out_group;
+      out_group.mid = (lo + hi) / 2;
+      out_group.spread = 2 * std::sin((hi - lo) / 4) + 1e-9;
+      const double mx = std::cos(out_group.mid), my = std::sin(out_group.mid);
+      std::vector<std::pair<double, size_t>> order;
+      for (size_t i = 0; i < group.size(); ++i) order.emplace_back(mx * group[i].x + my * group[i].y, i);
+      std::sort(order.begin(), order.end());
+      osg::ref_ptr<osg::DrawElementsUInt> indices = new osg::DrawElementsUInt(GL_TRIANGLES);
+      indices->reserve(6 * group.size());
+      for (const auto& [key, i] : order) {
+        out_group.keys.push_back(key);
+        indices->insert(indices->end(), group[i].index, group[i].index + 6);
+      }
+      g.addPrimitiveSet(indices);
+      groups.push_back(std::move(out_group));
+      group.clear();
+    }
+    return groups;
   }
 };
 
@@ -49,13 +167,47 @@ float wall_shade(const Point2& a, const Point2& b) {
   return static_cast<float>(0.62 + 0.3 * std::abs((nx * lx + ny * ly) / len));
 }
 
-void add_roof(Builder& b, const Polygon& poly, float z, std::uint32_t element) {
+osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
+
+/// An extruded polygon: per ring vertex one vertex at the ground (carrying the shade of the wall that starts
+/// there) and one at the roof (shade 1, shared by the roof and the walls' upper corners). Walls face out of
+/// the solid (outer rings walked counter-clockwise, holes clockwise) and roofs up, so that back faces can
+/// be culled whatever the source's ring orientation.
+void add_extruded(Builder& b, const Polygon& poly, float z, std::uint32_t element) {
+  std::vector<unsigned> tops;  // roof vertices, outer ring then holes, in ring order
+  auto walls = [&](const Ring& r, bool outer) {
+    const size_t n = r.size();
+    if (n < 2) return;
+    double twice_area = 0;
+    for (size_t i = 0; i < n; ++i) twice_area += r[i].x * r[(i + 1) % n].y - r[(i + 1) % n].x * r[i].y;
+    const bool flip = (twice_area > 0) != outer;
+    // The wall from ring point i to i+1 (flip: from i+1 to i) starts at its "from" point.
+    const unsigned base = static_cast<unsigned>(b.vertices->size());
+    for (size_t i = 0; i < n; ++i) {
+      const size_t from = i, to = flip ? (i + n - 1) % n : (i + 1) % n;
+      b.add(at(r[from], 0), element, wall_shade(r[from], r[to]));
+    }
+    for (size_t i = 0; i < n; ++i) tops.push_back(b.add(at(r[i], z), element, 1.0f));
+    for (size_t i = 0; i < n; ++i) {
+      const size_t to = flip ? (i + n - 1) % n : (i + 1) % n;
+      const unsigned p0 = base + static_cast<unsigned>(i), q0 = base + static_cast<unsigned>(to);
+      const unsigned p1 = p0 + static_cast<unsigned>(n), q1 = q0 + static_cast<unsigned>(n);
+      // Counter-clockwise from outside, the wall's own ground vertex last.
+      const Point2 &from = r[i], &dest = r[to];
+      const double normal = std::atan2(-(dest.x - from.x), dest.y - from.y);
+      b.walls[static_cast<size_t>(wall_sector(normal))].push_back(
+          Wall{normal, from.x, from.y, {q0, q1, p0, q1, p1, p0}});
+    }
+  };
+  walls(poly.outer, true);
+  for (const auto& h : poly.holes) walls(h, false);
+
   osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
   osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
   g->setVertexArray(v);
   auto ring = [&](const Ring& r) {
     const auto start = static_cast<GLint>(v->size());
-    for (const auto& p : r) v->push_back(osg::Vec3(static_cast<float>(p.x), static_cast<float>(p.y), z));
+    for (const auto& p : r) v->push_back(at(p, z));
     g->addPrimitiveSet(new osg::DrawArrays(GL_POLYGON, start, static_cast<GLsizei>(r.size())));
   };
   ring(poly.outer);
@@ -70,35 +222,26 @@ void add_roof(Builder& b, const Polygon& poly, float z, std::uint32_t element) {
   f.indices = &idx;
   g->accept(f);
   const auto* tv = static_cast<const osg::Vec3Array*>(g->getVertexArray());
+  // The tessellator keeps the ring points and appends the points it makes where edges cross.
+  auto vertex_of = [&](unsigned k) {
+    const osg::Vec3& p = (*tv)[k];
+    if (k < tops.size() && (*b.vertices)[tops[k]] == p) return tops[k];
+    for (unsigned t : tops)
+      if ((*b.vertices)[t] == p) return t;
+    const unsigned added = b.add(p, element, 1.0f);
+    tops.push_back(added);
+    return added;
+  };
   for (size_t i = 0; i + 2 < idx.size(); i += 3) {
     const osg::Vec3 &p = (*tv)[idx[i]], &q = (*tv)[idx[i + 1]], &r = (*tv)[idx[i + 2]];
-    // Counter-clockwise seen from above, so that back faces can be culled.
-    if (((q - p) ^ (r - p)).z() >= 0) b.triangle(p, q, r, element, 1.0f);
-    else b.triangle(p, r, q, element, 1.0f);
+    const unsigned a = vertex_of(idx[i]), c = vertex_of(idx[i + 2]), m = vertex_of(idx[i + 1]);
+    // Counter-clockwise seen from above.
+    if (((q - p) ^ (r - p)).z() >= 0) b.triangle(a, m, c);
+    else b.triangle(a, c, m);
   }
 }
 
-/// Walls face out of the solid (outer rings are walked counter-clockwise, holes clockwise), so that back
-/// faces can be culled whatever the source's ring orientation.
-void add_walls(Builder& b, const Ring& r, float z, std::uint32_t element, bool outer) {
-  double twice_area = 0;
-  for (size_t i = 0; i < r.size(); ++i) {
-    const Point2& p = r[i];
-    const Point2& q = r[(i + 1) % r.size()];
-    twice_area += p.x * q.y - q.x * p.y;
-  }
-  const bool flip = (twice_area > 0) != outer;
-  for (size_t i = 0; i < r.size(); ++i) {
-    const Point2& p = flip ? r[(i + 1) % r.size()] : r[i];
-    const Point2& q = flip ? r[i] : r[(i + 1) % r.size()];
-    const float s = wall_shade(p, q);
-    osg::Vec3 p0(static_cast<float>(p.x), static_cast<float>(p.y), 0), q0(static_cast<float>(q.x), static_cast<float>(q.y), 0);
-    osg::Vec3 p1 = p0 + osg::Vec3(0, 0, z), q1 = q0 + osg::Vec3(0, 0, z);
-    b.triangle(p0, q0, q1, element, s);
-    b.triangle(p0, q1, p1, element, s);
-  }
-}
-
+/// A flat ribbon of quads along a line, 4 vertices per segment.
 void add_ribbon(Builder& b, const Polyline& line, float half_width, float z, std::uint32_t element) {
   if (line.size() < 2) return;
   auto normal_at = [&](size_t i) {
@@ -109,19 +252,21 @@ void add_ribbon(Builder& b, const Polyline& line, float half_width, float z, std
     return osg::Vec3(static_cast<float>(-dy / len), static_cast<float>(dx / len), 0);
   };
   for (size_t i = 0; i + 1 < line.size(); ++i) {
-    osg::Vec3 a(static_cast<float>(line[i].x), static_cast<float>(line[i].y), z);
-    osg::Vec3 c(static_cast<float>(line[i + 1].x), static_cast<float>(line[i + 1].y), z);
-    osg::Vec3 na = normal_at(i) * half_width, nc = normal_at(i + 1) * half_width;
-    b.triangle(a - na, c - nc, c + nc, element, 1.0f);
-    b.triangle(a - na, c + nc, a + na, element, 1.0f);
+    const osg::Vec3 a = at(line[i], z), c = at(line[i + 1], z);
+    const osg::Vec3 na = normal_at(i) * half_width, nc = normal_at(i + 1) * half_width;
+    const unsigned k = b.add(a - na, element, 1.0f);
+    b.add(c - nc, element, 1.0f), b.add(c + nc, element, 1.0f), b.add(a + na, element, 1.0f);
+    b.triangle(k, k + 1, k + 2);
+    b.triangle(k, k + 2, k + 3);
   }
 }
 
 void add_marker(Builder& b, const Point2& p, float half, float z, std::uint32_t element) {
-  osg::Vec3 c(static_cast<float>(p.x), static_cast<float>(p.y), z);
-  osg::Vec3 dx(half, 0, 0), dy(0, half, 0);
-  b.triangle(c - dx - dy, c + dx - dy, c + dx + dy, element, 1.0f);
-  b.triangle(c - dx - dy, c + dx + dy, c - dx + dy, element, 1.0f);
+  const osg::Vec3 c = at(p, z), dx(half, 0, 0), dy(0, half, 0);
+  const unsigned k = b.add(c - dx - dy, element, 1.0f);
+  b.add(c + dx - dy, element, 1.0f), b.add(c + dx + dy, element, 1.0f), b.add(c - dx + dy, element, 1.0f);
+  b.triangle(k, k + 1, k + 2);
+  b.triangle(k, k + 2, k + 3);
 }
 
 Rgb default_color_for(const ElementSet& set) {
@@ -178,16 +323,13 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     BatchedSet batch;
     batch.set = &set;
     batch.default_color = default_color_for(set);
-    Builder b{new osg::Vec3Array, &batch};
+    Builder b;
+    b.out = &batch;
     const Attribute* lanes = find_attribute(set, "lanes");
     for (std::uint32_t i = 0; i < set.size(); ++i) {
       if (set.kind == GeometryKind::polygon) {
         const float h = static_cast<float>(std::max(set.heights_m[i], 0.5));
-        for (const auto& poly : set.polygons[i]) {
-          add_roof(b, poly, h, i);
-          add_walls(b, poly.outer, h, i, true);
-          for (const auto& hole : poly.holes) add_walls(b, hole, h, i, false);
-        }
+        for (const auto& poly : set.polygons[i]) add_extruded(b, poly, h, i);
       } else if (set.kind == GeometryKind::line) {
         double width = lanes && lanes->texts.empty() ? 3.5 * std::max(1.5, lanes->numbers[i]) : 4.0;
         add_ribbon(b, set.lines[i], static_cast<float>(width / 2), line_z, i);
@@ -196,17 +338,23 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
       }
     }
     if (set.kind != GeometryKind::polygon) line_z += 0.3f;
-    batch.geometry = new osg::Geometry;
+    osg::ref_ptr<FacingGeometry> geometry = new FacingGeometry;
+    batch.geometry = geometry;
     batch.geometry->setUseDisplayList(false);
     batch.geometry->setUseVertexBufferObjects(true);
     batch.geometry->setVertexArray(b.vertices);
     // Every triangle is counter-clockwise from outside (walls, roofs, and flat ribbons and markers seen
     // from above): skipping back faces halves the walls a software renderer rasterises.
     batch.geometry->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
-    osg::ref_ptr<osg::Vec4Array> colors = new osg::Vec4Array(b.vertices->size());
+    batch.geometry->getOrCreateStateSet()->setAttribute(new osg::ShadeModel(osg::ShadeModel::FLAT));
+    // Bytes, not floats: a quarter of the colour data for the vertex stage to fetch.
+    osg::ref_ptr<osg::Vec4ubArray> colors = new osg::Vec4ubArray(b.vertices->size());
+    colors->setNormalize(true);
     batch.geometry->setColorArray(colors, osg::Array::BIND_PER_VERTEX);
-    batch.geometry->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(b.vertices->size())));
-    for (const auto& v : *b.vertices) bounds_.expandBy(v);
+    osg::BoundingBox extent;
+    for (const auto& v : *b.vertices) extent.expandBy(v);
+    geometry->set_walls(extent, b.finish(*geometry));
+    bounds_.expandBy(extent);
     geode->addDrawable(batch.geometry);
     sets_.push_back(std::move(batch));
     reset_colors(sets_.back());
@@ -226,14 +374,16 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
   ground->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, 6));
   ground->getOrCreateStateSet()->setAttributeAndModes(new osg::PolygonOffset(1.0f, 4.0f));
   geode->addDrawable(ground);
+  ground_ = ground;
 }
 
 void CityScene::apply_colors(BatchedSet& b, const std::vector<Rgb>& element_colors) {
-  auto* colors = static_cast<osg::Vec4Array*>(b.geometry->getColorArray());
+  auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
+  auto byte = [](float x) { return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255)); };
   for (size_t v = 0; v < colors->size(); ++v) {
     const Rgb& c = element_colors[b.element_of_vertex[v]];
     const float s = b.shade_of_vertex[v];
-    (*colors)[v].set(c.r * s, c.g * s, c.b * s, 1.0f);
+    (*colors)[v].set(byte(c.r * s), byte(c.g * s), byte(c.b * s), 255);
   }
   colors->dirty();
 }
@@ -364,7 +514,8 @@ std::optional<PickHit> CityScene::pick(const osg::Matrixd& view, const osg::Matr
       if (hit.indexList.empty()) return std::nullopt;
       return PickHit{s, sets_[s].element_of_vertex[hit.indexList.front()], hit.getLocalIntersectPoint()};
     }
-    return std::nullopt;  // the ground
+    if (hit.drawable.get() == ground_.get()) return std::nullopt;
+    // Anything else added under the root (moving vehicles) is looked through.
   }
   return std::nullopt;
 }
@@ -372,34 +523,34 @@ std::optional<PickHit> CityScene::pick(const osg::Matrixd& view, const osg::Matr
 osg::Vec3 CityScene::element_anchor(size_t set, std::uint32_t element) const {
   const BatchedSet& b = sets_.at(set);
   const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
-  std::vector<size_t> mine;
+  std::vector<unsigned> mine;
   for (size_t i = 0; i < b.element_of_vertex.size(); ++i)
-    if (b.element_of_vertex[i] == element) mine.push_back(i);
+    if (b.element_of_vertex[i] == element) mine.push_back(static_cast<unsigned>(i));
   if (mine.empty()) return {};
   if (b.set->kind == GeometryKind::polygon) {
-    // Roof triangles are the flat ones at the element's top; walls follow them (see the constructor).
+    // Roof triangles are the flat ones at the element's top.
     float top = 0;
-    for (size_t i : mine) top = std::max(top, (*v)[i].z());
+    for (unsigned i : mine) top = std::max(top, (*v)[i].z());
     osg::Vec3 best = (*v)[mine.front()];
     float best_area = -1;
-    for (size_t k = 0; k + 2 < mine.size(); k += 3) {
-      const osg::Vec3 &p = (*v)[mine[k]], &q = (*v)[mine[k + 1]], &r = (*v)[mine[k + 2]];
-      if (p.z() != top || q.z() != top || r.z() != top) continue;
+    for_each_triangle(b, [&](unsigned i, unsigned j, unsigned k) {
+      if (b.element_of_vertex[i] != element) return;
+      const osg::Vec3 &p = (*v)[i], &q = (*v)[j], &r = (*v)[k];
+      if (p.z() != top || q.z() != top || r.z() != top) return;
       const float area = ((q - p) ^ (r - p)).length() / 2;
       if (area > best_area) best_area = area, best = (p + q + r) / 3;
-    }
+    });
     return best;
   }
   if (b.set->kind == GeometryKind::line) {
-    // Ribbon quads are 6 vertices per segment: the middle segment's centre.
-    const size_t segments = mine.size() / 6;
-    const size_t k = (segments / 2) * 6;
+    // Ribbon quads are 4 vertices per segment: the middle segment's centre.
+    const size_t k = (mine.size() / 4 / 2) * 4;
     osg::Vec3 c;
-    for (size_t i = 0; i < 6 && k + i < mine.size(); ++i) c += (*v)[mine[k + i]];
-    return c / 6;
+    for (size_t i = 0; i < 4 && k + i < mine.size(); ++i) c += (*v)[mine[k + i]];
+    return c / 4;
   }
   osg::Vec3 c;
-  for (size_t i : mine) c += (*v)[i];
+  for (unsigned i : mine) c += (*v)[i];
   return c / static_cast<float>(mine.size());
 }
 

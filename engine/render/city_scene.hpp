@@ -42,7 +42,10 @@ struct PickHit {
   osg::Vec3 point;            ///< local metres
 };
 
-/// One batched element set in the scene.
+/// One batched element set in the scene: one geometry of indexed triangles (shared vertices) drawn with
+/// flat shading, each triangle in the colour of its last vertex (a wall's shade sits on its ground vertex).
+/// Walls are grouped by facing direction into further primitive sets of the same geometry; each frame draws
+/// only the groups that can face the eye.
 struct BatchedSet {
   const ElementSet* set = nullptr;
   osg::ref_ptr<osg::Geometry> geometry;
@@ -50,6 +53,16 @@ struct BatchedSet {
   std::vector<float> shade_of_vertex;  ///< baked light factor
   Rgb default_color;
 };
+
+/// Calls f(a, b, c) with the vertex indices of each of the set's triangles (counter-clockwise from outside,
+/// the colour-giving vertex c last).
+template <class F>
+void for_each_triangle(const BatchedSet& set, F&& f) {
+  for (unsigned p = 0; p < set.geometry->getNumPrimitiveSets(); ++p) {
+    const auto& t = *static_cast<const osg::DrawElementsUInt*>(set.geometry->getPrimitiveSet(p));
+    for (size_t k = 0; k + 2 < t.size(); k += 3) f(t[k], t[k + 1], t[k + 2]);
+  }
+}
 
 class CityScene {
  public:
@@ -84,6 +97,7 @@ class CityScene {
   osg::ref_ptr<osg::Group> root_;
   osg::BoundingBox bounds_;
   std::vector<BatchedSet> sets_;
+  osg::ref_ptr<osg::Geometry> ground_;
 };
 
 struct CameraSetup {

@@ -2,6 +2,7 @@
 
 #include <osgDB/WriteFile>
 #include <osgViewer/Viewer>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -89,6 +90,11 @@ osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend
   camera->setFinalDrawCallback(nullptr);
   root->removeChild(scene.root());  // the scene outlives this viewer
   return capture->image;
+}
+
+void keep_freed_memory() {
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
 }
 
 void write_png(const osg::Image& image, const std::string& path) {

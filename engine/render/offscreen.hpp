@@ -19,6 +19,12 @@ struct Picture {
 osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend, const HudText& text,
                                       const Picture& picture);
 
+/// Tells the C library to keep freed memory in the process instead of handing it back to the system.
+/// Mesa's software renderer allocates and frees its per-frame bins of triangles each frame; returned to the
+/// system, those pages fault in again at the next frame (a third of a frame's CPU time on a large city).
+/// Call once, before the first frame, in a process that draws many frames.
+void keep_freed_memory();
+
 /// Writes an image as PNG to a temporary name, then renames it. Throws InputError naming the path.
 void write_png(const osg::Image& image, const std::string& path);
 

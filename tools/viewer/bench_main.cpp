@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <osg/Geode>
+#include <osgDB/WriteFile>
 #include <osgViewer/Viewer>
 #include <random>
 #include <string>
@@ -15,6 +17,7 @@
 
 #include "engine/data/results_io.hpp"
 #include "engine/render/city_scene.hpp"
+#include "engine/render/offscreen.hpp"
 
 using namespace citytwin;
 
@@ -43,28 +46,43 @@ Results synthetic_city(int buildings) {
   return r;
 }
 
-/// The same triangles and colours as the batched scene, one Geode and Geometry per element.
+/// The obvious scene: one Geode and Geometry per element, a plain list of triangles with a colour per
+/// vertex (each triangle in one colour, so the same pixels as the batched, flat-shaded scene), in vertex
+/// buffers, with the batched sets' back-face culling.
 osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
   osg::ref_ptr<osg::Group> root = new osg::Group;
   root->getOrCreateStateSet()->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
+  root->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
+  // The ground plane, as it is in the scene.
+  osg::Geode* scene_geode = scene.root()->getChild(0)->asGeode();
+  for (unsigned i = 0; i < scene_geode->getNumDrawables(); ++i) {
+    osg::Drawable* d = scene_geode->getDrawable(i);
+    if (std::none_of(scene.sets().begin(), scene.sets().end(), [&](const auto& b) { return b.geometry == d; })) {
+      osg::ref_ptr<osg::Geode> geode = new osg::Geode;
+      geode->addDrawable(d);
+      root->addChild(geode);
+    }
+  }
   for (const auto& b : scene.sets()) {
     const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
-    const auto* c = static_cast<const osg::Vec4Array*>(b.geometry->getColorArray());
+    const auto* c = static_cast<const osg::Vec4ubArray*>(b.geometry->getColorArray());
     std::vector<osg::ref_ptr<osg::Vec3Array>> verts(b.set->size());
-    std::vector<osg::ref_ptr<osg::Vec4Array>> cols(b.set->size());
-    for (size_t i = 0; i < v->size(); ++i) {
+    std::vector<osg::ref_ptr<osg::Vec4ubArray>> cols(b.set->size());
+    render::for_each_triangle(b, [&](unsigned i, unsigned j, unsigned k) {
       const auto e = b.element_of_vertex[i];
-      if (!verts[e]) verts[e] = new osg::Vec3Array, cols[e] = new osg::Vec4Array;
-      verts[e]->push_back((*v)[i]);
-      cols[e]->push_back((*c)[i]);
-    }
+      if (!verts[e]) verts[e] = new osg::Vec3Array, cols[e] = new osg::Vec4ubArray;
+      for (unsigned x : {i, j, k}) {
+        verts[e]->push_back((*v)[x]);
+        cols[e]->push_back((*c)[k]);
+      }
+    });
     for (size_t e = 0; e < verts.size(); ++e) {
       if (!verts[e]) continue;
       osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
       g->setUseDisplayList(false);
       g->setUseVertexBufferObjects(true);
       g->setVertexArray(verts[e]);
-      g->setStateSet(b.geometry->getStateSet());  // the same state as the batched set
+      cols[e]->setNormalize(true);
       g->setColorArray(cols[e], osg::Array::BIND_PER_VERTEX);
       g->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLES, 0, static_cast<GLsizei>(verts[e]->size())));
       osg::ref_ptr<osg::Geode> geode = new osg::Geode;
@@ -75,8 +93,28 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
   return root;
 }
 
-/// Milliseconds per frame over `frames` frames (after 2 warm-up frames), turning the camera 1 degree a frame.
-double time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render::CameraSetup& cam,
+double cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return 1e3 * static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_nsec);
+}
+
+/// Reads the finished picture back (before the buffers swap).
+struct Grab : osg::Camera::DrawCallback {
+  osg::ref_ptr<osg::Image> image = new osg::Image;
+  void operator()(osg::RenderInfo& info) const override {
+    const osg::Viewport* vp = info.getCurrentCamera()->getViewport();
+    image->readPixels(0, 0, static_cast<int>(vp->width()), static_cast<int>(vp->height()), GL_RGB,
+                      GL_UNSIGNED_BYTE);
+  }
+};
+
+struct FrameTime {
+  double wall_ms = 0, cpu_ms = 0;  ///< per frame; cpu = every thread of the process (llvmpipe's too)
+};
+
+/// Time per frame over `frames` frames (after 2 warm-up frames), turning the camera 1 degree a frame.
+FrameTime time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render::CameraSetup& cam,
                    const osg::Vec3d& centre, int frames) {
   viewer.setSceneData(scene);
   viewer.getCamera()->setProjectionMatrix(cam.projection);
@@ -89,20 +127,24 @@ double time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render::Ca
   };
   for (int i = 0; i < 2; ++i) frame(i);
   const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = cpu_ms();
   for (int i = 0; i < frames; ++i) frame(i);
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / frames;
+  return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / frames,
+          (cpu_ms() - c0) / frames};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int frames = 30, synthetic = 0;
-  std::string results_dir;
+  std::string results_dir, profile;  // --profile batched|naive: only draw that scene's frames (for perf)
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames"))
       frames = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--results"))
       results_dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--profile"))
+      profile = argv[i + 1];
     else if (!std::strcmp(argv[i], "--synthetic"))
       synthetic = std::atoi(argv[i + 1]);
   }
@@ -114,6 +156,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "citytwin_view_bench: no DISPLAY (run under xvfb-run)\n");
     return 2;
   }
+  render::keep_freed_memory();
   try {
     Results results = synthetic ? synthetic_city(synthetic) : load_results(results_dir);
     render::CityScene scene(results);
@@ -140,23 +183,53 @@ int main(int argc, char** argv) {
     const auto cam = render::fit_camera(scene.fit_points(), w, h);
     const osg::Vec3d centre(scene.bounds().center().x(), scene.bounds().center().y(), 0);
     size_t elements = 0, triangles = 0;
-    for (const auto& b : scene.sets()) elements += b.set->size(), triangles += b.element_of_vertex.size() / 3;
+    for (const auto& b : scene.sets()) elements += b.set->size(), render::for_each_triangle(b, [&](unsigned, unsigned, unsigned) { ++triangles; });
     // The machine may be shared: alternate the two scenes in rounds and keep each one's median round, so
     // that a burst of load elsewhere does not fall on one side only.
     constexpr int kRounds = 5;
-    std::vector<double> b_ms, n_ms;
-    for (int r = 0; r < kRounds; ++r) {
-      b_ms.push_back(time_frames(viewer, scene.root(), cam, centre, std::max(1, frames / kRounds)));
-      n_ms.push_back(time_frames(viewer, naive.get(), cam, centre, std::max(1, frames / kRounds)));
+    std::vector<double> b_ms, n_ms, b_cpu, n_cpu;
+    if (!profile.empty()) {
+      const FrameTime t = time_frames(viewer, profile == "naive" ? naive.get() : scene.root(), cam, centre, frames);
+      std::printf("%s: %.1f ms/frame (cpu %.1f ms)\n", profile.c_str(), t.wall_ms, t.cpu_ms);
+      return 0;
     }
-    std::sort(b_ms.begin(), b_ms.end());
-    std::sort(n_ms.begin(), n_ms.end());
-    const double batched = b_ms[kRounds / 2], naive_ms = n_ms[kRounds / 2];
+    for (int r = 0; r < kRounds; ++r) {
+      const FrameTime b = time_frames(viewer, scene.root(), cam, centre, std::max(1, frames / kRounds));
+      const FrameTime n = time_frames(viewer, naive.get(), cam, centre, std::max(1, frames / kRounds));
+      b_ms.push_back(b.wall_ms), b_cpu.push_back(b.cpu_ms);
+      n_ms.push_back(n.wall_ms), n_cpu.push_back(n.cpu_ms);
+    }
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    // Both scenes must draw the same picture: one frame of each from the same camera, compared by pixel.
+    osg::ref_ptr<Grab> grab = new Grab;
+    viewer.getCamera()->setFinalDrawCallback(grab);
+    time_frames(viewer, scene.root(), cam, centre, 1);
+    osg::ref_ptr<osg::Image> batched_image = grab->image;
+    grab->image = new osg::Image;
+    time_frames(viewer, naive.get(), cam, centre, 1);
+    viewer.getCamera()->setFinalDrawCallback(nullptr);
+    if (const char* dir = std::getenv("CITYTWIN_BENCH_PICTURES")) {
+      osgDB::writeImageFile(*batched_image, std::string(dir) + "/batched.png");
+      osgDB::writeImageFile(*grab->image, std::string(dir) + "/naive.png");
+    }
+    size_t differ = 0, drawn = 0;
+    const unsigned char* p = batched_image->data();
+    const unsigned char* q = grab->image->data();
+    const unsigned char sky[3] = {204, 219, 235};
+    for (int i = 0; i < w * h; ++i, p += 3, q += 3) {
+      if (std::abs(p[0] - sky[0]) + std::abs(p[1] - sky[1]) + std::abs(p[2] - sky[2]) > 3) ++drawn;
+      if (std::abs(p[0] - q[0]) > 2 || std::abs(p[1] - q[1]) > 2 || std::abs(p[2] - q[2]) > 2) ++differ;
+    }
+    const double batched = median(b_ms), naive_ms = median(n_ms);
     std::printf(
-        "%-12s %9zu elements %10zu triangles  batched %8.1f ms/frame (%5.1f fps)  naive %8.1f ms/frame  "
-        "ratio %5.1fx\n",
-        synthetic ? "synthetic" : "bundled", elements, triangles, batched, 1000 / batched, naive_ms,
-        naive_ms / batched);
+        "%-9s %7zu elements %8zu triangles  batched %7.1f ms/frame (%5.1f fps, cpu %7.1f ms)  naive %7.1f "
+        "ms/frame (cpu %7.1f ms)  ratio %4.1fx (cpu %4.1fx)  pixels: %.1f%% drawn, %zu differ\n",
+        synthetic ? "synthetic" : "bundled", elements, triangles, batched, 1000 / batched, median(b_cpu),
+        naive_ms, median(n_cpu), naive_ms / batched, median(n_cpu) / median(b_cpu),
+        100.0 * static_cast<double>(drawn) / (w * h), differ);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "citytwin_view_bench: %s\n", e.what());
     return 2;

@@ -103,6 +103,17 @@ std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std
   for (const auto& set : hidden_)
     for (auto& b : run->scene->sets())
       if (b.set->name == set) b.geometry->setNodeMask(0);
+  if (const Table* table = run->results.find_table(render::kVehicleTable)) {
+    try {
+      run->vehicles = std::make_unique<render::Vehicles>(*table);
+      run->scene->root()->addChild(run->vehicles->node());
+      if (!visible("vehicles")) run->vehicles->node()->setNodeMask(0);
+    } catch (const std::exception& e) {
+      // The rest of the run is fine: show it without vehicles.
+      error(std::string("vehicles not shown: ") + e.what());
+    }
+  }
+  vehicles_key_.clear();
   return run;
 }
 
@@ -258,6 +269,9 @@ void Session::set_visible(const std::string& set, bool visible) {
     if (run)
       for (auto& b : run->scene->sets())
         if (b.set->name == set) b.geometry->setNodeMask(visible ? ~0u : 0u);
+  if (set == "vehicles")
+    for (Run* run : {a_.get(), b_.get()})
+      if (run && run->vehicles) run->vehicles->node()->setNodeMask(visible ? ~0u : 0u);
 }
 
 bool Session::visible(const std::string& set) const {
@@ -308,6 +322,20 @@ bool Session::refresh_colors() {
     legend_ = {};
   }
   return true;
+}
+
+size_t Session::update_vehicles() {
+  const std::string key = std::to_string(generation_) + "|" + std::to_string(time_s_);
+  if (key == vehicles_key_) return vehicles_shown_;
+  vehicles_key_ = key;
+  vehicles_shown_ = 0;
+  const Run* primary = primary_run();
+  for (Run* run : {a_.get(), b_.get()})
+    if (run && run->vehicles) {
+      const size_t n = run->vehicles->update(time_s_);
+      if (run == primary) vehicles_shown_ = n;
+    }
+  return vehicles_shown_;
 }
 
 void Session::select(std::optional<render::PickHit> hit) {

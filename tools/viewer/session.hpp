@@ -11,6 +11,7 @@
 
 #include "engine/data/results.hpp"
 #include "engine/render/city_scene.hpp"
+#include "engine/render/vehicles.hpp"
 #include "tools/viewer/run_job.hpp"
 #include "tools/viewer/whatif.hpp"
 
@@ -23,6 +24,9 @@ struct Run {
   std::string scenario_text;
   Results results;
   std::unique_ptr<render::CityScene> scene;
+  /// Moving vehicles, when the run recorded their positions (render::kVehicleTable); drawn under the
+  /// scene's root, shown and hidden as the set "vehicles".
+  std::unique_ptr<render::Vehicles> vehicles;
 };
 
 /// What the main view shows.
@@ -99,6 +103,9 @@ class Session {
   /// Recolours the scenes shown when the layer, time step, map, range or view changed (no geometry is
   /// rebuilt). Returns true when something was recoloured. Errors become messages.
   bool refresh_colors();
+  /// Moves the vehicles of the runs shown to the current time (nothing when it did not change). Returns
+  /// the number of vehicles shown in the primary view.
+  size_t update_vehicles();
   const render::LegendInfo& legend() const { return legend_; }
   /// The scene of the primary view (A, or B in B/difference mode), and the second one in side by side.
   render::CityScene* primary_scene() const;
@@ -159,6 +166,8 @@ class Session {
   std::vector<std::string> hidden_;
   render::LegendInfo legend_;
   std::string applied_key_;
+  std::string vehicles_key_;
+  size_t vehicles_shown_ = 0;
   unsigned generation_ = 0;
 
   std::optional<Selection> selection_;

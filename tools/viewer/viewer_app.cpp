@@ -387,6 +387,7 @@ void App::frame() {
   }
   update_scene();
   session_.refresh_colors();
+  session_.update_vehicles();
   update_hud();
   update_highlight();
   viewer_.frame();
@@ -629,6 +630,14 @@ void App::draw_layers_panel() {
     bool on = session_.visible(set.name);
     const std::string label = set.name + " (" + std::to_string(set.size()) + ")";
     if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible(set.name, on);
+  }
+  if (run->vehicles) {
+    bool on = session_.visible("vehicles");
+    const std::string label = "vehicles (" + std::to_string(session_.update_vehicles()) + " of " +
+                              std::to_string(run->vehicles->vehicles()) + " on the road)";
+    if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible("vehicles", on);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("coloured by speed: red 0 to green %.0f km/h", run->vehicles->max_speed_mps() * 3.6);
   }
   ImGui::Separator();
   const std::string current = session_.layer().empty() ? "(plain colours)" : session_.layer();

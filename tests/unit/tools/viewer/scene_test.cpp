@@ -5,6 +5,7 @@
 #include "engine/core/error.hpp"
 #include "engine/data/recorder.hpp"
 #include "engine/render/city_scene.hpp"
+#include "engine/render/vehicles.hpp"
 
 using namespace citytwin;
 using namespace citytwin::render;
@@ -39,9 +40,10 @@ osg::Vec2d window_of(const osg::Vec3d& p, const CameraSetup& cam, int w, int h) 
   return {(ndc.x() + 1) * w / 2, (ndc.y() + 1) * h / 2};
 }
 
-bool same(const osg::Vec4& c, const Rgb& want, float shade) {
-  return std::abs(c.r() - want.r * shade) < 1e-5 && std::abs(c.g() - want.g * shade) < 1e-5 &&
-         std::abs(c.b() - want.b * shade) < 1e-5;
+/// A vertex colour (bytes) against a colour times a shade, to the byte's rounding.
+bool same(const osg::Vec4ub& c, const Rgb& want, float shade) {
+  auto near = [&](unsigned char got, float x) { return std::abs(got / 255.0f - x * shade) <= 0.5f / 255 + 1e-6f; };
+  return near(c.r(), want.r) && near(c.g(), want.g) && near(c.b(), want.b) && c.a() == 255;
 }
 
 }  // namespace
@@ -83,7 +85,7 @@ BOOST_AUTO_TEST_CASE(difference_colouring_is_neutral_where_nothing_changed) {
   BOOST_TEST(legend.max == 8.0);
   BOOST_TEST(legend.title.find("kW") != std::string::npos);
   const auto& set = scene.sets()[0];
-  const auto* colors = static_cast<const osg::Vec4Array*>(set.geometry->getColorArray());
+  const auto* colors = static_cast<const osg::Vec4ubArray*>(set.geometry->getColorArray());
   const Rgb neutral = legend.map.at(0.5), up = legend.map.at(1.0);
   for (size_t v = 0; v < colors->size(); ++v) {
     const bool changed = set.element_of_vertex[v] == 2;
@@ -100,4 +102,100 @@ BOOST_AUTO_TEST_CASE(difference_colouring_is_neutral_where_nothing_changed) {
   // clear_colors gives every element its set's default colour again.
   scene.clear_colors();
   BOOST_TEST(same((*colors)[0], set.default_color, set.shade_of_vertex[0]));
+}
+
+namespace {
+
+constexpr double kHalfPi = 1.5707963267948966;
+
+/// Positions of two vehicles as the traffic model records them (t_s, vehicle, x_m, y_m, heading_rad,
+/// speed_mps), rows deliberately out of order.
+Table vehicle_table() {
+  Table t;
+  t.name = kVehicleTable;
+  t.columns = {"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"};
+  t.units = {"s", "1", "m", "m", "rad", "m/s"};
+  t.values = {10, 7, 100, 0,   0,    10,  // vehicle 7: east 100 m in 10 s, then north, slowing to a stop
+              0,  7, 0,   0,   0,    10,  //
+              20, 7, 100, 50,  kHalfPi, 0,  //
+              10, 3, -50, -50, 3.0,  5,   // vehicle 3: heading across +-pi
+              20, 3, -60, -50, -3.0, 5};
+  return t;
+}
+
+/// The centre of vehicle v's box as drawn (mean of its vertices) and its roof colour.
+osg::Vec3 drawn_centre(const Vehicles& vehicles, size_t v) {
+  const auto* g = vehicles.node()->getDrawable(0)->asGeometry();
+  const auto* verts = static_cast<const osg::Vec3Array*>(g->getVertexArray());
+  osg::Vec3 c;
+  for (int k = 0; k < Vehicles::kVerticesPerVehicle; ++k) c += (*verts)[v * Vehicles::kVerticesPerVehicle + k];
+  return c / Vehicles::kVerticesPerVehicle;
+}
+
+osg::Vec4ub roof_color(const Vehicles& vehicles, size_t v) {
+  const auto* g = vehicles.node()->getDrawable(0)->asGeometry();
+  return (*static_cast<const osg::Vec4ubArray*>(g->getColorArray()))[v * Vehicles::kVerticesPerVehicle + 4];
+}
+
+/// Direction a box points (rear-right ground corner to front-right one), as an angle.
+double drawn_heading(const Vehicles& vehicles, size_t v) {
+  const auto* g = vehicles.node()->getDrawable(0)->asGeometry();
+  const auto* verts = static_cast<const osg::Vec3Array*>(g->getVertexArray());
+  const osg::Vec3 d = (*verts)[v * Vehicles::kVerticesPerVehicle + 1] - (*verts)[v * Vehicles::kVerticesPerVehicle];
+  return std::atan2(d.y(), d.x());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(vehicles_move_between_their_samples_coloured_by_speed) {
+  const Table table = vehicle_table();
+  Vehicles vehicles(table);
+  BOOST_REQUIRE(vehicles.vehicles() == 2u);
+  BOOST_TEST(vehicles.vehicle_id(0) == 3.0);  // sorted by ID
+  BOOST_TEST(vehicles.vehicle_id(1) == 7.0);
+  BOOST_TEST(vehicles.max_speed_mps() == 10.0);
+  // At 5 s vehicle 7 is halfway along its first 100 m; vehicle 3 has not appeared yet (drawn as nothing).
+  BOOST_TEST(vehicles.update(5) == 1u);
+  BOOST_TEST(!vehicles.shown(0));
+  BOOST_TEST(drawn_centre(vehicles, 0).length() == 0.0f);
+  osg::Vec3 c = drawn_centre(vehicles, 1);
+  BOOST_TEST(std::abs(c.x() - 50) < 1e-4);
+  BOOST_TEST(std::abs(c.y()) < 1e-4);
+  BOOST_TEST(c.z() > 0);
+  BOOST_TEST(std::abs(drawn_heading(vehicles, 1)) < 1e-6);
+  const auto near = [](const osg::Vec4ub& got, const Rgb& want) {
+    return std::abs(got.r() / 255.0f - want.r) <= 0.5f / 255 + 1e-6f &&
+           std::abs(got.g() / 255.0f - want.g) <= 0.5f / 255 + 1e-6f &&
+           std::abs(got.b() / 255.0f - want.b) <= 0.5f / 255 + 1e-6f;
+  };
+  const ColorMap traffic = ColorMap::named("traffic");
+  BOOST_TEST(near(roof_color(vehicles, 1), traffic.at(1.0)));
+  // At 15 s: vehicle 7 halfway up the 50 m north leg, turned half way (45 degrees), at 5 of 10 m/s.
+  BOOST_TEST(vehicles.update(15) == 2u);
+  c = drawn_centre(vehicles, 1);
+  BOOST_TEST(std::abs(c.x() - 100) < 1e-4);
+  BOOST_TEST(std::abs(c.y() - 25) < 1e-4);
+  BOOST_TEST(std::abs(drawn_heading(vehicles, 1) - kHalfPi / 2) < 1e-5);
+  BOOST_TEST(near(roof_color(vehicles, 1), traffic.at(0.5)));
+  // Vehicle 3 turns from 3.0 to -3.0 rad the short way, through pi (west), not through 0 (east).
+  BOOST_TEST(std::abs(std::abs(drawn_heading(vehicles, 0)) - 3.14159265) < 1e-4);
+  BOOST_TEST(std::abs(drawn_centre(vehicles, 0).x() + 55) < 1e-4);
+  // After the last samples nobody is on the road.
+  BOOST_TEST(vehicles.update(20.5) == 0u);
+  BOOST_TEST(vehicles.update(20) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_vehicle_table_without_a_needed_column_is_an_error_naming_it) {
+  Table table = vehicle_table();
+  table.columns[5] = "velocity";
+  try {
+    Vehicles v(table);
+    BOOST_FAIL("no error");
+  } catch (const InputError& e) {
+    BOOST_TEST(std::string(e.what()).find("traffic.vehicles") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("no column speed_mps") != std::string::npos, e.what());
+  }
+  table = vehicle_table();
+  table.values[2] = NAN;  // a position that is not a number
+  BOOST_CHECK_THROW(Vehicles{table}, InputError);
 }

@@ -300,15 +300,15 @@ BOOST_AUTO_TEST_CASE(timeline_recolours_per_step_without_rebuilding_geometry) {
   BOOST_TEST(s.refresh_colors());
   const auto& set = s.primary_scene()->sets().front();
   const osg::Array* vertices = set.geometry->getVertexArray();
-  const auto* colors = static_cast<const osg::Vec4Array*>(set.geometry->getColorArray());
-  const std::vector<osg::Vec4> at_0(colors->begin(), colors->end());
+  const auto* colors = static_cast<const osg::Vec4ubArray*>(set.geometry->getColorArray());
+  const std::vector<osg::Vec4ub> at_0(colors->begin(), colors->end());
   s.set_time(600);  // still the 06:00 record: nothing to do
   BOOST_TEST(!s.refresh_colors());
   s.set_time(3 * 3600);
   BOOST_TEST(s.refresh_colors());
   BOOST_TEST(set.geometry->getVertexArray() == vertices);  // same geometry, new colours
   BOOST_TEST(set.geometry->getColorArray() == colors);
-  BOOST_TEST(std::vector<osg::Vec4>(colors->begin(), colors->end()) != at_0);
+  BOOST_TEST(std::vector<osg::Vec4ub>(colors->begin(), colors->end()) != at_0);
   s.set_time(1e9);  // clamped to the end of the run
   BOOST_TEST(s.time() == s.duration());
 }
