@@ -82,6 +82,24 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
     in_edges[roads.edges[e].to].push_back(e);
     out_edges[roads.edges[e].from].push_back(e);
   }
+  std::vector<std::vector<const TurnRestriction*>> restrictions_from(ne);
+  for (const auto& r : roads.restrictions)
+    if (r.from_edge >= 0 && r.from_edge < ne) restrictions_from[r.from_edge].push_back(&r);
+  // A movement e -> f at junction j is allowed unless a no_* restriction names it, or only_* restrictions
+  // from e at j name other targets.
+  auto turn_allowed = [&](int e, int j, int f) {
+    bool any_only = false, named_by_only = false;
+    for (const auto* r : restrictions_from[e]) {
+      if (r->via != j) continue;
+      if (r->only) {
+        any_only = true;
+        named_by_only = named_by_only || r->to_edge == f;
+      } else if (r->to_edge == f) {
+        return false;
+      }
+    }
+    return !any_only || named_by_only;
+  };
 
   // Lateral offset of a lane's centre to the right of the edge's centre line.
   auto lane_offset = [&](int e, int lane) {
@@ -105,7 +123,7 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
         double angle;
         Turn turn;
       };
-      std::vector<Target> targets;
+      std::vector<Target> targets, forbidden;
       for (int f : out_edges[j]) {
         const bool uturn = f == roads.edges[e].reverse;
         if (uturn) continue;
@@ -113,10 +131,21 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
         const double a = std::atan2(cross(ue, uf), ue.x * uf.x + ue.y * uf.y);
         Turn t = std::abs(a) < std::numbers::pi / 6 ? Turn::straight : (a < 0 ? Turn::right : Turn::left);
         if (std::abs(a) > std::numbers::pi * 8 / 9) t = Turn::uturn;
-        targets.push_back({f, t == Turn::uturn ? std::numbers::pi : a, t});
+        (turn_allowed(e, j, f) ? targets : forbidden).push_back({f, t == Turn::uturn ? std::numbers::pi : a, t});
       }
-      if (targets.empty() && roads.edges[e].reverse >= 0)
-        targets.push_back({roads.edges[e].reverse, std::numbers::pi, Turn::uturn});
+      const int reverse = roads.edges[e].reverse;
+      if (targets.empty() && reverse >= 0) {
+        if (turn_allowed(e, j, reverse)) targets.push_back({reverse, std::numbers::pi, Turn::uturn});
+        else forbidden.push_back({reverse, std::numbers::pi, Turn::uturn});
+      }
+      if (targets.empty() && !forbidden.empty()) {
+        // The restrictions would leave the edge without a way on (e.g. a mapped restriction whose other
+        // members fell outside the extract): keep the movements rather than strand the vehicles.
+        ++net.restrictions_overridden;
+        targets = std::move(forbidden);
+      } else {
+        net.forbidden_turns += static_cast<int>(forbidden.size());
+      }
       // Rightmost target first, so lanes are shared out from the right.
       std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) {
         return a.angle != b.angle ? a.angle < b.angle : a.edge < b.edge;

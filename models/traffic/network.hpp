@@ -90,6 +90,11 @@ struct Network {
 
   std::vector<SignalProgram> programs;
 
+  /// Movements (edge to edge through a junction) left out because of the City's turn restrictions.
+  int forbidden_turns = 0;
+  /// Edges whose every way on was forbidden by restrictions; their movements were kept (see city_network.cpp).
+  int restrictions_overridden = 0;
+
   // Edge successors (for routing): edges reachable through at least one connection.
   std::vector<std::int32_t> edge_first_next;     ///< CSR into edge_next, size edges + 1
   std::vector<std::int32_t> edge_next;

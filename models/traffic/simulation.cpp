@@ -859,5 +859,12 @@ double Simulation::vehicle_pos(int v) const { return s_->pos.at(v); }
 double Simulation::vehicle_speed(int v) const { return s_->speed.at(v); }
 int Simulation::vehicle_lane(int v) const { return s_->lane.at(v); }
 const VehicleType& Simulation::vehicle_type(int v) const { return types_[trips_.at(v).type]; }
+TripStatus Simulation::trip_status(int v) const {
+  static_assert(static_cast<int>(TripStatus::not_departed) == not_departed &&
+                static_cast<int>(TripStatus::running) == running && static_cast<int>(TripStatus::dropped) == dropped);
+  return static_cast<TripStatus>(s_->status.at(v));
+}
+double Simulation::vehicle_insert_time(int v) const { return s_->insert_t.at(v); }
+double Simulation::vehicle_distance_m(int v) const { return s_->dist_m.at(v); }
 
 }  // namespace citytwin::traffic

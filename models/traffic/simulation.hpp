@@ -75,6 +75,9 @@ struct TeleportEvent {
   char reason = 'q';
 };
 
+/// What has become of a trip so far (its vehicle has the trip's index).
+enum class TripStatus : std::uint8_t { not_departed, waiting, running, arrived, removed, unroutable, dropped };
+
 class Simulation {
  public:
   /// The network must outlive the simulation. Trips are routed at construction (in parallel) on free-flow
@@ -128,6 +131,11 @@ class Simulation {
   double vehicle_speed(int v) const;
   int vehicle_lane(int v) const;
   const VehicleType& vehicle_type(int v) const;
+  TripStatus trip_status(int v) const;
+  /// When the vehicle entered the network (meaningful once inserted).
+  double vehicle_insert_time(int v) const;
+  /// Metres the vehicle has driven so far.
+  double vehicle_distance_m(int v) const;
   /// Travel time currently expected on each edge (length over mean speed seen recently).
   const std::vector<double>& edge_travel_times() const { return edge_time_s_; }
 

@@ -3,12 +3,14 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <span>
 
 #include "engine/core/time.hpp"
 
 #include "models/traffic/demand_generator.hpp"
 #include "models/traffic/io/demand.hpp"
 #include "models/traffic/kpis.hpp"
+#include "models/traffic/outputs.hpp"
 #include "models/traffic/simulation.hpp"
 
 namespace citytwin::traffic {
@@ -21,6 +23,7 @@ struct TrafficParams {
   double teleport_after_s = 300;
   double reroute_period_s = 300;
   double gravity_length_m = 1500;
+  double positions_every_s = 10;  ///< sampling period of "traffic.vehicles"; 0 = off
 };
 
 /// A change to undo when a timed intervention ends.
@@ -78,6 +81,11 @@ class TrafficModel final : public Model {
     flow_ = ctx.recorder.add_layer("traffic.flow", "roads", "veh/h", "vehicles entering the road per hour");
     density_ = ctx.recorder.add_layer("traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)");
     running_ = ctx.recorder.add_series("traffic.running", "veh");
+    trips_table_ = ctx.recorder.add_table(kTripsTable, kTripColumns, kTripUnits, kTripsDescription);
+    if (params_.positions_every_s > 0) {
+      placer_ = std::make_unique<LanePlacer>(*net_, &ctx.city.roads);
+      vehicles_table_ = ctx.recorder.add_table(kVehiclesTable, kVehicleColumns, kVehicleUnits, kVehiclesDescription);
+    }
     arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check(iv);
@@ -123,6 +131,15 @@ class TrafficModel final : public Model {
       }
     }
     const size_t done_before = sim_->completed().size();
+    // Vehicle positions at every multiple of positions_every (the sample's time is the step reached).
+    while (placer_ && next_sample_s_ <= t1_s + 1e-9) {
+      sim_->run_until(next_sample_s_);
+      sample_rows_.clear();
+      append_vehicle_rows(*sim_, *placer_, sample_rows_);
+      for (size_t r = 0; r < sample_rows_.size(); r += kVehicleColumns.size())
+        ctx_->recorder.record_row(vehicles_table_, std::span(sample_rows_).subspan(r, kVehicleColumns.size()));
+      next_sample_s_ += params_.positions_every_s;
+    }
     sim_->run_until(t1_s);
     auto ev = ctx_->exchange.write(ev_);
     std::fill(ev.begin(), ev.end(), 0.0);
@@ -158,6 +175,10 @@ class TrafficModel final : public Model {
   void finish() override {
     const Kpis k = compute_kpis(*sim_, total_veh_m_, total_veh_s_);
     for (const auto& [name, value, unit, what] : k.list()) ctx_->recorder.kpi("traffic." + name, value, unit, what);
+    std::vector<double> rows;
+    append_trip_rows(*sim_, rows);
+    for (size_t r = 0; r < rows.size(); r += kTripColumns.size())
+      ctx_->recorder.record_row(trips_table_, std::span(rows).subspan(r, kTripColumns.size()));
   }
 
  private:
@@ -260,6 +281,10 @@ class TrafficModel final : public Model {
   Exchange::SignalId ev_ = 0;
   Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0;
   Recorder::SeriesId running_ = 0, arrived_series_ = 0;
+  Recorder::TableId trips_table_ = 0, vehicles_table_ = 0;
+  std::unique_ptr<LanePlacer> placer_;
+  std::vector<double> sample_rows_;
+  double next_sample_s_ = 0;
   double interval_s_ = 1, total_veh_s_ = 0, total_veh_m_ = 0;
 };
 
@@ -278,6 +303,7 @@ void register_traffic_model(ModelRegistry& registry) {
     t.teleport_after_s = p.duration_s("teleport_after", 300, 10, 86400);
     t.reroute_period_s = p.duration_s("reroute_period", 300, 0, 86400);
     t.gravity_length_m = p.number("gravity_length_m", 1500, 10, 1e6);
+    t.positions_every_s = p.duration_s("positions_every", 10, 0, 86400);
     return std::make_unique<TrafficModel>(t);
   });
 }

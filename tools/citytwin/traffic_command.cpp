@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "engine/city/import.hpp"
 #include "engine/core/error.hpp"
@@ -13,6 +14,7 @@
 #include "models/traffic/io/demand.hpp"
 #include "models/traffic/io/sumo_net.hpp"
 #include "models/traffic/kpis.hpp"
+#include "models/traffic/outputs.hpp"
 #include "models/traffic/simulation.hpp"
 #include "tools/citytwin/commands.hpp"
 
@@ -27,6 +29,7 @@ struct RunOptions {
   double interval_s = 300;
   double reroute_s = 0;
   double teleport_s = 300;
+  double positions_every_s = 0;
   std::uint64_t seed = 42;
 };
 
@@ -56,10 +59,11 @@ void traffic_run(const RunOptions& o) {
   Network net;
   RunInfo info;
   info.city_source = o.network;
+  City city;
   if (o.network.ends_with(".xml")) {
     net = io::read_sumo_net(o.network);
   } else {
-    const City city = load_city({o.network, "", "", ""});
+    city = load_city({o.network, "", "", ""});
     net = network_from_city(city.roads);
     info.crs = city.crs;
     info.origin = city.origin;
@@ -100,6 +104,9 @@ void traffic_run(const RunOptions& o) {
   Layer flow{"traffic.flow", "roads", "veh/h", "vehicles entering the road per hour", {}, {}};
   Layer density{"traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)", {}, {}};
   Series running{"traffic.running", "veh", {}, {}};
+  Table vehicles{kVehiclesTable, kVehiclesDescription, kVehicleColumns, kVehicleUnits, {}};
+  const LanePlacer placer(net, city.roads.edges.empty() ? nullptr : &city.roads);
+  double next_sample = o.positions_every_s > 0 ? 0 : std::numeric_limits<double>::infinity();
   double veh_m = 0, veh_s = 0;
   long long peak_running = 0;
 
@@ -108,6 +115,10 @@ void traffic_run(const RunOptions& o) {
     // Like SUMO, stop early once every trip is done (the last interval is then shorter).
     const double next = std::min(end, t + o.interval_s);
     while (sim.time() + 1e-9 < next && !sim.finished()) {
+      if (sim.time() + 1e-9 >= next_sample) {
+        append_vehicle_rows(sim, placer, vehicles.values);
+        next_sample += o.positions_every_s;
+      }
       sim.step();
       peak_running = std::max(peak_running, sim.counters().running);
     }
@@ -142,18 +153,14 @@ void traffic_run(const RunOptions& o) {
   results.sets.push_back(std::move(roads));
   results.layers = {std::move(speed), std::move(flow), std::move(density)};
   results.series = {std::move(running)};
+  Table trips{kTripsTable, kTripsDescription, kTripColumns, kTripUnits, {}};
+  append_trip_rows(sim, trips.values);
+  results.tables.push_back(std::move(trips));
+  if (o.positions_every_s > 0) results.tables.push_back(std::move(vehicles));
   for (const auto& e : k.list()) results.kpis.push_back({"traffic." + e.name, e.value, e.unit, e.description});
   results.kpis.push_back({"traffic.wall_s", wall, "s", "wall-clock time of the simulation loop"});
-  WriteOptions w;
-  w.geopackage = !info.crs.empty();
-  write_results(o.out, results, w);
-  write_atomic(o.out + "/trips.csv", [&](std::ostream& out) {
-    out << "id,depart_s,insert_s,arrive_s,travel_time_s,delay_s,route_length_m,teleports\n";
-    for (const auto& r : sim.completed())
-      out << sim.trips()[r.trip].id << ',' << r.depart_s << ',' << r.insert_s << ',' << r.arrive_s << ','
-          << r.arrive_s - r.insert_s << ',' << std::max(0.0, r.arrive_s - r.insert_s - r.free_time_s) << ','
-          << r.route_length_m << ',' << r.teleports << '\n';
-  });
+  // The GeoPackage also for a SUMO network (local coordinates without a CRS), so that the directory reads back.
+  write_results(o.out, results, WriteOptions{});
   std::printf("wrote %s\n", o.out.c_str());
 }
 
@@ -196,6 +203,9 @@ void add_traffic(CLI::App& app) {
   run->add_option("--reroute", ro->reroute_s, "Rerouting period in seconds (0 = off, default)");
   run->add_option("--teleport", ro->teleport_s, "Gridlock: teleport a vehicle standing this long (default 300 s)");
   run->add_option("--seed", ro->seed, "Random seed (default 42)");
+  run->add_option("--positions-every", ro->positions_every_s,
+                  "Sample vehicle positions (table traffic.vehicles) every S seconds (default 0 = off)")
+      ->check(CLI::Range(0.0, 86400.0));
   run->add_option("-o,--output", ro->out, "Results directory");
   run->callback([ro] { traffic_run(*ro); });
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/core/error.hpp"
+#include "engine/data/results_io.hpp"
 #include "models/traffic/io/demand.hpp"
 #include "models/traffic/io/sumo_net.hpp"
 #include "models/traffic/simulation.hpp"
@@ -197,10 +198,26 @@ BOOST_AUTO_TEST_CASE(traffic_run_command) {
                  out) == 0, out);
   BOOST_TEST(out.find("trips_completed") != std::string::npos);
   BOOST_TEST(fs::exists(dir / "res" / "kpis.json"));
-  std::ifstream trips(dir / "res" / "trips.csv");
-  int lines = 0;
-  for (std::string line; std::getline(trips, line);) ++lines;
-  BOOST_TEST(lines == 1921 + 1);
+  // Per-trip records through the results writer, read back: one per trip, outcomes as the KPIs count them.
+  const Results res = load_results((dir / "res").string());
+  const Table* trips = res.find_table("traffic.trips");
+  BOOST_REQUIRE(trips);
+  BOOST_TEST(trips->rows() == 1921u);
+  const size_t status = *trips->column("status"), travel = *trips->column("travel_time_s");
+  std::map<int, int> by_status;
+  double travel_sum = 0;
+  for (size_t r = 0; r < trips->rows(); ++r) {
+    BOOST_TEST_REQUIRE(trips->at(r, *trips->column("trip")) == static_cast<double>(r));
+    ++by_status[static_cast<int>(trips->at(r, status))];
+    if (trips->at(r, status) == 0) travel_sum += trips->at(r, travel);
+  }
+  BOOST_TEST(by_status[0] == res.find_kpi("traffic.trips_completed")->value);
+  BOOST_TEST(by_status[1] == res.find_kpi("traffic.running_at_end")->value);
+  BOOST_TEST(by_status[2] == res.find_kpi("traffic.removed")->value);
+  BOOST_TEST(by_status[3] == res.find_kpi("traffic.trips_unroutable")->value);
+  BOOST_TEST(travel_sum / by_status[0] == res.find_kpi("traffic.mean_travel_time_s")->value,
+             boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(!fs::exists(dir / "res" / "trips.csv"));
   fs::remove_all(dir);
 }
 

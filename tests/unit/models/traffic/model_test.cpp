@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <map>
+#include <numbers>
 
 #include "engine/sim/simulation.hpp"
 #include "models/traffic/demand_generator.hpp"
@@ -13,9 +15,9 @@ using namespace citytwin::traffic;
 namespace {
 
 /// A 5 x 5 grid (150 m blocks) with homes in the south-west and offices, shops, a school in the north-east.
-City grid_city() {
+City grid_city(int lanes = 1) {
   City c;
-  c.roads = test::grid(5, 5, 150, 1, true);
+  c.roads = test::grid(5, 5, 150, lanes, true);
   auto add = [&](const std::string& id, UseClass use, double x, double y, double floor_area) {
     Building b;
     b.id = id;
@@ -30,6 +32,85 @@ City grid_city() {
   add("shop", UseClass::commercial, 525, 580, 3000);
   add("school", UseClass::public_use, 450, 525, 2000);
   return c;
+}
+
+/// Where a vehicle sample lies relative to the City's road edges: among the edges running in the sample's
+/// heading, the one whose shape is nearest on the right (lanes lie right of a two-way street's centre line),
+/// with the distance along it and the offset to the right of it; edge -1 when no edge runs that way. The end of
+/// an edge and the start of its straight continuation are one point: it is taken as the end (a vehicle at a
+/// stop line).
+struct OnRoad {
+  int edge = -1;
+  double along_m = 0, right_m = 0;
+};
+OnRoad locate(const RoadNetwork& roads, Point2 p, double heading_rad) {
+  OnRoad best;
+  double best_d = 1e18, best_t = -1;
+  for (size_t e = 0; e < roads.edges.size(); ++e) {
+    const auto& s = roads.edges[e].shape;
+    double start = 0;
+    for (size_t k = 1; k < s.size(); ++k) {
+      const double dx = s[k].x - s[k - 1].x, dy = s[k].y - s[k - 1].y, len = std::hypot(dx, dy);
+      const double turn = std::remainder(std::atan2(dy, dx) - heading_rad, 2 * std::numbers::pi);
+      const double t = ((p.x - s[k - 1].x) * dx + (p.y - s[k - 1].y) * dy) / (len * len);
+      const double right = ((p.x - s[k - 1].x) * dy - (p.y - s[k - 1].y) * dx) / len;
+      if (std::abs(turn) > 1e-9 || t < -1e-9 || t > 1 + 1e-9 || right <= 0) continue;
+      if (right < best_d - 1e-9 || (right < best_d + 1e-9 && t > best_t))
+        best_d = right, best_t = t, best = {static_cast<int>(e), start + t * len, right};
+      start += len;
+    }
+  }
+  return best;
+}
+
+/// Column `name` of row `r`.
+double cell(const Table& t, size_t r, const char* name) { return t.at(r, *t.column(name)); }
+
+OnRoad locate(const RoadNetwork& roads, const Table& v, size_t row) {
+  return locate(roads, {cell(v, row, "x_m"), cell(v, row, "y_m")}, cell(v, row, "heading_rad"));
+}
+
+/// Index of the edge with the most flow over the run, among those with at least `lanes` lanes.
+size_t busiest_edge(const Results& r, const City& city, int lanes = 1) {
+  const Layer* f = r.find_layer("traffic.flow");
+  size_t busiest = 0;
+  double most = -1;
+  for (size_t e = 0; e < f->elements(); ++e) {
+    if (city.roads.edges[e].lanes < lanes) continue;
+    double sum = 0;
+    for (size_t t = 0; t < f->times_s.size(); ++t) sum += f->row(t)[e];
+    if (sum > most) most = sum, busiest = e;
+  }
+  BOOST_REQUIRE(most > 0);
+  return busiest;
+}
+
+/// Vehicles seen on an edge into junction j at one sample and on an edge out of j at the next, with both
+/// samples in [t0, t1).
+int crossings(const Results& r, const RoadNetwork& roads, int j, double t0, double t1) {
+  const Table* v = r.find_table("traffic.vehicles");
+  std::map<int, std::pair<double, int>> last;  // vehicle -> (time, edge)
+  int n = 0;
+  for (size_t i = 0; i < v->rows(); ++i) {
+    const double t = cell(*v, i, "t_s");
+    const int id = static_cast<int>(cell(*v, i, "vehicle"));
+    const int e = locate(roads, *v, i).edge;
+    auto it = last.find(id);
+    if (it != last.end() && it->second.first >= t0 && t < t1 && roads.edges[it->second.second].to == j &&
+        roads.edges[e].from == j)
+      ++n;
+    last[id] = {t, e};
+  }
+  return n;
+}
+
+/// A traffic intervention in scenario TOML; `until` and `target` may be empty.
+std::string intervention(const std::string& at, const std::string& until, const std::string& action,
+                         const std::string& target, const std::string& more = "") {
+  std::string s = "[[interventions]]\nat = \"" + at + "\"\nmodel = \"traffic\"\naction = \"" + action + "\"\n";
+  if (!until.empty()) s += "until = \"" + until + "\"\n";
+  if (!target.empty()) s += "target = \"" + target + "\"\n";
+  return s + more;
 }
 
 Results run(const City& city, const std::string& extra) {
@@ -82,18 +163,9 @@ BOOST_AUTO_TEST_CASE(layers_and_kpis_agree) {
 BOOST_AUTO_TEST_CASE(closed_edge_carries_no_traffic) {
   const City city = grid_city();
   const Results open = run(city, "");
-  const Layer* f0 = open.find_layer("traffic.flow");
   // The busiest edge of the open run is closed from 07:00 to 08:00.
-  size_t busiest = 0;
-  double most = -1;
-  for (size_t e = 0; e < f0->elements(); ++e) {
-    double sum = 0;
-    for (size_t t = 0; t < f0->times_s.size(); ++t) sum += f0->row(t)[e];
-    if (sum > most) most = sum, busiest = e;
-  }
-  BOOST_REQUIRE(most > 0);
-  const Results closed = run(city, "[[interventions]]\nat = \"07:00\"\nuntil = \"08:00\"\nmodel = \"traffic\"\n"
-                                   "action = \"close_edge\"\ntarget = \"" + city.roads.edges[busiest].id + "\"\n");
+  const size_t busiest = busiest_edge(open, city);
+  const Results closed = run(city, intervention("07:00", "08:00", "close_edge", city.roads.edges[busiest].id));
   const Layer* f1 = closed.find_layer("traffic.flow");
   double during = 0, after = 0;
   for (size_t t = 0; t < f1->times_s.size(); ++t) {
@@ -134,6 +206,154 @@ BOOST_AUTO_TEST_CASE(generator_follows_purposes_and_gravity) {
     }
   BOOST_TEST(morning_to_office > 0.9 * to_office);  // commuters leave home around 08:00 +- 45 min
   for (size_t i = 1; i < day.trips.size(); ++i) BOOST_TEST_REQUIRE(day.trips[i - 1].depart_s <= day.trips[i].depart_s);
+}
+
+BOOST_AUTO_TEST_CASE(trip_records_agree_with_the_kpis) {
+  const City city = grid_city();
+  const Results r = run(city, "");
+  const Table* trips = r.find_table("traffic.trips");
+  BOOST_REQUIRE(trips);
+  BOOST_TEST(trips->columns == (std::vector<std::string>{"trip", "depart_s", "insert_s", "arrival_s", "travel_time_s",
+                                                         "delay_s", "route_length_m", "vehicle_type", "status"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(trips->rows() == r.find_kpi("traffic.trips")->value);
+  std::map<int, double> count;
+  double travel = 0, delay = 0, arrived_km = 0;
+  for (size_t i = 0; i < trips->rows(); ++i) {
+    const int status = static_cast<int>(cell(*trips, i, "status"));
+    ++count[status];
+    if (status != 0) {
+      BOOST_TEST_REQUIRE(std::isnan(cell(*trips, i, "arrival_s")));
+      continue;
+    }
+    const double tt = cell(*trips, i, "travel_time_s"), len = cell(*trips, i, "route_length_m");
+    BOOST_TEST_REQUIRE(tt == cell(*trips, i, "arrival_s") - cell(*trips, i, "insert_s"));
+    BOOST_TEST_REQUIRE(cell(*trips, i, "insert_s") >= cell(*trips, i, "depart_s"));
+    // No faster than the speed limit (13.89 m/s) x the largest speed factor (1.2), one step of slack.
+    BOOST_TEST_REQUIRE(len <= 13.89 * 1.2 * (tt + 1) + 1e-6);
+    BOOST_TEST_REQUIRE(cell(*trips, i, "delay_s") >= 0);
+    BOOST_TEST_REQUIRE(cell(*trips, i, "delay_s") <= tt);
+    travel += tt;
+    delay += cell(*trips, i, "delay_s");
+    arrived_km += len / 1000;
+  }
+  BOOST_TEST(count[0] == r.find_kpi("traffic.trips_completed")->value);
+  BOOST_TEST(count[1] == r.find_kpi("traffic.running_at_end")->value);
+  BOOST_TEST(count[2] == r.find_kpi("traffic.removed")->value);
+  BOOST_TEST(count[3] == r.find_kpi("traffic.trips_unroutable")->value);
+  BOOST_TEST(travel / count[0] == r.find_kpi("traffic.mean_travel_time_s")->value, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(delay / 3600 == r.find_kpi("traffic.total_delay_h")->value, boost::test_tools::tolerance(1e-9));
+  // Distance driven by the arrived vehicles is part of the vehicle-km integrated from the edge statistics.
+  BOOST_TEST(arrived_km <= r.find_kpi("traffic.vehicle_km")->value * (1 + 1e-9));
+  BOOST_TEST(arrived_km >= 0.9 * r.find_kpi("traffic.vehicle_km")->value);
+}
+
+BOOST_AUTO_TEST_CASE(vehicle_positions_lie_on_the_lanes_and_move_at_most_vmax) {
+  const City city = grid_city();
+  const Results r = run(city, "");
+  const Table* v = r.find_table("traffic.vehicles");
+  BOOST_REQUIRE(v);
+  BOOST_TEST(v->columns == (std::vector<std::string>{"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"}),
+             boost::test_tools::per_element());
+  BOOST_REQUIRE(v->rows() > 1000u);
+  BOOST_REQUIRE(r.find_kpi("traffic.gridlock_resolutions")->value == 0);  // no teleport jumps
+  const double v_max = 13.89 * 1.2;  // speed limit x the largest speed factor (N(1, 0.1) clipped at 2 sigma)
+  const double lane_offset = 1.6;    // one lane each way, 3.2 m wide: its centre 1.6 m right of the centre line
+  std::map<int, size_t> last;
+  int moves = 0;
+  for (size_t i = 0; i < v->rows(); ++i) {
+    // On an edge running in the vehicle's heading, at its lane's centre, between the edge's ends.
+    const Point2 p{cell(*v, i, "x_m"), cell(*v, i, "y_m")};
+    const OnRoad at = locate(city.roads, *v, i);
+    BOOST_TEST_REQUIRE(at.edge >= 0);
+    BOOST_TEST_REQUIRE(std::abs(at.right_m - lane_offset) < 1e-6);
+    BOOST_TEST_REQUIRE(cell(*v, i, "speed_mps") <= v_max + 1e-9);
+    const int id = static_cast<int>(cell(*v, i, "vehicle"));
+    if (auto it = last.find(id); it != last.end()) {
+      const size_t k = it->second;
+      const double dt = cell(*v, i, "t_s") - cell(*v, k, "t_s");
+      const double moved = std::hypot(p.x - cell(*v, k, "x_m"), p.y - cell(*v, k, "y_m"));
+      // A turn moves the lane centre across the corner: up to twice the lane offset.
+      BOOST_TEST_REQUIRE(moved <= v_max * dt + 2 * lane_offset + 1e-9);
+      BOOST_TEST_REQUIRE(dt == 10.0);
+      ++moves;
+    }
+    last[id] = i;
+  }
+  BOOST_TEST(moves > 1000);
+  // Sampled every 10 s (positions_every default), none when switched off.
+  BOOST_TEST(std::fmod(cell(*v, 0, "t_s"), 10.0) == 0.0);
+  BOOST_TEST(!run(city, "positions_every = 0\n").find_table("traffic.vehicles"));
+}
+
+BOOST_AUTO_TEST_CASE(speed_limit_intervention_slows_the_edge) {
+  const City city = grid_city();
+  const Results open = run(city, "");
+  const size_t e = busiest_edge(open, city);
+  const Results slow = run(city, intervention("06:00", "", "speed_limit", city.roads.edges[e].id, "speed_kmh = 10\n"));
+  auto fastest = [&](const Results& r) {
+    const Layer* l = r.find_layer("traffic.speed");
+    double m = 0;
+    for (size_t t = 0; t < l->times_s.size(); ++t)
+      if (!std::isnan(l->row(t)[e])) m = std::max(m, static_cast<double>(l->row(t)[e]));
+    return m;
+  };
+  BOOST_TEST(fastest(open) > 10 / 3.6 * 1.2);
+  BOOST_TEST(fastest(slow) <= 10 / 3.6 * 1.2 + 1e-3);  // the limit x the largest speed factor
+  BOOST_TEST(fastest(slow) > 0);
+}
+
+BOOST_AUTO_TEST_CASE(closed_lane_is_not_used_until_it_reopens) {
+  const City city = grid_city(2);
+  const Results open = run(city, "");
+  const size_t e = busiest_edge(open, city, 2);
+  const Results closed = run(city, intervention("07:00", "08:00", "close_lane", city.roads.edges[e].id, "lane = 1\n"));
+  // Samples on edge e (away from its ends) in lane 1: the left lane, 1.6 m right of the centre line (lane 0 is
+  // at 4.8 m), from 07:02 (vehicles already on it have left) to 08:00, and after 08:10.
+  auto left_lane = [&](const Results& r, double t0, double t1) {
+    const Table* v = r.find_table("traffic.vehicles");
+    int n = 0;
+    for (size_t i = 0; i < v->rows(); ++i) {
+      const double t = cell(*v, i, "t_s");
+      if (t < t0 || t >= t1) continue;
+      const OnRoad at = locate(city.roads, *v, i);
+      n += at.edge == static_cast<int>(e) && at.along_m > 10 && at.along_m < 140 && std::abs(at.right_m - 1.6) < 0.1;
+    }
+    return n;
+  };
+  BOOST_TEST(left_lane(open, 3720, 7200) > 0);
+  BOOST_TEST(left_lane(closed, 3720, 7200) == 0);
+  BOOST_TEST(left_lane(closed, 7800, 14400) > 0);
+  BOOST_TEST(closed.find_kpi("traffic.removed")->value == 0);
+}
+
+BOOST_AUTO_TEST_CASE(signal_plan_intervention_holds_the_junction) {
+  const City city = grid_city();
+  // Junction 12, the centre of the 5 x 5 grid, is signalised with 4 approaches x 3 movements = 12 links.
+  BOOST_REQUIRE(city.roads.junctions[12].signalised);
+  const std::string keep = "teleport_after = \"2h\"\n";
+  const Results normal = run(city, keep);
+  const Results red = run(city, keep + intervention("07:00", "08:00", "signal_plan", "j12",
+                                                    "phases = [[60, \"rrrrrrrrrrrr\"], [30, \"rrrrrrrrrrrr\"]]\n"));
+  BOOST_TEST(crossings(normal, city.roads, 12, 3600, 7200) > 10);
+  BOOST_TEST(crossings(red, city.roads, 12, 3600, 7200) == 0);
+  BOOST_TEST(crossings(red, city.roads, 12, 7200, 14400) > 10);  // the plan reverts at `until`
+}
+
+BOOST_AUTO_TEST_CASE(demand_scale_drops_or_copies_trips) {
+  const City city = grid_city();
+  const double base = run(city, "").find_kpi("traffic.trips")->value;
+  auto scaled = [&](double f) {
+    return run(city, intervention("06:00", "", "demand_scale", "", "factor = " + std::to_string(f) + "\n"));
+  };
+  const Results half = scaled(0.5), twice = scaled(2);
+  // Each trip is kept with probability 0.5 (binomial: sd = sqrt(n/4), well within 10% for n > 500).
+  double kept = 0;
+  const Table* t = half.find_table("traffic.trips");
+  for (size_t i = 0; i < t->rows(); ++i) kept += cell(*t, i, "status") != 5;
+  BOOST_TEST(base > 500);
+  BOOST_TEST(std::abs(kept / base - 0.5) < 0.1);
+  BOOST_TEST(twice.find_kpi("traffic.trips")->value == 2 * base);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,9 +1,15 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
 
 #include "engine/city/import.hpp"
 #include "models/traffic/network.hpp"
+#include "models/traffic/router.hpp"
 #include "test_networks.hpp"
 
 using namespace citytwin;
@@ -94,11 +100,57 @@ BOOST_AUTO_TEST_CASE(lanes_are_shared_out_from_the_right) {
   BOOST_TEST(find_conn(n, 4, 1, 1) >= 0);
 }
 
+/// A hand-made OSM file (tests/data/traffic/turn_restriction.osm) where a no_left_turn relation forbids the
+/// direct way: the router takes the detour round the block; without the relations it turns left.
+BOOST_AUTO_TEST_CASE(osm_turn_restriction_makes_the_router_detour) {
+  const std::string path = std::string(CITYTWIN_TEST_DATA) + "/traffic/turn_restriction.osm";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto plain = std::filesystem::temp_directory_path() / ("citytwin_no_relations_" + std::to_string(getpid()) + ".osm");
+  std::ofstream(plain) << std::regex_replace(text.str(), std::regex(R"(<relation[\s\S]*?</relation>)"), "");
+
+  auto route_of = [](const City& city) {
+    const Network n = network_from_city(city.roads);
+    Router router(n);
+    std::vector<std::int32_t> route;
+    BOOST_REQUIRE(router.route(n.find_edge("w10#0"), n.find_edge("w14#0"), free_flow_times(n), 20, route));
+    std::vector<std::string> ids;
+    for (int e : route) ids.push_back(n.edge_id[e]);
+    return std::pair{ids, n.forbidden_turns};
+  };
+  const City restricted = load_city({path, "", "", ""});
+  const City unrestricted = load_city({plain.string(), "", "", ""});
+  std::filesystem::remove(plain);
+
+  const auto [direct, none_forbidden] = route_of(unrestricted);
+  BOOST_TEST(direct == (std::vector<std::string>{"w10#0", "w12#0", "w14#0"}), boost::test_tools::per_element());
+  BOOST_TEST(none_forbidden == 0);
+  const auto [detour, forbidden] = route_of(restricted);
+  BOOST_TEST(detour == (std::vector<std::string>{"w10#0", "w11#0", "w13#0", "w14#0"}), boost::test_tools::per_element());
+  BOOST_TEST(forbidden == 1);
+
+  const auto& r = restricted.report;
+  BOOST_TEST(r.restriction_relations == 3);
+  BOOST_TEST(r.restrictions_applied == 1);
+  BOOST_TEST(r.restrictions_skipped.at("roles ambiguous (GDAL gives no member roles)") == 1);
+  BOOST_TEST(r.restrictions_skipped.at("not for cars (restriction:<vehicle> or conditional only)") == 1);
+  BOOST_REQUIRE(restricted.roads.restrictions.size() == 1u);
+  const auto& t = restricted.roads.restrictions[0];
+  BOOST_TEST(t.id == "r100");
+  BOOST_TEST(restricted.roads.edges[t.from_edge].id == "w10#0");
+  BOOST_TEST(restricted.roads.edges[t.to_edge].id == "w12#0");
+  BOOST_TEST(!t.only);
+}
+
 BOOST_AUTO_TEST_CASE(bundled_city_lane_graph) {
   const City city = load_city({CITYTWIN_ASSETS "/monaco/monaco-2026-07-10.osm.pbf", "", "", ""});
   const Network n = network_from_city(city.roads);
   BOOST_TEST(n.edges() == static_cast<int>(city.roads.edges.size()));
   BOOST_TEST(n.signalised_junctions() > 0);
+  // The OSM turn restrictions the importer resolved take movements out.
+  BOOST_TEST(city.roads.restrictions.size() > 10u);
+  BOOST_TEST(n.forbidden_turns > 0);
   // The City is one strongly connected component, so every edge must lead on somewhere.
   int dead = 0;
   for (int e = 0; e < n.edges(); ++e) dead += n.edge_first_next[e + 1] == n.edge_first_next[e];
