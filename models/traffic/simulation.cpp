@@ -382,26 +382,44 @@ void Simulation::change_lanes(int edge) {
     const auto& route = s.route[v];
     const size_t rp = s.route_pos[v];
     const int next = rp + 1 < route.size() ? route[rp + 1] : -1;
-    auto allowed = [&](int l) {
-      if (!s.lane_open[l]) return false;
-      if (next < 0) return true;
-      for (int k = net_.lane_first_out[l]; k < net_.lane_first_out[l + 1]; ++k) {
+    const int after = rp + 2 < route.size() ? route[rp + 2] : -1;
+    // Strategic lane level: 0 = no connection to the next edge, 1 = one, 2 = one onto a lane that leads on
+    // to the edge after next as well (so that the change happens before a short next edge).
+    auto level = [&](int l) {
+      if (!s.lane_open[l]) return 0;
+      if (next < 0) return 2;
+      int lv = 0;
+      for (int k = net_.lane_first_out[l]; k < net_.lane_first_out[l + 1] && lv < 2; ++k) {
         const int c = net_.lane_out[k];
-        if (net_.edge_of_conn_to(c) == next && s.lane_open[net_.conn_to_lane[c]]) return true;
+        const int to = net_.conn_to_lane[c];
+        if (net_.lane_edge[to] != next || !s.lane_open[to]) continue;
+        lv = 1;
+        if (after < 0) return 2;
+        for (int q = net_.lane_first_out[to]; q < net_.lane_first_out[to + 1]; ++q)
+          if (net_.edge_of_conn_to(net_.lane_out[q]) == after) return 2;
       }
-      return false;
+      return lv;
     };
     const VehicleType& t = types_[trips_[v].type];
     int target = -1;
     bool mandatory = false;
-    if (!allowed(cl)) {
-      int best = -1;
-      for (int i = 0; i < n; ++i)
-        if (allowed(first + i) && (best < 0 || std::abs(i - ci) < std::abs(best - ci))) best = i;
-      if (best < 0) continue;
-      target = first + ci + (best > ci ? 1 : -1);
-      mandatory = true;
+    const int cur_level = level(cl);
+    {
+      int best = -1, best_level = cur_level;
+      for (int i = 0; i < n; ++i) {
+        const int lv = i == ci ? cur_level : level(first + i);
+        if (lv > best_level || (lv == best_level && lv > cur_level && std::abs(i - ci) < std::abs(best - ci)))
+          best = i, best_level = lv;
+      }
+      if (best >= 0) {
+        target = first + ci + (best > ci ? 1 : -1);
+        mandatory = true;
+      } else if (cur_level == 0) {
+        continue;
+      }
     }
+    // Only a vehicle that cannot go on from its lane asks the followers of the target lane to make room.
+    const bool needs = mandatory && cur_level == 0;
 
     int cur_leader = -1, cur_follower = -1;
     size_t dummy;
@@ -411,23 +429,23 @@ void Simulation::change_lanes(int edge) {
     for (int dir : {-1, +1}) {
       const int tl = cl + dir;
       if (tl < first || tl >= first + n) continue;
-      if (mandatory ? tl != target : (!allowed(tl) || t_ - s.last_change_t[v] < kLaneChangeCooldownS)) continue;
+      if (mandatory ? tl != target : (level(tl) < cur_level || t_ - s.last_change_t[v] < kLaneChangeCooldownS)) continue;
       int ld, fo;
       size_t at;
       neighbours(tl, s.pos[v], v, ld, fo, at);
       const double gap_ahead = ld < 0 ? kInf : s.pos[ld] - length(ld) - s.pos[v];
       const double gap_behind = fo < 0 ? kInf : s.pos[v] - length(v) - s.pos[fo];
       if (gap_ahead < 0.5 || gap_behind < 0.5) {
-        if (mandatory) s.wants_lane[v] = tl;
+        if (needs) s.wants_lane[v] = tl;
         continue;
       }
       // MOBIL (Kesting, Treiber, Helbing 2007, Transp. Res. Rec. 1999): safety, then incentive.
       const double new_acc = accel_behind(v, tl, ld);
       const double new_follower_acc = fo < 0 ? 0 : idm_accel(types_[trips_[fo].type], s.speed[fo],
                                                               desired_speed(fo, tl), gap_behind, s.speed[v]);
-      const double b_safe = mandatory ? t.emergency_decel_mps2 / 2 : t.decel_mps2;
+      const double b_safe = needs ? t.emergency_decel_mps2 / 2 : t.decel_mps2;
       if (new_follower_acc < -b_safe || new_acc < -b_safe) {
-        if (mandatory) s.wants_lane[v] = tl;
+        if (needs) s.wants_lane[v] = tl;
         continue;
       }
       if (mandatory) {
