@@ -60,6 +60,7 @@ double time_to_cover(double d, double v, double a, double v0) {
 struct Simulation::State {
   // Vehicles: one per trip (index = trip index).
   std::vector<double> pos, speed, new_speed, factor, wait_s, approach_t, last_change_t, dist_m, insert_t;
+  std::vector<double> transfer_t;  // when a teleporting vehicle reaches the start of its next edge
   std::vector<std::int32_t> lane, route_pos, teleports, wants_lane, came_from;
   std::vector<std::uint8_t> status;
   std::vector<std::vector<std::int32_t>> route;
@@ -71,6 +72,7 @@ struct Simulation::State {
   std::vector<double> req_eta, req_since, req_dist;
   std::vector<std::uint8_t> req_blocked, permitted;
   std::vector<std::int32_t> leaver, arriver, stuck;
+  std::vector<std::int32_t> transfer;  // teleporting vehicles, in the order they left their lanes
   std::vector<double> lane_speed;
   std::vector<std::uint8_t> lane_open;
   std::vector<double> rec_veh_s, rec_veh_m, rec_entered;  // for take_edge_stats()
@@ -92,7 +94,7 @@ struct Simulation::State {
   tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
 
   void resize_vehicles(size_t n) {
-    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t}) v->resize(n, 0.0);
+    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t, &transfer_t}) v->resize(n, 0.0);
     approach_t.resize(n, -1.0);
     last_change_t.resize(n, -kInf);
     for (auto* v : {&lane, &route_pos, &teleports, &came_from}) v->resize(n, 0);
@@ -648,26 +650,29 @@ void Simulation::move(int lane) {
   }
 }
 
+void Simulation::finish_trip(int v, double arrive_s) {
+  State& s = *s_;
+  s.status[v] = arrived;
+  ++counters_.arrived;
+  TripRecord r;
+  r.trip = v;
+  r.depart_s = trips_[v].depart_s;
+  r.insert_s = s.insert_t[v];
+  r.arrive_s = arrive_s;
+  r.route_length_m = s.dist_m[v];
+  for (int k = 0; k <= s.route_pos[v]; ++k) {
+    const int e = s.route[v][k];
+    const int l = net_.edge_first_lane[e];
+    r.free_time_s += net_.edge_length_m[e] / std::max(0.1, desired_speed(v, l));
+  }
+  r.teleports = s.teleports[v];
+  completed_.push_back(r);
+}
+
 void Simulation::hand_over() {
   State& s = *s_;
   const int nl = net_.lanes();
-  auto arrive = [&](int v) {
-    s.status[v] = arrived;
-    ++counters_.arrived;
-    TripRecord r;
-    r.trip = v;
-    r.depart_s = trips_[v].depart_s;
-    r.insert_s = s.insert_t[v];
-    r.arrive_s = t_ + opt_.step_s;
-    r.route_length_m = s.dist_m[v];
-    for (int k = 0; k <= s.route_pos[v]; ++k) {
-      const int e = s.route[v][k];
-      const int l = net_.edge_first_lane[e];
-      r.free_time_s += net_.edge_length_m[e] / std::max(0.1, desired_speed(v, l));
-    }
-    r.teleports = s.teleports[v];
-    completed_.push_back(r);
-  };
+  auto arrive = [&](int v) { finish_trip(v, t_ + opt_.step_s); };
   std::vector<std::int32_t> targets;
   for (int l = 0; l < nl; ++l) {
     if (s.arriver[l] >= 0) arrive(s.arriver[l]);
@@ -730,20 +735,42 @@ void Simulation::resolve_gridlock() {
     q.erase(q.begin());
     ++counters_.teleports;
     ++s.teleports[v];
-    // SUMO-like teleport: jump ahead along the route to the first edge with room at its start.
-    bool placed = false;
-    const int n = static_cast<int>(s.route[v].size());
-    for (int k = s.route_pos[v] + 1; k < n && !placed; ++k) {
-      const int keep = s.route_pos[v];
-      s.route_pos[v] = k;
-      placed = try_place(v, s.route[v][k], types_[trips_[v].type].length_m, 0.0);
-      if (!placed) s.route_pos[v] = keep;
-    }
-    if (!placed) {
-      s.status[v] = removed;
-      ++counters_.removed;
-    }
+    // SUMO's teleport (MSVehicleTransfer): the vehicle leaves the lane and travels on along its route at the
+    // speed limits, off the network; it re-enters at the start of the first edge it reaches that has room,
+    // and arrives if it reaches the end of its route first.
+    s.transfer.push_back(v);
+    s.transfer_t[v] = t_;
+    ++counters_.teleporting;
   }
+  advance_transfers();
+}
+
+void Simulation::advance_transfers() {
+  State& s = *s_;
+  if (s.transfer.empty()) return;
+  std::vector<std::int32_t> still;
+  still.reserve(s.transfer.size());
+  for (int v : s.transfer) {
+    bool done = false;
+    while (!done && s.transfer_t[v] <= t_ + 1e-9) {
+      const int n = static_cast<int>(s.route[v].size());
+      if (s.route_pos[v] + 1 >= n) {
+        finish_trip(v, std::max(t_ + opt_.step_s, s.transfer_t[v]));
+        done = true;
+        break;
+      }
+      ++s.route_pos[v];
+      const int e = s.route[v][s.route_pos[v]];
+      if (try_place(v, e, types_[trips_[v].type].length_m, 0.0)) {
+        done = true;
+        break;
+      }
+      s.transfer_t[v] += net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]);
+    }
+    if (done) --counters_.teleporting;
+    else still.push_back(v);
+  }
+  s.transfer.swap(still);
 }
 
 void Simulation::update_travel_times() {

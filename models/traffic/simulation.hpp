@@ -50,6 +50,7 @@ struct Counters {
   long long removed = 0;         ///< taken off the network (gridlock with no room ahead, closed route)
   long long waiting = 0;         ///< departed but not yet inserted (no room at the start of the edge)
   long long teleports = 0;       ///< gridlock resolutions
+  long long teleporting = 0;     ///< running vehicles now in a teleport (off the lanes, see README)
   long long reroutes = 0;
   long long vehicle_updates = 0; ///< sum over steps of running vehicles
 };
@@ -151,6 +152,8 @@ class Simulation {
   void move(int lane);
   void hand_over();
   void resolve_gridlock();
+  void advance_transfers();
+  void finish_trip(int v, double arrive_s);
   void update_travel_times();
   void reroute(int v);
   bool try_place(int v, int edge, double pos_m, double speed_mps);

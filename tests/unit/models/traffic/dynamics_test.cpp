@@ -61,7 +61,7 @@ void check_state(const Simulation& sim) {
       BOOST_TEST_REQUIRE(gap >= -1e-6);
     }
   }
-  BOOST_TEST_REQUIRE(on_lanes == c.running);
+  BOOST_TEST_REQUIRE(on_lanes + c.teleporting == c.running);
 }
 
 }  // namespace
