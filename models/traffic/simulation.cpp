@@ -20,6 +20,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStandingMps = 0.1;       // below this a vehicle counts as waiting (SUMO's threshold)
 constexpr double kLaneChangeCooldownS = 3;  // between two discretionary changes of one vehicle
+constexpr double kStopLineReachM = 2;       // a vehicle standing this close to a stop sign's line has stopped
 constexpr double kClaimDistanceM = 20;      // a blocked vehicle this close to its stop line keeps its priority
 constexpr std::uint64_t kSpeedFactorStream = 0x5eed'fac7;
 constexpr std::uint64_t kDemandStream = 0xde3a'4d00;
@@ -63,6 +64,7 @@ struct Simulation::State {
   std::vector<double> transfer_t;  // when a teleporting vehicle reaches the start of its next edge
   std::vector<std::int32_t> lane, route_pos, teleports, wants_lane, came_from;
   std::vector<std::uint8_t> status;
+  std::vector<std::uint8_t> stopped_at_line;  // has stood at the stop line of its current lane
   std::vector<std::vector<std::int32_t>> route;
 
   // Lanes.
@@ -88,7 +90,9 @@ struct Simulation::State {
   size_t next_depart = 0;
   std::vector<std::deque<std::int32_t>> pending;  // per edge, FIFO
   std::vector<std::int32_t> pending_edges;
-  std::vector<std::int32_t> multi_lane_edges;
+  std::vector<std::int32_t> active_edges, active_lanes, active_multi;  // with vehicles this step, ascending
+  std::vector<std::int32_t> signalised;  // junctions with a program
+  std::vector<std::int32_t> targets;     // hand-over scratch
   double next_travel_time_update = 0, next_reroute = 0;
 
   tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
@@ -100,6 +104,7 @@ struct Simulation::State {
     for (auto* v : {&lane, &route_pos, &teleports, &came_from}) v->resize(n, 0);
     wants_lane.resize(n, -1);
     status.resize(n, not_departed);
+    stopped_at_line.resize(n, 0);
     route.resize(n);
   }
 };
@@ -133,8 +138,8 @@ Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::
   s.link_state.assign(net_.connections(), static_cast<char>(LinkState::off));
   s.programs = net_.programs;
   s.pending.resize(ne);
-  for (int e = 0; e < ne; ++e)
-    if (net_.edge_lanes(e) > 1) s.multi_lane_edges.push_back(e);
+  for (int j = 0; j < net_.junctions(); ++j)
+    if (net_.junction_kind[j] == JunctionKind::traffic_light) s.signalised.push_back(j);
   edge_time_s_ = free_flow_times(net_);
   for (double v : net_.edge_speed_mps) max_speed_mps_ = std::max(max_speed_mps_, v);
 
@@ -198,17 +203,36 @@ void Simulation::step() {
 
 void Simulation::run_phases() {
   State& s = *s_;
-  const int nl = net_.lanes();
   update_signals();
   insert_departures();
   const bool par = counters_.inserted - counters_.arrived - counters_.removed > kParallelVehicles;
+  // Only the edges with vehicles take part in a step (most of a city is empty at light load). A lane of
+  // the previous step's list that has emptied drops its link request.
+  for (int l : s.active_lanes) {
+    s.req_conn[l] = kNoLink;
+    s.req_blocked[l] = 1;
+  }
+  s.active_edges.clear();
+  s.active_lanes.clear();
+  s.active_multi.clear();
+  for (int e = 0, ne = net_.edges(); e < ne; ++e) {
+    const int l0 = net_.edge_first_lane[e], l1 = net_.edge_first_lane[e + 1];
+    bool any = false;
+    for (int l = l0; l < l1 && !any; ++l) any = !s.on_lane[l].empty();
+    if (!any) continue;
+    s.active_edges.push_back(e);
+    if (l1 - l0 > 1) s.active_multi.push_back(e);
+    for (int l = l0; l < l1; ++l) s.active_lanes.push_back(l);
+  }
+  const auto& act = s.active_lanes;
+  const int na = static_cast<int>(act.size());
   if (opt_.lane_changing)
-    parallel_indices(static_cast<int>(s.multi_lane_edges.size()), 16,
-                     [&](int i) { change_lanes(s.multi_lane_edges[i]); }, par);
-  parallel_indices(nl, 256, [&](int l) { request_link(l); }, par);
-  parallel_indices(nl, 256, [&](int l) { decide_right_of_way(l); }, par);
-  parallel_indices(nl, 128, [&](int l) { accelerate(l); }, par);
-  parallel_indices(nl, 128, [&](int l) { move(l); }, par);
+    parallel_indices(static_cast<int>(s.active_multi.size()), 16,
+                     [&](int i) { change_lanes(s.active_multi[i]); }, par);
+  parallel_indices(na, 256, [&](int i) { request_link(act[i]); }, par);
+  parallel_indices(na, 256, [&](int i) { decide_right_of_way(act[i]); }, par);
+  parallel_indices(na, 128, [&](int i) { accelerate(act[i]); }, par);
+  parallel_indices(na, 128, [&](int i) { move(act[i]); }, par);
   hand_over();
   resolve_gridlock();
   t_ += opt_.step_s;
@@ -230,8 +254,7 @@ bool Simulation::finished() const {
 
 void Simulation::update_signals() {
   State& s = *s_;
-  for (int j = 0; j < net_.junctions(); ++j) {
-    if (net_.junction_kind[j] != JunctionKind::traffic_light) continue;
+  for (int j : s.signalised) {
     const SignalProgram& prog = s.programs[net_.junction_program[j]];
     const std::string& st = prog.phases[prog.phase_at(t_)].state;
     for (int c = net_.junction_first_link[j]; c < net_.junction_first_link[j + 1]; ++c)
@@ -299,6 +322,7 @@ bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
   s.lane[v] = best;
   s.wait_s[v] = 0;
   s.approach_t[v] = -1;
+  s.stopped_at_line[v] = 0;
   s.wants_lane[v] = -1;
   s.on_lane[best].push_back(v);
   s.rec_entered[best] += 1;
@@ -503,6 +527,11 @@ void Simulation::request_link(int lane) {
   if (st == 'r' || st == 'R') blocked = true;
   // Yellow: stop when the stop line can be reached with comfortable braking.
   if ((st == 'y' || st == 'Y') && speed * speed / (2 * t.decel_mps2) < dist) blocked = true;
+  // Stop sign: the link opens once the vehicle has stood at the line (then it yields as a minor road).
+  if (!net_.conn_stop.empty() && net_.conn_stop[c] && !s.stopped_at_line[v]) {
+    if (speed < kStandingMps && dist < kStopLineReachM) s.stopped_at_line[v] = 1;
+    else blocked = true;
+  }
   // Spill-back: the target lane has no room for this vehicle.
   const int to = net_.conn_to_lane[c];
   const auto& q = s.on_lane[to];
@@ -671,10 +700,10 @@ void Simulation::finish_trip(int v, double arrive_s) {
 
 void Simulation::hand_over() {
   State& s = *s_;
-  const int nl = net_.lanes();
   auto arrive = [&](int v) { finish_trip(v, t_ + opt_.step_s); };
-  std::vector<std::int32_t> targets;
-  for (int l = 0; l < nl; ++l) {
+  auto& targets = s.targets;
+  targets.clear();
+  for (int l : s.active_lanes) {
     if (s.arriver[l] >= 0) arrive(s.arriver[l]);
     const int v = s.leaver[l];
     if (v < 0) continue;
@@ -711,6 +740,7 @@ void Simulation::hand_over() {
       s.lane[v] = to;
       ++s.route_pos[v];
       s.approach_t[v] = -1;
+      s.stopped_at_line[v] = 0;
       s.rec_entered[to] += 1;
     }
     in.clear();
@@ -719,8 +749,7 @@ void Simulation::hand_over() {
 
 void Simulation::resolve_gridlock() {
   State& s = *s_;
-  const int nl = net_.lanes();
-  for (int l = 0; l < nl; ++l) {
+  for (int l : s.active_lanes) {
     const int v = s.stuck[l];
     if (v < 0) continue;
     s.stuck[l] = -1;
