@@ -167,6 +167,8 @@ float wall_shade(const Point2& a, const Point2& b) {
   return static_cast<float>(0.62 + 0.3 * std::abs((nx * lx + ny * ly) / len));
 }
 
+unsigned char to_byte(float x) { return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255)); }
+
 osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
 
 /// An extruded polygon: per ring vertex one vertex at the ground (carrying the shade of the wall that starts
@@ -379,11 +381,10 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
 
 void CityScene::apply_colors(BatchedSet& b, const std::vector<Rgb>& element_colors) {
   auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
-  auto byte = [](float x) { return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255)); };
   for (size_t v = 0; v < colors->size(); ++v) {
     const Rgb& c = element_colors[b.element_of_vertex[v]];
     const float s = b.shade_of_vertex[v];
-    (*colors)[v].set(byte(c.r * s), byte(c.g * s), byte(c.b * s), 255);
+    (*colors)[v].set(to_byte(c.r * s), to_byte(c.g * s), to_byte(c.b * s), 255);
   }
   colors->dirty();
 }
@@ -394,6 +395,27 @@ void CityScene::reset_colors(BatchedSet& b) {
 
 void CityScene::clear_colors() {
   for (auto& b : sets_) reset_colors(b);
+}
+
+size_t CityScene::paint(const std::string& set, const std::vector<std::string>& ids, Rgb color) {
+  size_t painted = 0;
+  for (auto& b : sets_) {
+    if (b.set->name != set) continue;
+    std::vector<bool> marked(b.set->size(), false);
+    for (const auto& id : ids) {
+      const auto it = std::find(b.set->ids.begin(), b.set->ids.end(), id);
+      if (it != b.set->ids.end() && !marked[static_cast<size_t>(it - b.set->ids.begin())])
+        marked[static_cast<size_t>(it - b.set->ids.begin())] = true, ++painted;
+    }
+    auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
+    for (size_t v = 0; v < colors->size(); ++v) {
+      if (!marked[b.element_of_vertex[v]]) continue;
+      const float s = b.shade_of_vertex[v];
+      (*colors)[v].set(to_byte(color.r * s), to_byte(color.g * s), to_byte(color.b * s), 255);
+    }
+    colors->dirty();
+  }
+  return painted;
 }
 
 std::vector<std::string> CityScene::colorable_layers() const {

@@ -14,6 +14,10 @@
 
 namespace citytwin::render {
 
+/// The colour of elements taken out of service (a closed road or pipe, a line outage): near black, apart
+/// from every colour map's range.
+inline constexpr Rgb kClosedColor{0.08f, 0.08f, 0.08f};
+
 /// How a layer is coloured: by a numeric layer or attribute through a colour map, or by category.
 struct Coloring {
   std::string layer;  ///< result layer ("occupancy.people") or "<set>.<attribute>" ("buildings.use")
@@ -76,6 +80,9 @@ class CityScene {
   LegendInfo color(const Coloring& coloring);
   /// Back to each set's default colour (no layer).
   void clear_colors();
+  /// Paints the elements of a set with these IDs in one colour (over the current colouring, until the next
+  /// color() or clear_colors()); unknown IDs are skipped. Returns how many elements were painted.
+  size_t paint(const std::string& set, const std::vector<std::string>& ids, Rgb color);
   /// Layers and attributes that color() accepts.
   std::vector<std::string> colorable_layers() const;
   const std::vector<BatchedSet>& sets() const { return sets_; }

@@ -1,5 +1,6 @@
 #include "tools/viewer/script.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -45,7 +46,12 @@ std::vector<ScriptCommand> load_script(const std::string& path) {
   ErrorList errors;
   std::string text;
   for (int line = 1; std::getline(in, text); ++line) {
-    if (auto hash = text.find('#'); hash != std::string::npos) text.erase(hash);
+    // A comment starts at a '#' that begins a word: element IDs hold '#' too ("w4097656#0").
+    for (size_t hash = text.find('#'); hash != std::string::npos; hash = text.find('#', hash + 1))
+      if (hash == 0 || std::isspace(static_cast<unsigned char>(text[hash - 1]))) {
+        text.erase(hash);
+        break;
+      }
     std::istringstream words(text);
     ScriptCommand c;
     c.line = line;

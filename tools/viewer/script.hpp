@@ -1,5 +1,6 @@
 #pragma once
-/// Scripted viewer sessions: one command per line, `#` starts a comment. A script drives the same Session
+/// Scripted viewer sessions: one command per line, a word starting with `#` starts a comment (a `#` inside
+/// a word, as in the road ID w4097656#0, does not). A script drives the same Session
 /// and window as a person does, so that a session can run under xvfb-run without one.
 ///
 ///   open PATH                    scenario file (run in the background) or results directory

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -114,6 +115,13 @@ std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std
     }
   }
   vehicles_key_.clear();
+  if (!run->scenario_text.empty()) {
+    try {
+      run->closures = scenario_closures(run->scenario_text, run->scenario_file);
+    } catch (const std::exception& e) {
+      error("closures not shown: " + std::string(e.what()));
+    }
+  }
   return run;
 }
 
@@ -165,8 +173,11 @@ void Session::poll() {
   }
   try {
     auto run = load_run(job->out_dir(), job_source_);
-    run->scenario_file = job_source_;
-    run->scenario_text = read_text(job_source_);
+    if (run->scenario_file != job_source_) {
+      run->scenario_file = job_source_;
+      run->scenario_text = read_text(job_source_);
+      run->closures = scenario_closures(run->scenario_text, run->scenario_file);
+    }
     if (job_is_b_) {
       b_ = std::move(run);
       if (view_ != ViewMode::difference) min_.reset(), max_.reset();
@@ -299,13 +310,34 @@ bool Session::refresh_colors() {
   std::ostringstream key;
   key << generation_ << '|' << layer_ << '|' << color_map_ << '|' << (min_ ? *min_ : NAN) << '|'
       << (max_ ? *max_ : NAN) << '|' << step;
+  // Closures that hold now, per set, for the primary and the side-by-side run.
+  auto closed_now = [&](const Run* run) {
+    std::map<std::string, std::vector<std::string>> by_set;
+    if (run)
+      for (const auto& c : run->closures)
+        if (time_s_ >= c.at_s && time_s_ < c.until_s) by_set[c.set].push_back(c.id);
+    return by_set;
+  };
+  const auto closed_primary = closed_now(primary_run());
+  const auto closed_secondary = closed_now(secondary_scene() ? b_.get() : nullptr);
+  for (const auto* closed : {&closed_primary, &closed_secondary})
+    for (const auto& [set, ids] : *closed) {
+      key << '|' << set;
+      for (const auto& id : ids) key << ',' << id;
+    }
   if (key.str() == applied_key_) return false;
   applied_key_ = key.str();
+  auto paint_closed = [&] {
+    for (const auto& [set, ids] : closed_primary) primary->paint(set, ids, render::kClosedColor);
+    if (auto* s = secondary_scene())
+      for (const auto& [set, ids] : closed_secondary) s->paint(set, ids, render::kClosedColor);
+  };
   try {
     if (layer_.empty()) {
       primary->clear_colors();
       if (auto* s = secondary_scene()) s->clear_colors();
       legend_ = {};
+      paint_closed();
       return true;
     }
     render::Coloring c{layer_, time_s_, color_map_, min_, max_};
@@ -316,6 +348,7 @@ bool Session::refresh_colors() {
       if (!legend_.categorical) c.min = legend_.min, c.max = legend_.max;
       s->color(c);
     }
+    paint_closed();
   } catch (const std::exception& e) {
     error(e.what());
     primary->clear_colors();

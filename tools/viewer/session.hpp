@@ -27,6 +27,8 @@ struct Run {
   /// Moving vehicles, when the run recorded their positions (render::kVehicleTable); drawn under the
   /// scene's root, shown and hidden as the set "vehicles".
   std::unique_ptr<render::Vehicles> vehicles;
+  /// Elements its scenario's interventions take out of service, drawn in render::kClosedColor meanwhile.
+  std::vector<Closure> closures;
 };
 
 /// What the main view shows.

@@ -631,6 +631,11 @@ void App::draw_layers_panel() {
     const std::string label = set.name + " (" + std::to_string(set.size()) + ")";
     if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible(set.name, on);
   }
+  size_t closed = 0;
+  for (const auto& c : run->closures) closed += session_.time() >= c.at_s && session_.time() < c.until_s;
+  if (closed > 0)
+    ImGui::TextColored(ImVec4(0.5f, 0.5f, 0.5f, 1), "%zu element%s out of service now, drawn near black", closed,
+                       closed == 1 ? "" : "s");
   if (run->vehicles) {
     bool on = session_.visible("vehicles");
     const std::string label = "vehicles (" + std::to_string(session_.update_vehicles()) + " of " +
@@ -929,6 +934,7 @@ int App::run(std::vector<ScriptCommand> script) {
 }  // namespace
 
 int run_viewer(const ViewerOptions& options) {
+  render::keep_freed_memory();
   std::vector<ScriptCommand> script;
   if (!options.script.empty()) script = load_script(options.script);
   App app(options);

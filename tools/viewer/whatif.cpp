@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/sim/scenario.hpp"
 
 namespace citytwin::viewer {
 namespace {
@@ -75,6 +76,22 @@ std::vector<std::string> scenario_models(const std::string& text) {
       for (auto&& [k, v] : *models) out.emplace_back(k.str());
   } catch (const toml::parse_error&) {
   }
+  return out;
+}
+
+std::vector<Closure> scenario_closures(const std::string& text, const std::string& file) {
+  struct ClosingAction {
+    const char *model, *action, *set;
+  };
+  static constexpr ClosingAction kClosingActions[] = {{"traffic", "close_edge", "roads"},
+                                                      {"water", "close_pipe", "water.pipes"},
+                                                      {"energy", "line_outage", "grid.lines"},
+                                                      {"energy", "substation_outage", "grid.substations"}};
+  std::vector<Closure> out;
+  for (const auto& iv : parse_scenario(text, file).interventions)
+    for (const auto& c : kClosingActions)
+      if (iv.model == c.model && iv.action == c.action)
+        out.push_back({c.set, iv.target, iv.at_s, iv.until_s, iv.model + "." + iv.action});
   return out;
 }
 

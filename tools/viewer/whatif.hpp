@@ -24,6 +24,20 @@ struct InterventionDraft {
 std::string whatif_scenario_text(const std::string& base_text, const std::string& base_file,
                                  const std::string& name, const std::vector<InterventionDraft>& drafts);
 
+/// An element that an intervention takes out of service for a while (a closed road or pipe, a line or
+/// substation outage): the viewer draws it in the closed style while it lasts.
+struct Closure {
+  std::string set;  ///< element set of the results, e.g. "roads"
+  std::string id;   ///< element ID (the intervention's target)
+  double at_s = 0, until_s = 0;
+  std::string action;  ///< "traffic.close_edge", ...
+};
+
+/// The closures among a scenario's interventions. Which actions close which set is listed in whatif.cpp
+/// (kClosingActions): a model that adds such an action registers it there. Throws InputError for a
+/// scenario that does not parse.
+std::vector<Closure> scenario_closures(const std::string& text, const std::string& file);
+
 /// The names of the models a scenario enables ([models.NAME]), for the what-if panel. Empty on bad TOML.
 std::vector<std::string> scenario_models(const std::string& text);
 

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <numeric>
 #include <osgDB/ReadFile>
 #include <sstream>
 
@@ -82,11 +84,12 @@ bool has_display() {
 }
 
 /// Runs `citytwin view --script` on a script text; returns the exit status and the output.
-std::pair<int, std::string> run_script(const std::string& name, const std::string& text) {
+std::pair<int, std::string> run_script(const std::string& name, const std::string& text, int width = 800,
+                                       int height = 600) {
   const fs::path script = grid().dir / (name + ".txt"), out = grid().dir / (name + ".out");
   std::ofstream(script) << text;
-  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width 800 --height 600 --script " +
-                       script.string() + " > " + out.string() + " 2>&1");
+  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width " + std::to_string(width) + " --height " +
+                       std::to_string(height) + " --script " + script.string() + " > " + out.string() + " 2>&1");
   return {rc, read(out)};
 }
 
@@ -135,7 +138,7 @@ BOOST_AUTO_TEST_CASE(whatif_scenario_runs_from_anywhere_with_the_interventions) 
 
 BOOST_AUTO_TEST_CASE(script_errors_name_file_and_line) {
   const fs::path p = fs::temp_directory_path() / ("viewer-script-" + std::to_string(getpid()) + ".txt");
-  std::ofstream(p) << "open x\n# comment\nfly away\ntime\n";
+  std::ofstream(p) << "open x\n# comment\nfly away\ntime\nselect roads w1#0 # a comment\n";
   try {
     load_script(p.string());
     BOOST_FAIL("no error");
@@ -143,7 +146,12 @@ BOOST_AUTO_TEST_CASE(script_errors_name_file_and_line) {
     const std::string what = e.what();
     BOOST_TEST(what.find(p.string() + ":3") != std::string::npos, what);
     BOOST_TEST(what.find(p.string() + ":4") != std::string::npos, what);
+    BOOST_TEST(what.find(p.string() + ":5") == std::string::npos, what);
   }
+  std::ofstream(p) << "select roads w1#0 # a comment\n";
+  const auto commands = load_script(p.string());
+  BOOST_REQUIRE(commands.size() == 1u);
+  BOOST_TEST(commands[0].args == (std::vector<std::string>{"roads", "w1#0"}));
   fs::remove(p);
 }
 
@@ -175,12 +183,14 @@ BOOST_AUTO_TEST_CASE(bad_input_becomes_a_message_never_a_crash) {
     m.replace(at, m.find_first_of(",}", at) - at, "\"version\": 0");
     std::ofstream(bad / "older/manifest.json") << m;
   }
+  fs::copy(grid().results(), bad / "missing", fs::copy_options::recursive);
+  fs::remove(bad / "missing/timeseries/occupancy.people.csv");  // a layer the manifest lists
   fs::copy(grid().results(), bad / "truncated", fs::copy_options::recursive);
   std::ofstream(bad / "truncated/timeseries/occupancy.people.csv")
       << "time_s,time,b1\n0,2026-07-13T06:00:00,1,2,3\n";
 
   Session s(CITYTWIN_CLI);
-  for (const char* d : {"foreign", "corrupt", "older", "truncated"}) {
+  for (const char* d : {"foreign", "corrupt", "older", "missing", "truncated"}) {
     const size_t before = s.messages().size();
     s.open((bad / d).string());
     BOOST_TEST(!s.a(), d);
@@ -311,4 +321,207 @@ BOOST_AUTO_TEST_CASE(timeline_recolours_per_step_without_rebuilding_geometry) {
   BOOST_TEST(std::vector<osg::Vec4ub>(colors->begin(), colors->end()) != at_0);
   s.set_time(1e9);  // clamped to the end of the run
   BOOST_TEST(s.time() == s.duration());
+}
+
+namespace {
+
+/// The bundled city with water and traffic (tests/data/viewer/monaco_net.toml), run once.
+struct MonacoRun {
+  fs::path dir;
+  MonacoRun() {
+    dir = grid().dir / "monaco";
+    BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + std::string(CITYTWIN_TEST_DATA) +
+                        "/viewer/monaco_net.toml -q -o " + (dir / "a").string() + " > /dev/null") == 0);
+  }
+  fs::path results() const { return dir / "a"; }
+};
+
+MonacoRun& monaco() {
+  static MonacoRun run;
+  return run;
+}
+
+/// Window pixels (x right, y down) of every element anchor of a set, seen from the home camera.
+std::map<std::string, osg::Vec2d> home_pixels(const Results& r, const std::string& set, int w, int h) {
+  render::CityScene scene(r);
+  const auto cam = render::fit_camera(scene.fit_points(), w, h);
+  std::map<std::string, osg::Vec2d> out;
+  for (size_t s = 0; s < scene.sets().size(); ++s) {
+    if (scene.sets()[s].set->name != set) continue;
+    const auto& ids = scene.sets()[s].set->ids;
+    for (std::uint32_t e = 0; e < ids.size(); ++e) {
+      const osg::Vec3d ndc = osg::Vec3d(scene.element_anchor(s, e)) * cam.view * cam.projection;
+      out[ids[e]] = {(ndc.x() + 1) * 0.5 * w, (1 - ndc.y()) * 0.5 * h};
+    }
+  }
+  return out;
+}
+
+double distance_to_line(const Point2& p, const Polyline& line) {
+  double best = 1e300;
+  for (size_t i = 0; i + 1 < line.size(); ++i) {
+    const double dx = line[i + 1].x - line[i].x, dy = line[i + 1].y - line[i].y;
+    const double len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((p.x - line[i].x) * dx + (p.y - line[i].y) * dy) / len2, 0.0, 1.0) : 0.0;
+    best = std::min(best, std::hypot(p.x - line[i].x - t * dx, p.y - line[i].y - t * dy));
+  }
+  return best;
+}
+
+bool near_rgb(const std::array<float, 3>& got, const render::Rgb& want, float tol = 0.03f) {
+  return std::abs(got[0] - want.r) < tol && std::abs(got[1] - want.g) < tol && std::abs(got[2] - want.b) < tol;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_says) {
+  if (!has_display()) return;
+  const int w = 1280, h = 720;
+  const fs::path a_dir = monaco().results(), shots = monaco().dir;
+  const Results a = load_results(a_dir.string());
+  const ElementSet* roads = a.find_set("roads");
+  const ElementSet* nodes = a.find_set("water.nodes");
+  BOOST_REQUIRE(roads && nodes);
+  // The road to close: the longest of two lanes or more whose middle lies at least 15 m from any other
+  // road (so no other ribbon covers the pixel looked at).
+  const render::CityScene probe(a);
+  size_t road_set = 0;
+  while (probe.sets()[road_set].set->name != "roads") ++road_set;
+  const Attribute* lanes = nullptr;
+  const Attribute* length = nullptr;
+  for (const auto& attr : roads->attributes) {
+    if (attr.name == "lanes") lanes = &attr;
+    if (attr.name == "length_m") length = &attr;
+  }
+  BOOST_REQUIRE(lanes && length);
+  std::vector<size_t> order(roads->size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t i, size_t j) { return length->numbers[i] > length->numbers[j]; });
+  std::string road;
+  for (size_t i : order) {
+    if (lanes->numbers[i] < 2) continue;
+    const osg::Vec3 m = probe.element_anchor(road_set, static_cast<std::uint32_t>(i));
+    bool clear = true;
+    for (size_t j = 0; j < roads->size() && clear; ++j)
+      clear = j == i || roads->ids[j] == "-" + roads->ids[i] || roads->ids[i] == "-" + roads->ids[j] ||
+              distance_to_line({m.x(), m.y()}, roads->lines[j]) > 15;
+    if (clear) {
+      road = roads->ids[i];
+      break;
+    }
+  }
+  BOOST_REQUIRE(!road.empty());
+  const std::string burst = "J100";
+  std::ostringstream script;
+  script << "open " << a_dir.string() << "\npanels off\nhide buildings\nhide water.pipes\nhide roads\n"
+         << "layer water.pressure\nrange 0 60\ntime 08:30\nscreenshot " << (shots / "a_pressure.png").string()
+         << "\nselect roads " << road << "\nintervene traffic close_edge @pick\n"
+         << "select water.nodes " << burst << "\nintervene water burst @pick leak_diameter_mm=150\n"
+         << "whatif\nexpect-no-error\nview b\nrange 0 60\nscreenshot " << (shots / "b_pressure.png").string()
+         << "\nview difference\nscreenshot " << (shots / "diff_pressure.png").string()
+         << "\nview b\nhide water.nodes\nshow roads\nlayer traffic.speed\nscreenshot "
+         << (shots / "b_roads.png").string() << "\nview a\nscreenshot " << (shots / "a_roads.png").string()
+         << "\nexpect-no-error\n";
+  const auto [rc, out] = run_script("monaco", script.str(), w, h);
+  BOOST_REQUIRE_MESSAGE(rc == 0, out);
+  // What B's data says, from a run of the same interventions here (the viewer's own run left with it).
+  std::string base = read(fs::path(CITYTWIN_TEST_DATA) / "viewer/monaco_net.toml");
+  base.replace(base.find("../../../assets"), 15, std::string(CITYTWIN_ASSETS));
+  std::ofstream(shots / "b.toml") << base << "\n[[interventions]]\nat = \"08:00\"\nmodel = \"traffic\"\n"
+                                  << "action = \"close_edge\"\ntarget = \"" << road << "\"\n\n[[interventions]]\n"
+                                  << "at = \"08:00\"\nmodel = \"water\"\naction = \"burst\"\ntarget = \"" << burst
+                                  << "\"\nleak_diameter_mm = 150\n";
+  BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + (shots / "b.toml").string() + " -q -o " +
+                      (shots / "b").string() + " > /dev/null") == 0);
+
+  osg::ref_ptr<osg::Image> a_p = osgDB::readImageFile((shots / "a_pressure.png").string()),
+                           b_p = osgDB::readImageFile((shots / "b_pressure.png").string()),
+                           d_p = osgDB::readImageFile((shots / "diff_pressure.png").string()),
+                           b_r = osgDB::readImageFile((shots / "b_roads.png").string()),
+                           a_r = osgDB::readImageFile((shots / "a_roads.png").string());
+  BOOST_REQUIRE(a_p && b_p && d_p && b_r && a_r);
+
+  // The closed road: drawn in the closed colour in B, in its speed colour (or no-data grey) in A; and B's
+  // model indeed let no vehicle onto it.
+  const auto road_px = home_pixels(a, "roads", w, h).at(road);
+  BOOST_TEST(near_rgb(pixel(*b_r, road_px.x(), road_px.y()), render::kClosedColor), road);
+  BOOST_TEST(!near_rgb(pixel(*a_r, road_px.x(), road_px.y()), render::kClosedColor, 0.1f), road);
+  const double flow_b = csv_value(shots / "b/timeseries/traffic.flow.csv", road, 1800);
+  BOOST_TEST((flow_b == 0 || std::isnan(flow_b)), road << " flow in B " << flow_b);
+
+  // The burst: junctions whose pressure fell show the low end of the map in B and are blue in the
+  // difference; those it left alone keep their colour, and are neutral in the difference. Only junctions
+  // 15 m or more from any other are looked at (markers do not overlap there).
+  const auto node_px = home_pixels(a, "water.nodes", w, h);
+  const render::ColorMap viridis = render::ColorMap::named("viridis"),
+                         diverging = render::ColorMap::named("diverging");
+  int near = 0, far = 0;
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    bool alone = true;
+    for (size_t j = 0; j < nodes->size() && alone; ++j)
+      alone = j == i || std::hypot(nodes->points[i].x - nodes->points[j].x, nodes->points[i].y - nodes->points[j].y) >= 15;
+    if (!alone) continue;
+    const std::string& id = nodes->ids[i];
+    const double pa = csv_value(a_dir / "timeseries/water.pressure.csv", id, 1800);
+    const double pb = csv_value(shots / "b/timeseries/water.pressure.csv", id, 1800);
+    const osg::Vec2d px = node_px.at(id);
+    if (px.x() < 1 || px.y() < 1 || px.x() > w - 2 || px.y() > h - 2) continue;
+    const auto got_b = pixel(*b_p, px.x(), px.y()), got_a = pixel(*a_p, px.x(), px.y());
+    const auto got_d = pixel(*d_p, px.x(), px.y());
+    if (pa > 40 && pb < 12) {
+      ++near;
+      BOOST_TEST(near_rgb(got_b, viridis.at(pb / 60)), id << " B " << pb << " m");
+      BOOST_TEST(got_d[2] > got_d[0] + 0.2f, id << " should be blue in the difference");
+    } else if (std::abs(pb - pa) < 0.3 && pa > 30) {
+      if (++far > 40) continue;
+      BOOST_TEST(near_rgb(got_a, viridis.at(pa / 60)), id << " A " << pa << " m");
+      BOOST_TEST(near_rgb(got_b, viridis.at(pb / 60)), id << " B " << pb << " m");
+      BOOST_TEST(near_rgb(got_d, diverging.at(0.5)), id << " difference not neutral");
+    }
+  }
+  BOOST_TEST(near >= 3);
+  BOOST_TEST(far >= 20);
+}
+
+BOOST_AUTO_TEST_CASE(vehicles_are_shown_only_when_their_positions_were_recorded) {
+  Session s(CITYTWIN_CLI);
+  s.open(grid().results().string());
+  BOOST_REQUIRE(s.a());
+  BOOST_TEST(!s.a()->vehicles);  // no traffic.vehicles table in this run: nothing to draw
+  BOOST_TEST(s.update_vehicles() == 0u);
+
+  // The same run with two vehicles' positions, written and read back as a results directory.
+  Results r = load_results(grid().results().string());
+  Table t;
+  t.name = render::kVehicleTable;
+  t.columns = {"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"};
+  t.units = {"s", "1", "m", "m", "rad", "m/s"};
+  t.values = {3600, 1, 0, 0, 0, 10, 3610, 1, 100, 0, 0, 10, 3600, 2, 50, 50, 1.5, 2, 7200, 2, 50, 80, 1.5, 0};
+  r.tables.push_back(t);
+  const fs::path with = grid().dir / "with-vehicles";
+  write_results(with.string(), r, {});
+  s.open(with.string());
+  BOOST_REQUIRE(s.a() && s.a()->vehicles);
+  BOOST_TEST(s.a()->vehicles->vehicles() == 2u);
+  s.set_time(3605);
+  BOOST_TEST(s.update_vehicles() == 2u);
+  BOOST_TEST(std::abs(s.a()->vehicles->position(0).x() - 50) < 1e-3);  // halfway from 0 to 100 m
+  s.set_time(5400);
+  BOOST_TEST(s.update_vehicles() == 1u);  // vehicle 1 has left, vehicle 2 is halfway up
+  BOOST_TEST(std::abs(s.a()->vehicles->position(1).y() - 65) < 1e-3);
+  s.set_visible("vehicles", false);
+  BOOST_TEST(s.a()->vehicles->node()->getNodeMask() == 0u);
+
+  // A table without the columns the viewer needs: a message, and the run opens without vehicles.
+  r.tables.back().columns[2] = "lon";
+  const fs::path bad = grid().dir / "bad-vehicles";
+  write_results(bad.string(), r, {});
+  s.open(bad.string());
+  BOOST_REQUIRE(s.a());
+  BOOST_TEST(!s.a()->vehicles);
+  bool told = false;
+  for (const auto& m : s.messages())
+    told = told || (m.error && m.text.find("vehicles not shown") != std::string::npos &&
+                    m.text.find("no column x_m") != std::string::npos);
+  BOOST_TEST(told);
 }
