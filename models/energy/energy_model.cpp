@@ -373,7 +373,26 @@ class EnergyModel final : public Model {
     return std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id) != grid_.branch_ids.end();
   }
 
+  /// Each building's design load for sizing the generated grid: its largest electric demand over a year of
+  /// the weather file (hourly, weekdays, no heat wave, PV or EV).
+  std::vector<double> design_loads() const {
+    const size_t records = weather_.size(), n = stock_.size();
+    std::vector<StockStepInputs> steps(records);
+    for (size_t r = 0; r < records; ++r) {
+      steps[r].climate = &climate_[r];
+      steps[r].ground_c = ground_c_;
+      steps[r].reference_pressure_pa = mean_pressure_pa_;
+      steps[r].hour_of_day = static_cast<int>((r / static_cast<size_t>(weather_.records_per_hour)) % 24);
+      steps[r].dt_s = weather_.step_s();
+    }
+    StockState state(n);
+    std::vector<double> peak(n, 0.0);
+    run_stock(stock_, steps, state, nullptr, {}, peak);
+    return peak;
+  }
+
   void setup_grid(RunContext& ctx) {
+    params_.grid_params.design_load_w = design_loads();
     grid_ = generate_city_grid(ctx.city, params_.grid_params);
     grid_ready_ = true;
     for (const auto& iv : ctx.scenario.interventions)
@@ -390,6 +409,15 @@ class EnergyModel final : public Model {
     Attribute rating{"rating_mva", {}, {}};
     for (const auto& br : grid_.grid.branches) rating.numbers.push_back(br.rate_a_va / 1e6);
     lines.attributes.push_back(rating);
+    Attribute circuits{"circuits", {}, {}}, section{"cross_section_mm2", {}, {}}, design{"design_load_mw", {}, {}};
+    for (size_t b = 0; b < nb; ++b) {
+      circuits.numbers.push_back(grid_.branch_circuits[b]);
+      section.numbers.push_back(grid_.branch_cross_section_mm2[b]);
+      design.numbers.push_back(grid_.branch_design_load_w[b] / 1e6);
+    }
+    lines.attributes.push_back(circuits);
+    lines.attributes.push_back(section);
+    lines.attributes.push_back(design);
     ctx.recorder.add_set(std::move(lines));
     layer_loading_ = ctx.recorder.add_layer("energy.line_loading", "grid.lines", "1",
                                             "loading of each 20 kV cable and 110/20 kV transformer (1 = rating)");

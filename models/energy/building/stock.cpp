@@ -224,14 +224,15 @@ struct StepDrivers {
 }  // namespace
 
 void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, StockState& st, StockTotals* totals,
-               std::span<double> electric_j) {
+               std::span<double> electric_j, std::span<double> electric_peak_w) {
   if (steps.empty()) return;
   const double dt_s = steps[0].dt_s, pressure_pa = steps[0].reference_pressure_pa;
   for (const auto& in : steps)
     if (in.dt_s != dt_s || in.reference_pressure_pa != pressure_pa)
       throw std::invalid_argument("run_stock: every step needs the same dt_s and reference pressure");
-  if (!electric_j.empty() && electric_j.size() != s.size())
-    throw std::invalid_argument("run_stock: electric_j needs one entry per building");
+  if ((!electric_j.empty() && electric_j.size() != s.size()) ||
+      (!electric_peak_w.empty() && electric_peak_w.size() != s.size()))
+    throw std::invalid_argument("run_stock: electric_j and electric_peak_w need one entry per building");
   auto& k = st.coeff;
   if (k.dt_s != dt_s || k.pressure_pa != pressure_pa) prepare(s, dt_s, pressure_pa, k);
 
@@ -307,6 +308,7 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
             sum_cool += cool;
             sum_elec += elec;
             if (!electric_j.empty()) electric_j[i] += elec * dt;
+            if (!electric_peak_w.empty()) electric_peak_w[i] = std::max(electric_peak_w[i], elec);
           }
           if (totals) {
             double* p = &partial[(b * m + (t - c0)) * 3];

@@ -106,8 +106,10 @@ struct StockTotals {
 /// the buildings are cut into fixed blocks of consecutive indices and each TBB task carries one block through a
 /// run of steps while its data stays in cache. The state afterwards holds the last step's outputs. When given,
 /// `totals` receives one entry per step, summed per block and then over the blocks in index order, and
-/// `electric_j` (one per building) accumulates electricity x dt: both are bitwise the same at any thread count.
+/// `electric_j` (one per building) accumulates electricity x dt, and `electric_peak_w` keeps each building's
+/// largest electricity of any step (it is only raised): all bitwise the same at any thread count.
 void run_stock(const BuildingStock& stock, std::span<const StockStepInputs> steps, StockState& state,
-               StockTotals* totals = nullptr, std::span<double> electric_j = {});
+               StockTotals* totals = nullptr, std::span<double> electric_j = {},
+               std::span<double> electric_peak_w = {});
 
 }  // namespace citytwin::energy

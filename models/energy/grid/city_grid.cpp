@@ -1,6 +1,8 @@
 #include "models/energy/grid/city_grid.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numbers>
 #include <queue>
@@ -20,7 +22,19 @@ int nearest(const std::vector<Point2>& pts, const std::vector<char>& usable, con
   return best;
 }
 
+// Aluminium XLPE 12/20 kV single-core cables in trefoil, buried. Resistance: IEC 60228 class 2 aluminium, d.c.
+// at 20 C; reactance, capacitance and current rating: typical values of manufacturers' tables for this
+// cable family (assumption of the order of those tables, not one manufacturer's figures).
+constexpr CableType kCables[] = {
+    {95, 0.320, 0.12, 210, 240},
+    {150, 0.206, 0.11, 250, 300},
+    {240, 0.125, 0.10, 300, 390},
+    {400, 0.0778, 0.095, 360, 490},
+};
+
 }  // namespace
+
+std::span<const CableType> cable_types() { return kCables; }
 
 CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   const auto& junctions = city.roads.junctions;
@@ -96,6 +110,22 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   }
   for (int c = 0; c < k; ++c) used[root[c]] = 1;
 
+  // Design load below each junction: the buildings' design loads summed up the tree, farthest junctions
+  // first (no diversity factor: the sum of building peaks bounds any coincident peak).
+  const bool given = p.design_load_w.size() == city.buildings.size();
+  std::vector<double> below(nj, 0.0);
+  for (size_t i = 0; i < city.buildings.size(); ++i)
+    below[building_junction[i]] +=
+        given ? std::max(p.design_load_w[i], 0.0) : p.default_design_w_m2 * std::max(city.buildings[i].floor_area_m2, 0.0);
+  std::vector<int> order;
+  for (int j = 0; j < nj; ++j)
+    if (used[j]) order.push_back(j);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return d[a] > d[b] || (d[a] == d[b] && a > b); });
+  for (int j : order)
+    if (parent[j] >= 0) below[parent[j]] += below[j];
+  // Current of a design load at the MV voltage and design power factor.
+  auto design_current_a = [&](double w) { return w / p.power_factor / (std::sqrt(3.0) * p.mv_kv * 1e3); };
+
   GridCase& g = out.grid;
   g.file = "generated grid of " + city.source;
   g.base_va = 100e6;
@@ -123,12 +153,15 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   }
   for (int j = 0; j < nj; ++j)
     if (used[j]) jbus[j] = add_bus(BusType::pq, p.mv_kv);
-  // 110/20 kV transformers (two in parallel per substation, as one branch of twice the rating).
+  // 110/20 kV transformers in parallel (one branch): at least two per substation (one may fail), more when
+  // the design load needs them.
   for (int c = 0; c < k; ++c) {
     GridBranch t;
     t.from = out.substation_bus[c];
     t.to = jbus[root[c]];
-    const double rating = 2 * p.transformer_mva * 1e6;
+    const double design_va = below[root[c]] / p.power_factor;
+    const int units = std::max(2, static_cast<int>(std::ceil(design_va / (p.design_loading * p.transformer_mva * 1e6))));
+    const double rating = units * p.transformer_mva * 1e6;
     t.x_pu = p.transformer_x_pu * g.base_va / rating;
     t.r_pu = p.transformer_r_pu * g.base_va / rating;
     t.rate_a_va = rating;
@@ -136,22 +169,39 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
     g.branches.push_back(t);
     out.branch_substation.push_back(c);
     out.branch_ids.push_back("T" + std::to_string(c + 1));
+    out.branch_circuits.push_back(units);
+    out.branch_cross_section_mm2.push_back(0);
+    out.branch_design_load_w.push_back(below[root[c]]);
     const Point2 s = jpos[root[c]];
     out.branch_shapes.push_back({{s.x - 15, s.y - 15}, s});
   }
   const double z_base = p.mv_kv * p.mv_kv * 1e6 / g.base_va;
-  const double rating = std::sqrt(3.0) * p.mv_kv * 1e3 * p.cable_rating_a;
   for (int j = 0; j < nj; ++j) {
     if (!used[j] || parent[j] < 0) continue;
     const auto& e = edges[parent_edge[j]];
     const double km = e.length_m / 1000;
+    // The smallest conductor that carries the design current within the design loading, else parallel
+    // circuits of the largest.
+    const double current = design_current_a(below[j]);
+    const CableType* cable = &kCables[std::size(kCables) - 1];
+    int circuits = 1;
+    for (const auto& c : kCables)
+      if (current <= p.design_loading * c.rating_a) {
+        cable = &c;
+        break;
+      }
+    if (current > p.design_loading * cable->rating_a)
+      circuits = static_cast<int>(std::ceil(current / (p.design_loading * cable->rating_a)));
     GridBranch l;
     l.from = jbus[parent[j]];
     l.to = jbus[j];
-    l.r_pu = std::max(p.cable_r_ohm_km * km, 1e-4) / z_base;
-    l.x_pu = std::max(p.cable_x_ohm_km * km, 1e-4) / z_base;
-    l.b_pu = 2 * std::numbers::pi * 50 * p.cable_c_nf_km * 1e-9 * km * z_base;
-    l.rate_a_va = rating;
+    l.r_pu = std::max(cable->r_ohm_km * km, 1e-4) / circuits / z_base;
+    l.x_pu = std::max(cable->x_ohm_km * km, 1e-4) / circuits / z_base;
+    l.b_pu = circuits * 2 * std::numbers::pi * 50 * cable->c_nf_km * 1e-9 * km * z_base;
+    l.rate_a_va = circuits * std::sqrt(3.0) * p.mv_kv * 1e3 * cable->rating_a;
+    out.branch_circuits.push_back(circuits);
+    out.branch_cross_section_mm2.push_back(cable->cross_section_mm2);
+    out.branch_design_load_w.push_back(below[j]);
     g.branches.push_back(l);
     out.branch_substation.push_back(owner[j]);
     out.branch_ids.push_back("L" + std::to_string(g.branches.size() - k));

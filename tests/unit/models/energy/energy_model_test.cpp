@@ -8,6 +8,8 @@
 #include "engine/core/error.hpp"
 #include "engine/sim/simulation.hpp"
 #include "models/energy/energy_model.hpp"
+#include "models/energy/grid/city_grid.hpp"
+#include "models/energy/grid/power_flow.hpp"
 #include "test_util.hpp"
 
 using namespace citytwin;
@@ -406,6 +408,48 @@ BOOST_AUTO_TEST_CASE(pv_and_ev_share_interventions_act_from_their_time) {
     BOOST_TEST(after_a > 0.0, name);
     BOOST_TEST(after_a == after_b, tt::tolerance(1e-12));
   }
+}
+
+// Feeder sizing, checked by a power flow: with every building at its design load at once (power factor
+// 0.95), no cable or transformer of the generated grid is above its rating, and the trunks near the
+// substations needed larger conductors or parallel circuits.
+BOOST_AUTO_TEST_CASE(generated_grid_carries_its_design_load) {
+  const City city = test_city(400);
+  energy::CityGridParams p;
+  for (const auto& b : city.buildings) p.design_load_w.push_back(400.0 * b.floor_area_m2);
+  const energy::CityGrid g = energy::generate_city_grid(city, p);
+  std::vector<double> pd(g.grid.buses.size(), 0.0), qd(g.grid.buses.size(), 0.0);
+  const double tan_phi = std::tan(std::acos(0.95));
+  for (size_t i = 0; i < city.buildings.size(); ++i) {
+    pd[g.building_bus[i]] += p.design_load_w[i];
+    qd[g.building_bus[i]] += p.design_load_w[i] * tan_phi;
+  }
+  const energy::PowerFlowResult r = energy::PowerFlow(g.grid).solve({}, pd, qd);
+  BOOST_TEST_REQUIRE(r.converged);
+  double worst = 0, total = 0;
+  for (size_t b = 0; b < g.grid.branches.size(); ++b) {
+    const double s = std::max(std::hypot(r.p_from_w[b], r.q_from_var[b]), std::hypot(r.p_to_w[b], r.q_to_var[b]));
+    worst = std::max(worst, s / g.grid.branches[b].rate_a_va);
+  }
+  for (double w : p.design_load_w) total += w;
+  BOOST_TEST(worst <= 1.0);
+  BOOST_TEST(worst > 0.5 * p.design_loading);  // sized, not oversized
+  BOOST_TEST(*std::max_element(g.branch_circuits.begin() + g.substation_bus.size(), g.branch_circuits.end()) > 1);
+  BOOST_TEST(*std::min_element(g.branch_cross_section_mm2.begin() + g.substation_bus.size(), g.branch_cross_section_mm2.end()) ==
+             energy::cable_types().front().cross_section_mm2);
+  double at_substations = 0;
+  for (size_t c = 0; c < g.substation_bus.size(); ++c) at_substations += g.branch_design_load_w[c];
+  BOOST_TEST(at_substations == total, tt::tolerance(1e-12));  // every building counted once
+}
+
+// Sized on each building's yearly peak, the grid carries the model's own loads without overload.
+BOOST_AUTO_TEST_CASE(model_grid_is_not_overloaded_by_the_base_load) {
+  const City city = test_city(200);
+  const Results base = run_simulation(scenario("grid = true"), city, registry(), {});
+  BOOST_TEST(kpi(base, "energy.line_overload_hours") == 0.0);
+  BOOST_TEST(kpi(base, "energy.transformer_overload_hours") == 0.0);
+  BOOST_TEST(kpi(base, "energy.max_line_loading") < 1.0);
+  BOOST_TEST(kpi(base, "energy.max_line_loading") > 0.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
