@@ -93,6 +93,8 @@ struct Simulation::State {
   std::vector<std::int32_t> active_edges, active_lanes, active_multi;  // with vehicles this step, ascending
   std::vector<std::int32_t> signalised;  // junctions with a program
   std::vector<std::int32_t> targets;     // hand-over scratch
+  std::vector<std::int32_t> batch;       // departures to route this step
+  std::vector<double> depart_cost;       // edge costs for routing at departure: free flow, closures infinite
   double next_travel_time_update = 0, next_reroute = 0;
 
   tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
@@ -157,29 +159,14 @@ Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::
     const VehicleType& t = types_[trip.type];
     s.factor[v] = std::max(0.2, t.speed_factor * (1 + t.speed_dev * z));
   }
-  // Routes, in parallel: each trip writes its own route.
+  // Given routes are checked here; the others are planned when the trip departs (see insert_departures), or
+  // here, in parallel, with route_at_departure off.
+  s.depart_cost = edge_time_s_;
   arena_->execute([&] {
     parallel_indices(static_cast<int>(n), 16, [&](int v) {
       const Trip& trip = trips_[v];
-      bool ok = true;
-      if (!trip.route.empty()) {
-        s.route[v] = trip.route;
-        for (size_t k = 0; ok && k < trip.route.size(); ++k) {
-          const int e = trip.route[k];
-          ok = e >= 0 && e < ne;
-          if (ok && k > 0) {
-            const int p = trip.route[k - 1];
-            ok = std::binary_search(net_.edge_next.begin() + net_.edge_first_next[p],
-                                    net_.edge_next.begin() + net_.edge_first_next[p + 1], e);
-          }
-        }
-      } else {
-        ok = router_.route(trip.from_edge, trip.to_edge, edge_time_s_, max_speed_mps_, s.route[v]);
-      }
-      if (!ok) {
-        s.route[v].clear();
-        s.status[v] = unroutable;
-      }
+      if (trip.route.empty() && opt_.route_at_departure) return;
+      if (!plan_route(v)) s.status[v] = unroutable;
     });
   });
   for (size_t v = 0; v < n; ++v) counters_.unroutable += s.status[v] == unroutable;
@@ -329,8 +316,55 @@ bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
   return true;
 }
 
+bool Simulation::plan_route(int v) {
+  State& s = *s_;
+  const Trip& trip = trips_[v];
+  const int ne = net_.edges();
+  bool ok = true;
+  if (!trip.route.empty()) {
+    s.route[v] = trip.route;
+    for (size_t k = 0; ok && k < trip.route.size(); ++k) {
+      const int e = trip.route[k];
+      ok = e >= 0 && e < ne;
+      if (ok && k > 0) {
+        const int p = trip.route[k - 1];
+        ok = std::binary_search(net_.edge_next.begin() + net_.edge_first_next[p],
+                                net_.edge_next.begin() + net_.edge_first_next[p + 1], e);
+      }
+    }
+  } else {
+    // On free-flow times with closures, as SUMO routes a trip at insertion without its rerouting device.
+    ok = router_.route(trip.from_edge, trip.to_edge, s.depart_cost, max_speed_mps_, s.route[v]);
+  }
+  if (!ok) s.route[v].clear();
+  return ok;
+}
+
+void Simulation::update_depart_costs() {
+  State& s = *s_;
+  for (int e = 0; e < net_.edges(); ++e) {
+    bool open = false;
+    for (int l = net_.edge_first_lane[e]; l < net_.edge_first_lane[e + 1]; ++l) open = open || s.lane_open[l];
+    s.depart_cost[e] = open ? net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]) : kInf;
+  }
+}
+
 void Simulation::insert_departures() {
   State& s = *s_;
+  // The trips departing now that still need a route are routed together, in parallel (each writes its own).
+  auto& batch = s.batch;
+  batch.clear();
+  for (size_t k = s.next_depart; k < s.depart_order.size(); ++k) {
+    const int v = s.depart_order[k];
+    if (trips_[v].depart_s > t_ + 1e-9) break;
+    if (s.status[v] == not_departed && trips_[v].depart_s < opt_.end_s && s.route[v].empty()) batch.push_back(v);
+  }
+  if (!batch.empty()) {
+    parallel_indices(static_cast<int>(batch.size()), 4, [&](int i) {
+      if (!plan_route(batch[i])) s.status[batch[i]] = unroutable;
+    }, batch.size() > 8);
+    for (int v : batch) counters_.unroutable += s.status[v] == unroutable;
+  }
   while (s.next_depart < s.depart_order.size() && trips_[s.depart_order[s.next_depart]].depart_s <= t_ + 1e-9) {
     const int v = s.depart_order[s.next_depart++];
     if (s.status[v] != not_departed) continue;
@@ -849,16 +883,19 @@ void Simulation::reroute_all() {
 void Simulation::set_lane_open(int lane, bool open) {
   s_->lane_open.at(lane) = open && net_.lane_car_allowed[lane];
   update_travel_times();
+  update_depart_costs();
 }
 
 void Simulation::set_edge_open(int edge, bool open) {
   for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l)
     s_->lane_open[l] = open && net_.lane_car_allowed[l];
   update_travel_times();
+  update_depart_costs();
 }
 
 void Simulation::set_edge_speed(int edge, double speed_mps) {
   for (int l = net_.edge_first_lane.at(edge); l < net_.edge_first_lane[edge + 1]; ++l) s_->lane_speed[l] = speed_mps;
+  update_depart_costs();
 }
 
 void Simulation::set_signal_program(int junction, SignalProgram program) {

@@ -38,6 +38,9 @@ struct SimulationOptions {
   double yield_gap_s = 2.0;              ///< accepted time gap ahead of a vehicle with right of way
   bool lane_changing = true;
   double end_s = 1e18;                   ///< trips departing at or after this are not inserted
+  /// Route each trip when it departs (the step's departures in parallel, as SUMO routes at insertion);
+  /// false routes every trip at construction.
+  bool route_at_departure = true;
 };
 
 /// Vehicle counts; at every step inserted == arrived + running + removed.
@@ -81,8 +84,9 @@ enum class TripStatus : std::uint8_t { not_departed, waiting, running, arrived, 
 
 class Simulation {
  public:
-  /// The network must outlive the simulation. Trips are routed at construction (in parallel) on free-flow
-  /// times; the trips that cannot be routed are counted as unroutable.
+  /// The network must outlive the simulation. Trips are routed on free-flow times (closed edges avoided) when
+  /// they depart, or at construction with options.route_at_departure off; the trips that cannot be routed
+  /// are counted as unroutable.
   Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
              SimulationOptions options);
   ~Simulation();
@@ -145,6 +149,8 @@ class Simulation {
   void run_phases();
   void update_signals();
   void insert_departures();
+  bool plan_route(int v);
+  void update_depart_costs();
   void change_lanes(int edge);
   void request_link(int lane);
   void decide_right_of_way(int lane);
