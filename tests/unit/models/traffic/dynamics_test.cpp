@@ -260,6 +260,27 @@ BOOST_AUTO_TEST_CASE(minor_road_yields) {
   BOOST_TEST(sim.counters().arrived == static_cast<long long>(trips.size()));
 }
 
+BOOST_AUTO_TEST_CASE(stop_sign_means_standing_at_the_line) {
+  // One car from the south across an empty crossing: with a stop sign it comes to rest at the line first.
+  for (const bool sign : {false, true}) {
+    RoadNetwork r = test::crossing(RoadClass::primary, RoadClass::residential, false);
+    if (sign) r.edges[6].sign = TrafficSign::stop;
+    const Network n = network_from_city(r);
+    Simulation sim(n, {VehicleType{}}, {{"a", 0, 6, 3, 0, {}}}, {});
+    const int lane = n.edge_first_lane[6];
+    double slowest_near_line = 1e9;
+    while (sim.time() < 300 && sim.trip_status(0) != TripStatus::arrived) {
+      sim.step();
+      if (sim.trip_status(0) == TripStatus::running && sim.vehicle_lane(0) == lane &&
+          sim.vehicle_pos(0) > n.lane_length_m[lane] - 5)
+        slowest_near_line = std::min(slowest_near_line, sim.vehicle_speed(0));
+    }
+    BOOST_TEST((sim.trip_status(0) == TripStatus::arrived));
+    if (sign) BOOST_TEST(slowest_near_line < 0.1);
+    else BOOST_TEST(slowest_near_line > 5.0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(faster_car_overtakes_on_two_lanes) {
   // One lane for 300 m, then two: the car catches up with the truck on the first edge.
   RoadNetwork road = test::line_road({300, 3000}, {30.0, 30.0}, 2);
@@ -289,19 +310,26 @@ BOOST_AUTO_TEST_CASE(gridlock_is_resolved_and_counted) {
   const Network n = network_from_city(test::line_road({500, 300, 500}, {13.89, 13.89, 13.89}));
   std::vector<Trip> trips;
   add_uniform(trips, 600, 0, 300, 0, 2);
-  SimulationOptions o;
-  o.teleport_after_s = 60;
-  Simulation sim(n, {VehicleType{}}, trips, o);
-  sim.run_until(20);
-  sim.set_edge_open(1, false);
-  while (sim.time() < 4000) {
-    sim.step();
-    check_state(sim);
+  // Routed up front, every trip drives into the closure; routed at departure (the default), the trips that
+  // depart after it find no route and are counted as unroutable.
+  for (const bool up_front : {true, false}) {
+    SimulationOptions o;
+    o.teleport_after_s = 60;
+    o.route_at_departure = !up_front;
+    Simulation sim(n, {VehicleType{}}, trips, o);
+    sim.run_until(20);
+    sim.set_edge_open(1, false);
+    while (sim.time() < 4000) {
+      sim.step();
+      check_state(sim);
+    }
+    const Counters& c = sim.counters();
+    BOOST_TEST(c.teleports > 0);
+    BOOST_TEST(c.teleports <= c.inserted);
+    BOOST_TEST(c.arrived + c.removed + c.unroutable == static_cast<long long>(trips.size()));
+    if (up_front) BOOST_TEST(c.unroutable == 0);
+    else BOOST_TEST(c.unroutable >= static_cast<long long>(trips.size()) - 10);
   }
-  const Counters& c = sim.counters();
-  BOOST_TEST(c.teleports > 0);
-  BOOST_TEST(c.teleports <= c.inserted);
-  BOOST_TEST(c.arrived + c.removed == static_cast<long long>(trips.size()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
