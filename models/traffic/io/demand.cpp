@@ -15,6 +15,17 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+/// Distance from p to the nearest point of a polyline.
+double distance_to(const Polyline& line, Point2 p) {
+  double best = std::hypot(p.x - line[0].x, p.y - line[0].y);
+  for (size_t k = 1; k < line.size(); ++k) {
+    const double dx = line[k].x - line[k - 1].x, dy = line[k].y - line[k - 1].y, len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((p.x - line[k - 1].x) * dx + (p.y - line[k - 1].y) * dy) / len2, 0.0, 1.0) : 0;
+    best = std::min(best, std::hypot(p.x - line[k - 1].x - t * dx, p.y - line[k - 1].y - t * dy));
+  }
+  return best;
+}
+
 int type_index(const std::vector<VehicleType>& types, const std::string& id) {
   for (size_t i = 0; i < types.size(); ++i)
     if (types[i].id == id) return static_cast<int>(i);
@@ -45,7 +56,7 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
   std::unordered_map<std::string, int> edge_of;
   for (int e = 0; e < net.edges(); ++e) edge_of.emplace(net.edge_id[e], e);
   int line_no = 0;
-  size_t start = 0;
+  size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark (spreadsheet exports)
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -66,7 +77,8 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
     if (f.size() < 3 || f.size() > 4)
       throw InputError(at, "expected depart,from,to[,vehicle_type], got " + std::to_string(f.size()) + " fields");
     auto depart = parse_time(f[0]);
-    if (!depart) throw InputError(at, "depart: expected seconds or H:MM:SS, got '" + std::string(f[0]) + "'");
+    if (!depart)
+      throw InputError(at, "depart: expected seconds or H:MM:SS from 0 to 366 days, got '" + std::string(f[0]) + "'");
     auto edge = [&](std::string_view s, const char* what) {
       if (auto it = edge_of.find(std::string(s)); it != edge_of.end()) return it->second;
       const size_t sp = s.find_first_of(" \t");
@@ -74,7 +86,11 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
         auto x = parse_number(s.substr(0, sp)), y = parse_number(s.substr(sp + 1));
         if (x && y) {
           const int e = net.nearest_edge({*x, *y});
-          if (e >= 0) return e;
+          const double d = e >= 0 ? distance_to(net.edge_shape[e], {*x, *y}) : 0;
+          if (e >= 0 && d <= kMaxSnapM) return e;
+          if (e >= 0)
+            throw InputError(at, std::string(what) + ": '" + std::string(s) + "' lies " + std::to_string(std::lround(std::min(d, 1e12))) +
+                                     " m from the nearest road (at most " + std::to_string(std::lround(kMaxSnapM)) + " m)");
         }
       }
       throw InputError(at, std::string(what) + ": '" + std::string(s) + "' is neither an edge ID nor coordinates 'x y'");
@@ -90,6 +106,7 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
     }
     d.trips.push_back(std::move(t));
   }
+  if (d.trips.empty()) throw InputError(SourceLocation{name, 0, ""}, "no trips (expected depart,from,to[,vehicle_type] lines)");
   return d;
 }
 
@@ -137,7 +154,7 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
   auto depart_attr = [&](const XmlElement& el, const char* key) {
     const std::string v = el.text(key);
     auto t = parse_time(v);
-    if (!t) el.fail(std::string(key) + ": expected a time, got '" + v + "'");
+    if (!t) el.fail(std::string(key) + ": expected a time from 0 to 366 days, got '" + v + "'");
     return *t;
   };
 
@@ -204,9 +221,14 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
           double period = 0;
           if (el.find("period")) period = el.number("period");
           else if (el.find("vehsPerHour")) period = 3600.0 / el.number("vehsPerHour");
-          else if (el.find("number")) period = (end - begin) / std::max(1.0, el.number("number"));
+          else if (el.find("number")) {
+            const double number = el.number("number");
+            if (!(number >= 1)) el.fail("flow: number must be at least 1");
+            period = (end - begin) / number;
+          }
           else el.fail("flow needs period, vehsPerHour or number");
-          if (!(period > 0) || !(end >= begin)) el.fail("flow: period must be positive and end not before begin");
+          if (!(period > 0) || !std::isfinite(period) || !(end >= begin))
+            el.fail("flow: period (or vehsPerHour) must be positive and end not before begin");
           if ((end - begin) / period > 1e6) el.fail("flow: more than a million vehicles");
           Trip proto;
           proto.type = type_attr(el);
@@ -240,6 +262,7 @@ Demand parse_sumo_demand(std::string_view text, const std::string& name, const N
         }
       });
   if (!saw_root) throw InputError(SourceLocation{name, 0, ""}, "not a SUMO routes file (no <routes> or <trips>)");
+  if (d.trips.empty()) throw InputError(SourceLocation{name, 0, ""}, "no vehicle, trip or flow in the file");
   std::stable_sort(d.trips.begin(), d.trips.end(), [](const Trip& a, const Trip& b) { return a.depart_s < b.depart_s; });
   return d;
 }

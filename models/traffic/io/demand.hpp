@@ -1,7 +1,8 @@
 #pragma once
 /// Demand readers: the trips CSV (`depart,from,to[,vehicle_type]`) and SUMO trips/routes files (.trips.xml,
 /// .rou.xml: vType, route, vehicle, trip, flow). Edges are given by ID; in the CSV also as coordinates
-/// "x y" (local metres of the network) snapped to the nearest edge. Errors: InputError "file:line: what".
+/// "x y" (local metres of the network) snapped to the nearest edge within kMaxSnapM. Times from 0 to 366 days.
+/// A file without any trip is an error. Errors: InputError "file:line: what".
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,9 @@
 #include "models/traffic/vehicle_type.hpp"
 
 namespace citytwin::traffic::io {
+
+/// Farthest a coordinate may lie from the road it is snapped to.
+inline constexpr double kMaxSnapM = 1000;
 
 struct Demand {
   std::vector<VehicleType> types;  ///< types[0] is the default car

@@ -21,7 +21,8 @@ std::optional<double> parse_number(std::string_view s) {
 }
 
 std::optional<double> parse_time(std::string_view s) {
-  if (s.find(':') == std::string_view::npos) return parse_number(s);
+  auto in_range = [](std::optional<double> t) { return t && *t >= 0 && *t <= kMaxTimeS ? t : std::nullopt; };
+  if (s.find(':') == std::string_view::npos) return in_range(parse_number(s));
   std::vector<double> fields;
   while (true) {
     const size_t colon = s.find(':');
@@ -31,8 +32,8 @@ std::optional<double> parse_time(std::string_view s) {
     if (colon == std::string_view::npos) break;
     s.remove_prefix(colon + 1);
   }
-  if (fields.size() == 3) return fields[0] * 3600 + fields[1] * 60 + fields[2];
-  if (fields.size() == 4) return fields[0] * 86400 + fields[1] * 3600 + fields[2] * 60 + fields[3];
+  if (fields.size() == 3) return in_range(fields[0] * 3600 + fields[1] * 60 + fields[2]);
+  if (fields.size() == 4) return in_range(fields[0] * 86400 + fields[1] * 3600 + fields[2] * 60 + fields[3]);
   return std::nullopt;
 }
 
@@ -71,7 +72,7 @@ double XmlElement::number_or(std::string_view key, double fallback) const {
 double XmlElement::time(std::string_view key) const {
   const std::string v = text(key);
   auto n = parse_time(v);
-  if (!n) fail("attribute '" + std::string(key) + "': expected a time in seconds or H:MM:SS, got '" + v + "'");
+  if (!n) fail("attribute '" + std::string(key) + "': expected a time in seconds or H:MM:SS (0 to 366 days), got '" + v + "'");
   return *n;
 }
 

@@ -116,6 +116,27 @@ BOOST_AUTO_TEST_CASE(trips_csv_and_sumo_routes) {
                  .starts_with("e.xml:2: <trip>: to: unknown edge"));
 }
 
+BOOST_AUTO_TEST_CASE(bad_demand_names_file_line_and_what) {
+  const Network n = io::parse_sumo_net(kTinyNet, "tiny.net.xml");
+  auto csv = [&](const std::string& text) { return error_of([&] { io::parse_trips_csv(text, "t.csv", n); }); };
+  auto rou = [&](const std::string& text) { return error_of([&] { io::parse_sumo_demand(text, "r.rou.xml", n); }); };
+  BOOST_TEST(csv("depart,from,to\n-5,a,b\n").starts_with("t.csv:2: depart: expected seconds"));
+  BOOST_TEST(csv("depart,from,to\n1e300,a,b\n").starts_with("t.csv:2: depart:"));
+  BOOST_TEST(csv("depart,from,to\n0,a,b\n400:00:00:00,a,b\n").starts_with("t.csv:3: depart:"));
+  BOOST_TEST(csv("depart,from,to\n0,200 3100,b\n").starts_with("t.csv:2: from: '200 3100' lies 3000 m from the nearest road"));
+  BOOST_TEST(csv("depart,from,to\n0,1e300 1,b\n").starts_with("t.csv:2: from: '1e300 1' lies"));
+  BOOST_TEST(csv("").starts_with("t.csv: no trips"));
+  BOOST_TEST(csv("depart,from,to\n\n").starts_with("t.csv: no trips"));
+  // A spreadsheet's UTF-8 byte order mark before the header is not data.
+  BOOST_TEST(io::parse_trips_csv("\xEF\xBB\xBF" "depart,from,to\n0,a,b\n", "t.csv", n).trips.size() == 1u);
+  BOOST_TEST(rou("<routes>\n<flow id='f' begin='0' end='10' number='0' from='a' to='b'/></routes>")
+                 .starts_with("r.rou.xml:2: <flow>: flow: number must be at least 1"));
+  BOOST_TEST(rou("<routes>\n<flow id='f' begin='0' end='10' vehsPerHour='0' from='a' to='b'/></routes>")
+                 .starts_with("r.rou.xml:2: <flow>: flow: period"));
+  BOOST_TEST(rou("<routes>\n<trip id='x' depart='-1' from='a' to='b'/></routes>").starts_with("r.rou.xml:2: <trip>: depart:"));
+  BOOST_TEST(rou("<routes>\n</routes>").starts_with("r.rou.xml: no vehicle"));
+}
+
 BOOST_AUTO_TEST_CASE(monaco_sumo_network_runs) {
   const Network n = io::read_sumo_net(CITYTWIN_TEST_DATA "/traffic/monaco.net.xml");
   BOOST_TEST(n.edges() > 500);
