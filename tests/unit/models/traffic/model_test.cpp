@@ -6,6 +6,7 @@
 
 #include "engine/sim/simulation.hpp"
 #include "models/traffic/demand_generator.hpp"
+#include "models/traffic/simulation.hpp"
 #include "models/traffic/traffic_model.hpp"
 #include "test_networks.hpp"
 
@@ -284,6 +285,37 @@ BOOST_AUTO_TEST_CASE(vehicle_positions_lie_on_the_lanes_and_move_at_most_vmax) {
   // Sampled every 10 s (positions_every default), none when switched off.
   BOOST_TEST(std::fmod(cell(*v, 0, "t_s"), 10.0) == 0.0);
   BOOST_TEST(!run(city, "positions_every = 0\n").find_table("traffic.vehicles"));
+}
+
+BOOST_AUTO_TEST_CASE(vehicle_en_route_reroutes_round_a_closure) {
+  // Along the bottom row of a grid (150 m blocks) from edge 0_1 to edge 3_4: 600 m straight on. Edge 2_3 is
+  // closed while the vehicle is on 0_1, as the close_edge intervention does it (close, then reroute everyone).
+  const Network net = network_from_city(test::grid(5, 5, 150, 1, false));
+  auto drive = [&](bool close) {
+    Trip trip;
+    trip.from_edge = net.find_edge("0_1");
+    trip.to_edge = net.find_edge("3_4");
+    Simulation sim(net, {VehicleType{}}, {trip}, SimulationOptions{});
+    sim.run_until(5);
+    BOOST_REQUIRE(sim.counters().running == 1);
+    if (close) {
+      sim.set_edge_open(net.find_edge("2_3"), false);
+      sim.reroute_all();
+    }
+    double entered_closed = 0;
+    while (!sim.finished() && sim.time() < 600) {
+      sim.step();
+      entered_closed += sim.take_edge_stats().entered[net.find_edge("2_3")];
+    }
+    BOOST_REQUIRE(sim.completed().size() == 1u);
+    return std::pair{sim.completed()[0].route_length_m, entered_closed};
+  };
+  const auto [straight, entered_open] = drive(false);
+  const auto [detour, entered_closed] = drive(true);
+  BOOST_TEST(std::abs(straight - 600) < 15);  // the vehicle's length and the last step's overshoot aside
+  BOOST_TEST(entered_open == 1);
+  BOOST_TEST(entered_closed == 0);
+  BOOST_TEST(std::abs(detour - 900) < 15);  // round the block: two more edges of 150 m
 }
 
 BOOST_AUTO_TEST_CASE(speed_limit_intervention_slows_the_edge) {
