@@ -197,10 +197,11 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
         }
       }
 
-    // 3. Kind of junction.
+    // 3. Kind of junction. A give-way or stop sign puts its approach below every unsigned one of any class.
+    auto rank = [&](int e) { return net.edge_priority[e] + (roads.edges[e].sign == TrafficSign::none ? 1000 : 0); };
     int max_rank = -1, at_max = 0;
-    for (int e : in_edges[j]) max_rank = std::max(max_rank, net.edge_priority[e]);
-    for (int e : in_edges[j]) at_max += net.edge_priority[e] == max_rank;
+    for (int e : in_edges[j]) max_rank = std::max(max_rank, rank(e));
+    for (int e : in_edges[j]) at_max += rank(e) == max_rank;
     bool any_foe = false;
     for (const auto& f : foes) any_foe = any_foe || !f.empty();
     JunctionKind kind = JunctionKind::priority;
@@ -208,14 +209,14 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
       kind = JunctionKind::traffic_light;
     else if (!any_foe)
       kind = JunctionKind::dead_end;
-    else if (at_max >= 3)
+    else if (at_max >= 3 || roads.junctions[j].all_way_stop)
       kind = JunctionKind::all_way;
     net.junction_kind.push_back(kind);
 
     // 4. Right of way: who yields to whom among conflicting links.
     auto is_turn_across = [](Turn t) { return t == Turn::left || t == Turn::uturn; };
     auto yields = [&](int a, int b) {
-      const int ra = net.edge_priority[conns[a].from_edge], rb = net.edge_priority[conns[b].from_edge];
+      const int ra = rank(conns[a].from_edge), rb = rank(conns[b].from_edge);
       if (kind == JunctionKind::priority && ra != rb) return ra < rb;
       // Two lanes of one approach merging into one lane: the left lane gives way.
       if (conns[a].from_edge == conns[b].from_edge) return conns[a].from_lane > conns[b].from_lane;
@@ -282,6 +283,8 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
       net.conn_junction.push_back(j);
       net.conn_link.push_back(c);
       net.conn_turn.push_back(conns[c].turn);
+      net.conn_stop.push_back(kind != JunctionKind::traffic_light &&
+                              roads.edges[conns[c].from_edge].sign == TrafficSign::stop);
       net.conn_first_foe.push_back(static_cast<std::int32_t>(net.conn_foe.size()));
       for (int b : foes[c]) net.conn_foe.push_back(base + b);
       net.conn_first_response.push_back(static_cast<std::int32_t>(net.conn_response.size()));

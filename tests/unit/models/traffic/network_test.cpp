@@ -67,6 +67,25 @@ BOOST_AUTO_TEST_CASE(equal_roads_make_an_all_way_junction) {
   BOOST_TEST(to_string(n.junction_kind[0]) == std::string("all_way"));
 }
 
+BOOST_AUTO_TEST_CASE(signs_put_their_approach_below_every_other) {
+  RoadNetwork r = test::crossing(RoadClass::primary, RoadClass::residential, false);
+  r.edges[0].sign = r.edges[4].sign = TrafficSign::give_way;  // the primary road gives way to the residential one
+  const Network n = network_from_city(r);
+  const int w_e = find_conn(n, 4, 1), s_n = find_conn(n, 6, 3);
+  BOOST_TEST(yields_to(n, w_e, s_n));
+  BOOST_TEST(!yields_to(n, s_n, w_e));
+  BOOST_TEST(n.conn_stop[w_e] == 0);  // give way: no need to stop when the road is clear
+
+  RoadNetwork all = test::crossing(RoadClass::primary, RoadClass::residential, false);
+  all.junctions[0].all_way_stop = true;
+  for (auto& e : all.edges)
+    if (e.to == 0) e.sign = TrafficSign::stop;
+  const Network m = network_from_city(all);
+  BOOST_TEST(to_string(m.junction_kind[0]) == std::string("all_way"));
+  BOOST_TEST(m.conn_stop[find_conn(m, 4, 1)] == 1);
+  BOOST_TEST(m.conn_stop[find_conn(m, 1, 0)] == 0);  // turning round at a street end
+}
+
 BOOST_AUTO_TEST_CASE(signal_program_gives_each_axis_its_green) {
   const Network n = network_from_city(test::crossing(RoadClass::primary, RoadClass::residential, true));
   BOOST_REQUIRE(n.junction_kind[0] == JunctionKind::traffic_light);
