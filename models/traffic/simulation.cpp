@@ -587,7 +587,11 @@ void Simulation::decide_right_of_way(int lane) {
   const int c = s.req_conn[lane];
   if (c < 0 || s.req_blocked[lane]) return;
   const int j = net_.conn_junction[c];
-  const double eta = s.req_eta[lane], gap = opt_.yield_gap_s;
+  // Impatience (SUMO's --time-to-impatience): the accepted gap shrinks linearly with the time the vehicle
+  // has stood, down to none, so that a minor stream is not starved for ever by a dense major one.
+  const double tti = opt_.time_to_impatience_s;
+  const double impatience = tti > 0 ? std::min(1.0, s.wait_s[s.on_lane[lane][0]] / tti) : 0.0;
+  const double eta = s.req_eta[lane], gap = opt_.yield_gap_s * (1 - impatience);
   const int target = net_.conn_to_lane[c];
   auto approaching = [&](int foe) {
     const int fl = net_.conn_from_lane[foe];

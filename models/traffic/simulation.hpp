@@ -36,6 +36,9 @@ struct SimulationOptions {
   double teleport_after_s = 300;         ///< a lane's first vehicle standing this long is teleported
   double reroute_period_s = 0;           ///< 0 = never; otherwise vehicles en route re-plan on current times
   double yield_gap_s = 2.0;              ///< accepted time gap ahead of a vehicle with right of way
+  /// Standing time after which a yielding vehicle accepts any gap (linearly shrinking before; SUMO's
+  /// --time-to-impatience default); 0 = never impatient.
+  double time_to_impatience_s = 180;
   bool lane_changing = true;
   double end_s = 1e18;                   ///< trips departing at or after this are not inserted
   /// Route each trip when it departs (the step's departures in parallel, as SUMO routes at insertion);
