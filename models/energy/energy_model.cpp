@@ -124,6 +124,9 @@ class EnergyModel final : public Model {
     series_cool_ = r.add_series("energy.cooling", "W");
     series_out_ = r.add_series("energy.outdoor_temperature", "C");
     if (params_.grid) setup_grid(ctx);
+    // The series' first record (the start, before any step) shows the outdoor temperature of that instant.
+    const LocalTime start = local_time(static_cast<double>(ctx.scenario.start_unix_s), weather_.location.timezone_h);
+    last_outdoor_c_ = outdoor_temperature(0, record_of(start), start.hour);
   }
 
   void apply(const Intervention& iv, double) override {
@@ -151,8 +154,7 @@ class EnergyModel final : public Model {
       const double t = t0_s + k * dt;
       const double unix_mid = ctx_->scenario.start_unix_s + t + 0.5 * dt;
       const LocalTime lt = local_time(unix_mid, weather_.location.timezone_h);
-      const size_t rec = (static_cast<size_t>(lt.day_of_year) * 24 * weather_.records_per_hour +
-                          static_cast<size_t>(lt.hour * weather_.records_per_hour)) % weather_.size();
+      const size_t rec = record_of(lt);
       StockStepInputs& in = step_inputs_[k];
       in.climate = &climate_[rec];
       in.temperature_offset_c = outdoor_temperature(t, rec, lt.hour) - climate_[rec].theta_e;
@@ -260,6 +262,12 @@ class EnergyModel final : public Model {
   }
 
  private:
+  /// The weather record of a local time.
+  size_t record_of(const LocalTime& lt) const {
+    return (static_cast<size_t>(lt.day_of_year) * 24 * weather_.records_per_hour +
+            static_cast<size_t>(lt.hour * weather_.records_per_hour)) % weather_.size();
+  }
+
   /// Outdoor air temperature at time t_s (from the start) for weather record rec: the weather's, or the
   /// scenario's replacement series, plus the scenario's offset, then every heat wave in force in the order
   /// they began (a replacement sets the value, an offset adds to it). The sky temperature moves with the air

@@ -224,6 +224,8 @@ BOOST_AUTO_TEST_CASE(temperature_file_replaces_the_weather_hour_by_hour) {
   const double hours_since_new_year = (sc.start_unix_s - 1767225600 - 7 * 3600) / 3600.0;  // 2026-01-01T00:00Z
   BOOST_TEST(hours_since_new_year == 257.0);
   for (size_t k = 0; k < 72; ++k) BOOST_TEST(s[k] == -60 + 0.01 * (258 + k), tt::tolerance(1e-9));
+  for (const auto& series : r.series)  // the record at the start shows the temperature of that instant
+    if (series.name == "energy.outdoor_temperature") BOOST_TEST(series.values[0] == -60 + 0.01 * 258, tt::tolerance(1e-9));
 
   // The replacement feeds the buildings: a colder year heats more.
   const Results base = run_simulation(scenario(""), city, registry(), {});
