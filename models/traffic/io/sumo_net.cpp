@@ -34,7 +34,7 @@ struct RawJunction {
   int line = 0;
 };
 struct RawConnection {
-  std::string from, to, dir, tl;
+  std::string from, to, dir, tl, state;
   int from_lane = 0, to_lane = 0, link_index = -1, line = 0;
 };
 struct RawProgram {
@@ -156,6 +156,7 @@ Network parse_sumo_net(std::string_view text, const std::string& name) {
           c.from_lane = to_int(el, "fromLane", 0, 63);
           c.to_lane = to_int(el, "toLane", 0, 63);
           c.dir = el.text_or("dir", "s");
+          c.state = el.text_or("state", "");
           c.tl = el.text_or("tl", "");
           if (!c.tl.empty()) c.link_index = to_int(el, "linkIndex", 0, 1 << 20);
           c.line = el.line();
@@ -285,6 +286,8 @@ Network parse_sumo_net(std::string_view text, const std::string& name) {
       net.conn_junction.push_back(static_cast<int>(j));
       net.conn_link.push_back(k);
       net.conn_turn.push_back(turn_of(conns[c].dir));
+      // SUMO's link states 's' (stop sign) and 'w' (all-way stop): come to rest at the line first.
+      net.conn_stop.push_back(conns[c].state == "s" || conns[c].state == "w");
       net.conn_first_foe.push_back(static_cast<std::int32_t>(net.conn_foe.size()));
       net.conn_first_response.push_back(static_cast<std::int32_t>(net.conn_response.size()));
       if (!request[k]) continue;

@@ -78,6 +78,11 @@ BOOST_AUTO_TEST_CASE(sumo_net_tiny) {
   const SignalProgram& p = n.programs[n.junction_program[j1]];
   BOOST_TEST(p.phases[0].state == "Gr");
   BOOST_TEST(p.cycle_s() == 66.0);
+  BOOST_TEST(n.conn_stop[0] == 0);
+  // SUMO's 's' link state (a stop sign) makes the link one to stop at first.
+  std::string with_stop = kTinyNet;
+  with_stop.replace(with_stop.find("state=\"o\""), 9, "state=\"s\"");
+  BOOST_TEST(io::parse_sumo_net(with_stop, "stop.net.xml").conn_stop[1] == 1);
 }
 
 BOOST_AUTO_TEST_CASE(sumo_net_errors_name_the_line) {
