@@ -161,7 +161,8 @@ namespace {
 void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState::Coefficients& k) {
   const size_t n = s.size();
   for (auto* v : {&k.h_ve, &k.h1, &k.h1_over_hve, &k.k_sup, &k.k_w, &k.k_em, &k.k_st, &k.k_air, &k.inv_den, &k.num, &k.inv_s, &k.inv_a,
-                  &k.d_m_end, &k.d_s, &k.d_air, &k.to_mass, &k.to_surface, &k.inv_h_op})
+                  &k.d_m_end, &k.d_s, &k.d_air, &k.to_mass, &k.to_surface, &k.inv_h_op, &k.heat_set_c, &k.cool_set_c,
+                  &k.electric_share, &k.inv_d_air})
     v->assign(n, 0.0);
   const double rho = pressure_pa / (kAirGasConstant * (20.0 + 273.15));
   tbb::parallel_for(size_t{0}, n, [&](size_t i) {
@@ -189,6 +190,10 @@ void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState
     k.to_mass[i] = s.a_m_m2[i] / s.a_t_m2[i];
     k.to_surface[i] = 1 - k.to_mass[i] - h_w / (9.1 * s.a_t_m2[i]);
     k.inv_h_op[i] = 1 / s.h_op_w_k[i];
+    k.heat_set_c[i] = u.heat_set_c;
+    k.cool_set_c[i] = u.cool_set_c;
+    k.electric_share[i] = u.electric_share;
+    k.inv_d_air[i] = 1 / k.d_air[i];
   });
   k.dt_s = dt_s;
   k.pressure_pa = pressure_pa;
@@ -269,7 +274,6 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
           const double te = d.te, te_w = d.te_w, dt = dt_s;
           double sum_heat = 0, sum_cool = 0, sum_elec = 0;
           for (size_t i = i0; i < i1; ++i) {
-            const UseDefaults& u = kUseDefaults[s.use[i]];
             double lift = s.roof_ua_w_k[i] * d.roof_lift + s.floor_ua_w_k[i] * (d.ground_c - te);
             double solar = 0;
             for (int f = 0; f < kFacades; ++f) {
@@ -291,14 +295,14 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
                                k.h1_over_hve[i] * phi_ia) *
                               k.inv_s[i];
             double ta = (s.h_tr_is[i] * ts + k.h_ve[i] * te + phi_ia) * k.inv_a[i];
-            // Ideal control to the set points by linearity (sec. C.4.2).
-            double phi = 0;
-            if (ta < u.heat_set_c) phi = (u.heat_set_c - ta) / k.d_air[i];
-            else if (ta > u.cool_set_c) phi = (u.cool_set_c - ta) / k.d_air[i];
+            // Ideal control to the set points by linearity (sec. C.4.2), without branches: at most one of
+            // the two terms is non-zero (heating set point below cooling set point).
+            const double heat_air = std::max(k.heat_set_c[i] - ta, 0.0), cool_air = std::max(ta - k.cool_set_c[i], 0.0);
+            const double heat = heat_air * k.inv_d_air[i], cool = cool_air * k.inv_d_air[i];
+            const double phi = heat - cool;
             tm += k.d_m_end[i] * phi;
-            ta += k.d_air[i] * phi;
-            const double heat = std::max(phi, 0.0), cool = std::max(-phi, 0.0);
-            const double elec = heat * inv_cop + cool * inv_eer + u.electric_share * gains;
+            ta += heat_air - cool_air;
+            const double elec = heat * inv_cop + cool * inv_eer + k.electric_share[i] * gains;
             st.theta_m[i] = tm;
             st.theta_air[i] = ta;
             st.heating_w[i] = heat;
