@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "engine/core/error.hpp"
@@ -43,7 +44,8 @@ struct Wall {
 };
 
 /// A group of walls sorted by key = m . p, where m is the unit vector at the group's mid normal and p a
-/// point of the wall.
+/// point of the wall, largest first: the walls facing an eye are then a tail of the group, nearest first
+/// (so that the depth test spares the rasteriser the walls behind them).
 struct WallGroup {
   double mid = 0;
   double spread = 0;  ///< |n - m| at most, over the group's normals n
@@ -54,7 +56,7 @@ struct WallGroup {
 /// outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane is vertical and n
 /// horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p is at least
 /// m . e + spread * reach (reach: the farthest the set's extent lies from the eye) faces away and would be
-/// culled as a back face anyway. The picture is the same, and about half the walls never reach the vertex
+/// culled as a back face anyway; the others are drawn. The picture is the same, and about half the walls never reach the vertex
 /// stage. Primitive set 0 (roofs, ribbons, markers) is always drawn; set 1 + g holds wall group g.
 class FacingGeometry : public osg::Geometry {
  public:
@@ -62,14 +64,23 @@ class FacingGeometry : public osg::Geometry {
     extent_ = extent;
     groups_ = std::move(groups);
   }
-  void drawImplementation(osg::RenderInfo& info) const override {
-    osg::State& state = *info.getState();
-    const osg::Vec3d eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(state.getModelViewMatrix());
+  /// Index of the first index drawn of primitive set i for an eye (local metres).
+  size_t first_drawn(unsigned i, const osg::Vec3d& eye) const {
+    if (i == 0 || i > groups_.size()) return 0;
     double reach = 0;
     for (unsigned c = 0; c < 4; ++c) {
       const osg::Vec3 corner = extent_.corner(c);
       reach = std::max(reach, std::hypot(eye.x() - corner.x(), eye.y() - corner.y()));
     }
+    const WallGroup& g = groups_[i - 1];
+    const double limit = std::cos(g.mid) * eye.x() + std::sin(g.mid) * eye.y() + g.spread * reach + 0.01;
+    return 6 * static_cast<size_t>(
+                   std::partition_point(g.keys.begin(), g.keys.end(), [&](double k) { return k >= limit; }) -
+                   g.keys.begin());
+  }
+  void drawImplementation(osg::RenderInfo& info) const override {
+    osg::State& state = *info.getState();
+    const osg::Vec3d eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(state.getModelViewMatrix());
     const bool vbo = state.useVertexBufferObject(_supportsVertexBufferObjects && _useVertexBufferObjects);
     const bool vao = vbo && state.useVertexArrayObject(_useVertexArrayObject);
     osg::VertexArrayState* vas = state.getCurrentVertexArrayState();
@@ -77,13 +88,8 @@ class FacingGeometry : public osg::Geometry {
     drawVertexArraysImplementation(info);
     for (unsigned i = 0; i < _primitives.size(); ++i) {
       const auto& triangles = static_cast<const osg::DrawElementsUInt&>(*_primitives[i]);
-      size_t count = triangles.size();
-      if (i > 0 && i <= groups_.size()) {
-        const WallGroup& g = groups_[i - 1];
-        const double limit = std::cos(g.mid) * eye.x() + std::sin(g.mid) * eye.y() + g.spread * reach + 0.01;
-        count = 6 * static_cast<size_t>(std::lower_bound(g.keys.begin(), g.keys.end(), limit) - g.keys.begin());
-      }
-      if (count > 0) draw_first(state, triangles, static_cast<GLsizei>(count), vbo);
+      const size_t first = first_drawn(i, eye);
+      if (first < triangles.size()) draw_range(state, triangles, first, triangles.size() - first, vbo);
     }
     if (vbo && !vao) {
       vas->unbindVertexBufferObject();
@@ -92,16 +98,16 @@ class FacingGeometry : public osg::Geometry {
   }
 
  private:
-  /// glDrawElements of the first `count` indices (what DrawElementsUInt::draw does for all of them).
-  static void draw_first(osg::State& state, const osg::DrawElementsUInt& d, GLsizei count, bool vbo) {
+  /// glDrawElements of `count` indices from `first` on (what DrawElementsUInt::draw does for all of them).
+  static void draw_range(osg::State& state, const osg::DrawElementsUInt& d, size_t first, size_t count, bool vbo) {
     osg::GLBufferObject* ebo = vbo ? d.getOrCreateGLBufferObject(state.getContextID()) : nullptr;
     if (ebo) {
       state.getCurrentVertexArrayState()->bindElementBufferObject(ebo);
-      glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT,
-                     reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex())));
+      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
+                     reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex()) + first * sizeof(GLuint)));
     } else {
       state.getCurrentVertexArrayState()->unbindElementBufferObject();
-      glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT, &d.front());
+      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT, &d[first]);
     }
   }
   osg::BoundingBox extent_;
@@ -142,7 +148,7 @@ struct Builder {
       const double mx = std::cos(out_group.mid), my = std::sin(out_group.mid);
       std::vector<std::pair<double, size_t>> order;
       for (size_t i = 0; i < group.size(); ++i) order.emplace_back(mx * group[i].x + my * group[i].y, i);
-      std::sort(order.begin(), order.end());
+      std::sort(order.begin(), order.end(), std::greater<>());
       osg::ref_ptr<osg::DrawElementsUInt> indices = new osg::DrawElementsUInt(GL_TRIANGLES);
       indices->reserve(6 * group.size());
       for (const auto& [key, i] : order) {
@@ -574,6 +580,17 @@ osg::Vec3 CityScene::element_anchor(size_t set, std::uint32_t element) const {
   osg::Vec3 c;
   for (unsigned i : mine) c += (*v)[i];
   return c / static_cast<float>(mine.size());
+}
+
+size_t CityScene::for_each_drawn_triangle(size_t set, const osg::Vec3d& eye,
+                                          const std::function<void(unsigned, unsigned, unsigned)>& f) const {
+  const auto* g = static_cast<const FacingGeometry*>(sets_.at(set).geometry.get());
+  size_t n = 0;
+  for (unsigned p = 0; p < g->getNumPrimitiveSets(); ++p) {
+    const auto& t = *static_cast<const osg::DrawElementsUInt*>(g->getPrimitiveSet(p));
+    for (size_t k = g->first_drawn(p, eye); k + 2 < t.size(); k += 3, ++n) f(t[k], t[k + 1], t[k + 2]);
+  }
+  return n;
 }
 
 std::vector<osg::Vec3> CityScene::fit_points() const {

@@ -5,6 +5,7 @@
 #include <osg/Geometry>
 #include <osg/Group>
 #include <osg/Matrixd>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,6 +95,10 @@ class CityScene {
   /// A point on the element that a click should hit: the centroid of the largest roof triangle of a
   /// building (at roof height), the middle vertex of a line, the centre of a point marker.
   osg::Vec3 element_anchor(size_t set, std::uint32_t element) const;
+  /// Calls f(a, b, c) for each triangle of a set that a frame seen from eye (local metres) draws (walls
+  /// that cannot face the eye are left out); returns their number.
+  size_t for_each_drawn_triangle(size_t set, const osg::Vec3d& eye,
+                                 const std::function<void(unsigned, unsigned, unsigned)>& f) const;
   /// A sample of the drawn vertices (at most about 20,000), for fitting a camera.
   std::vector<osg::Vec3> fit_points() const;
 

@@ -47,9 +47,9 @@ Results synthetic_city(int buildings) {
 }
 
 /// The obvious scene: one Geode and Geometry per element, a plain list of triangles with a colour per
-/// vertex (each triangle in one colour, so the same pixels as the batched, flat-shaded scene), in vertex
-/// buffers, with the batched sets' back-face culling.
-osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
+/// vertex (each triangle in one colour, so the same pixels as the batched, flat-shaded scene), with the
+/// batched sets' back-face culling; in display lists (OSG's default) or in vertex buffers.
+osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene, bool vertex_buffers) {
   osg::ref_ptr<osg::Group> root = new osg::Group;
   root->getOrCreateStateSet()->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
   root->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
@@ -79,8 +79,10 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
     for (size_t e = 0; e < verts.size(); ++e) {
       if (!verts[e]) continue;
       osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
-      g->setUseDisplayList(false);
-      g->setUseVertexBufferObjects(true);
+      if (vertex_buffers) {
+        g->setUseDisplayList(false);
+        g->setUseVertexBufferObjects(true);
+      }
       g->setVertexArray(verts[e]);
       cols[e]->setNormalize(true);
       g->setColorArray(cols[e], osg::Array::BIND_PER_VERTEX);
@@ -93,9 +95,9 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene) {
   return root;
 }
 
-double cpu_ms() {
+double cpu_ms(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID) {
   timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  clock_gettime(clock, &t);
   return 1e3 * static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_nsec);
 }
 
@@ -111,6 +113,7 @@ struct Grab : osg::Camera::DrawCallback {
 
 struct FrameTime {
   double wall_ms = 0, cpu_ms = 0;  ///< per frame; cpu = every thread of the process (llvmpipe's too)
+  double main_ms = 0;              ///< CPU of the thread that culls, draws and runs Mesa's vertex stage
 };
 
 /// Time per frame over `frames` frames (after 2 warm-up frames), turning the camera 1 degree a frame.
@@ -127,17 +130,17 @@ FrameTime time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render:
   };
   for (int i = 0; i < 2; ++i) frame(i);
   const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = cpu_ms();
+  const double c0 = cpu_ms(), m0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);
   for (int i = 0; i < frames; ++i) frame(i);
   return {std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / frames,
-          (cpu_ms() - c0) / frames};
+          (cpu_ms() - c0) / frames, (cpu_ms(CLOCK_THREAD_CPUTIME_ID) - m0) / frames};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int frames = 30, synthetic = 0;
-  std::string results_dir, profile;  // --profile batched|naive: only draw that scene's frames (for perf)
+  std::string results_dir, profile;  // --profile batched|naive|naive-vbo: only that scene's frames (for perf)
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--frames"))
       frames = std::atoi(argv[i + 1]);
@@ -162,7 +165,15 @@ int main(int argc, char** argv) {
     render::CityScene scene(results);
     if (!results.layers.empty())
       scene.color({results.layers.front().name, results.info.duration_s / 2, "", {}, {}});
-    osg::ref_ptr<osg::Group> naive = naive_scene(scene);
+    struct Scene {
+      const char* name;
+      osg::ref_ptr<osg::Node> root;
+      std::vector<double> wall, cpu, main;
+      osg::ref_ptr<osg::Image> picture;
+    };
+    std::vector<Scene> scenes{{"batched", scene.root(), {}, {}, {}, {}},
+                              {"naive, display lists", naive_scene(scene, false), {}, {}, {}, {}},
+                              {"naive, vertex buffers", naive_scene(scene, true), {}, {}, {}, {}}};
     const int w = 1280, h = 720;
     osgViewer::Viewer viewer;
     viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
@@ -184,52 +195,62 @@ int main(int argc, char** argv) {
     const osg::Vec3d centre(scene.bounds().center().x(), scene.bounds().center().y(), 0);
     size_t elements = 0, triangles = 0;
     for (const auto& b : scene.sets()) elements += b.set->size(), render::for_each_triangle(b, [&](unsigned, unsigned, unsigned) { ++triangles; });
-    // The machine may be shared: alternate the two scenes in rounds and keep each one's median round, so
-    // that a burst of load elsewhere does not fall on one side only.
-    constexpr int kRounds = 5;
-    std::vector<double> b_ms, n_ms, b_cpu, n_cpu;
     if (!profile.empty()) {
-      const FrameTime t = time_frames(viewer, profile == "naive" ? naive.get() : scene.root(), cam, centre, frames);
-      std::printf("%s: %.1f ms/frame (cpu %.1f ms)\n", profile.c_str(), t.wall_ms, t.cpu_ms);
+      const Scene& only = profile == "naive" ? scenes[1] : profile == "naive-vbo" ? scenes[2] : scenes[0];
+      const FrameTime t = time_frames(viewer, only.root.get(), cam, centre, frames);
+      std::printf("%s: %.1f ms/frame (cpu %.1f ms, main thread %.1f ms)\n", only.name, t.wall_ms, t.cpu_ms,
+                  t.main_ms);
       return 0;
     }
-    for (int r = 0; r < kRounds; ++r) {
-      const FrameTime b = time_frames(viewer, scene.root(), cam, centre, std::max(1, frames / kRounds));
-      const FrameTime n = time_frames(viewer, naive.get(), cam, centre, std::max(1, frames / kRounds));
-      b_ms.push_back(b.wall_ms), b_cpu.push_back(b.cpu_ms);
-      n_ms.push_back(n.wall_ms), n_cpu.push_back(n.cpu_ms);
-    }
+    // The machine may be shared: alternate the scenes in rounds and keep each one's median round, so that
+    // a burst of load elsewhere does not fall on one side only.
+    constexpr int kRounds = 5;
+    for (int r = 0; r < kRounds; ++r)
+      for (auto& sc : scenes) {
+        const FrameTime t = time_frames(viewer, sc.root.get(), cam, centre, std::max(1, frames / kRounds));
+        sc.wall.push_back(t.wall_ms), sc.cpu.push_back(t.cpu_ms), sc.main.push_back(t.main_ms);
+      }
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
       return v[v.size() / 2];
     };
-    // Both scenes must draw the same picture: one frame of each from the same camera, compared by pixel.
+    // Every scene must draw the same picture: one frame of each from the same camera, compared by pixel.
     osg::ref_ptr<Grab> grab = new Grab;
     viewer.getCamera()->setFinalDrawCallback(grab);
-    time_frames(viewer, scene.root(), cam, centre, 1);
-    osg::ref_ptr<osg::Image> batched_image = grab->image;
-    grab->image = new osg::Image;
-    time_frames(viewer, naive.get(), cam, centre, 1);
+    for (auto& sc : scenes) {
+      grab->image = new osg::Image;
+      time_frames(viewer, sc.root.get(), cam, centre, 1);
+      sc.picture = grab->image;
+      if (const char* dir = std::getenv("CITYTWIN_BENCH_PICTURES"))
+        osgDB::writeImageFile(*sc.picture, std::string(dir) + "/" + std::string(sc.name).substr(0, 5) +
+                                               (&sc == &scenes[2] ? "-vbo" : "") + ".png");
+    }
     viewer.getCamera()->setFinalDrawCallback(nullptr);
-    if (const char* dir = std::getenv("CITYTWIN_BENCH_PICTURES")) {
-      osgDB::writeImageFile(*batched_image, std::string(dir) + "/batched.png");
-      osgDB::writeImageFile(*grab->image, std::string(dir) + "/naive.png");
-    }
-    size_t differ = 0, drawn = 0;
-    const unsigned char* p = batched_image->data();
-    const unsigned char* q = grab->image->data();
     const unsigned char sky[3] = {204, 219, 235};
-    for (int i = 0; i < w * h; ++i, p += 3, q += 3) {
-      if (std::abs(p[0] - sky[0]) + std::abs(p[1] - sky[1]) + std::abs(p[2] - sky[2]) > 3) ++drawn;
-      if (std::abs(p[0] - q[0]) > 2 || std::abs(p[1] - q[1]) > 2 || std::abs(p[2] - q[2]) > 2) ++differ;
+    size_t drawn = 0;
+    for (int i = 0; i < w * h; ++i) {
+      const unsigned char* p = scenes[0].picture->data() + 3 * i;
+      drawn += std::abs(p[0] - sky[0]) + std::abs(p[1] - sky[1]) + std::abs(p[2] - sky[2]) > 3;
     }
-    const double batched = median(b_ms), naive_ms = median(n_ms);
-    std::printf(
-        "%-9s %7zu elements %8zu triangles  batched %7.1f ms/frame (%5.1f fps, cpu %7.1f ms)  naive %7.1f "
-        "ms/frame (cpu %7.1f ms)  ratio %4.1fx (cpu %4.1fx)  pixels: %.1f%% drawn, %zu differ\n",
-        synthetic ? "synthetic" : "bundled", elements, triangles, batched, 1000 / batched, median(b_cpu),
-        naive_ms, median(n_cpu), naive_ms / batched, median(n_cpu) / median(b_cpu),
-        100.0 * static_cast<double>(drawn) / (w * h), differ);
+    std::printf("%s: %zu elements, %zu triangles, %.1f%% of the pixels drawn\n",
+                synthetic ? "synthetic city" : "bundled city", elements, triangles,
+                100.0 * static_cast<double>(drawn) / (w * h));
+    const double b_wall = median(scenes[0].wall), b_cpu = median(scenes[0].cpu), b_main = median(scenes[0].main);
+    for (const auto& sc : scenes) {
+      size_t differ = 0;
+      for (int i = 0; i < 3 * w * h; i += 3) {
+        const unsigned char *p = scenes[0].picture->data() + i, *q = sc.picture->data() + i;
+        differ += std::abs(p[0] - q[0]) > 2 || std::abs(p[1] - q[1]) > 2 || std::abs(p[2] - q[2]) > 2;
+      }
+      const double wall = median(sc.wall), cpu = median(sc.cpu), main = median(sc.main);
+      std::printf("  %-22s %7.1f ms/frame (%5.1f fps)  cpu %7.1f ms, main thread %6.1f ms", sc.name, wall,
+                  1000 / wall, cpu, main);
+      if (&sc == &scenes[0])
+        std::printf("\n");
+      else
+        std::printf("  ratio %4.1fx (cpu %4.1fx, main thread %4.1fx), pixels differing %zu\n", wall / b_wall,
+                    cpu / b_cpu, main / b_main, differ);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "citytwin_view_bench: %s\n", e.what());
     return 2;

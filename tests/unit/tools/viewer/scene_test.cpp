@@ -1,6 +1,9 @@
 // The render extensions the viewer relies on, without a display: picking by ray, element anchors and the
 // difference colouring.
 #include <boost/test/unit_test.hpp>
+#include <array>
+#include <random>
+#include <set>
 
 #include "engine/core/error.hpp"
 #include "engine/data/recorder.hpp"
@@ -198,4 +201,55 @@ BOOST_AUTO_TEST_CASE(a_vehicle_table_without_a_needed_column_is_an_error_naming_
   table = vehicle_table();
   table.values[2] = NAN;  // a position that is not a number
   BOOST_CHECK_THROW(Vehicles{table}, InputError);
+}
+
+BOOST_AUTO_TEST_CASE(walls_left_out_of_a_frame_all_face_away_from_the_eye) {
+  // Buildings of many shapes and orientations: rotated boxes, an L, a ring with a hole.
+  Recorder rec;
+  ElementSet b;
+  b.name = "buildings";
+  b.kind = GeometryKind::polygon;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int i = 0; i < 200; ++i) {
+    const double cx = 400 * u(rng), cy = 300 * u(rng), a = 6.3 * u(rng), s = 5 + 15 * u(rng);
+    Ring r;
+    const int corners = 3 + i % 5;
+    for (int k = 0; k < corners; ++k) {
+      const double t = a + 6.283185 * k / corners;
+      r.push_back({cx + s * std::cos(t), cy + s * std::sin(t)});
+    }
+    if (i % 2) std::reverse(r.begin(), r.end());  // either orientation in the source
+    b.ids.push_back("b" + std::to_string(i));
+    b.polygons.push_back({Polygon{r, {}}});
+    b.heights_m.push_back(5 + 40 * u(rng));
+  }
+  b.ids.push_back("court");
+  b.polygons.push_back({Polygon{{{500, 0}, {560, 0}, {560, 60}, {500, 60}}, {{{520, 20}, {520, 40}, {540, 40}, {540, 20}}}}});
+  b.heights_m.push_back(12);
+  rec.add_set(b);
+  Results r = rec.take();
+  CityScene scene(r);
+  const auto* v = static_cast<const osg::Vec3Array*>(scene.sets()[0].geometry->getVertexArray());
+  size_t all = 0;
+  for_each_triangle(scene.sets()[0], [&](unsigned, unsigned, unsigned) { ++all; });
+  for (const osg::Vec3d eye : {osg::Vec3d(200, -900, 700), osg::Vec3d(-500, 150, 300), osg::Vec3d(1200, 900, 50),
+                               osg::Vec3d(200, 150, 400), osg::Vec3d(530, 30, 5)}) {
+    std::set<std::array<unsigned, 3>> drawn;
+    const size_t n = scene.for_each_drawn_triangle(0, eye, [&](unsigned i, unsigned j, unsigned k) {
+      drawn.insert({i, j, k});
+    });
+    // Every triangle facing the eye (by its own vertices: counter-clockwise seen from the eye) is drawn.
+    size_t facing = 0, missing = 0;
+    for_each_triangle(scene.sets()[0], [&](unsigned i, unsigned j, unsigned k) {
+      const osg::Vec3d p = (*v)[i], q = (*v)[j], s = (*v)[k];
+      if (((q - p) ^ (s - p)) * (eye - p) <= 1e-6) return;
+      ++facing;
+      missing += !drawn.count({i, j, k});
+    });
+    BOOST_TEST(missing == 0u, "eye " << eye.x() << " " << eye.y() << " " << eye.z());
+    BOOST_TEST(n >= facing);
+    // Seen from outside the city, whole groups of walls facing away are left out.
+    if (eye.z() > 100 && (eye.x() < 0 || eye.y() < 0 || eye.x() > 600)) BOOST_TEST(n < all);
+  }
 }
