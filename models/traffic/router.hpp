@@ -1,6 +1,7 @@
 #pragma once
-/// Fastest paths on the edge graph: A* on travel times with a straight-line heuristic (Hart, Nilsson,
-/// Raphael 1968). Thread-safe: route() may be called from several threads at once (scratch is per thread).
+/// Fastest paths on the edge graph: A* (Hart, Nilsson, Raphael 1968) with landmark lower bounds (ALT,
+/// Goldberg & Harrelson 2005) and the straight line. Thread-safe: route() may be called from several threads
+/// at once (scratch is per thread).
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -27,6 +28,8 @@ class Router {
  private:
   const Network& net_;
   std::unique_ptr<struct ScratchPool> pool_;
+  /// Free-flow time from each landmark to the end of each edge, and from the end of each edge to it.
+  std::vector<std::vector<float>> from_mark_, to_mark_;
 };
 
 /// Free-flow traversal time of every edge: length over speed limit.

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <queue>
 #include <random>
 
 #include "models/traffic/simulation.hpp"
@@ -329,6 +330,49 @@ BOOST_AUTO_TEST_CASE(gridlock_is_resolved_and_counted) {
     BOOST_TEST(c.arrived + c.removed + c.unroutable == static_cast<long long>(trips.size()));
     if (up_front) BOOST_TEST(c.unroutable == 0);
     else BOOST_TEST(c.unroutable >= static_cast<long long>(trips.size()) - 10);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(router_finds_the_fastest_route) {
+  // A* with landmark bounds against a plain Dijkstra on the edge graph, on free-flow and on slowed times (the
+  // bounds stay valid for times at or above free flow), 300 random pairs on a 12 x 12 grid.
+  const Network n = network_from_city(test::grid(12, 12, 150, 1, false));
+  BOOST_REQUIRE(n.edges() >= 64);  // large enough for landmarks
+  const Router router(n);
+  auto dijkstra = [&](int from, int to, const std::vector<double>& w) {
+    std::vector<double> d(n.edges(), INFINITY);
+    std::priority_queue<std::pair<double, int>, std::vector<std::pair<double, int>>, std::greater<>> q;
+    d[from] = w[from];
+    q.push({d[from], from});
+    while (!q.empty()) {
+      auto [x, e] = q.top();
+      q.pop();
+      if (x > d[e]) continue;
+      for (int k = n.edge_first_next[e]; k < n.edge_first_next[e + 1]; ++k) {
+        const int m = n.edge_next[k];
+        if (x + w[m] < d[m]) q.push({d[m] = x + w[m], m});
+      }
+    }
+    return d[to];
+  };
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> edge(0, n.edges() - 1);
+  std::uniform_real_distribution<double> slow(1.0, 4.0);
+  for (const bool slowed : {false, true}) {
+    std::vector<double> w = free_flow_times(n);
+    if (slowed)
+      for (double& x : w) x *= slow(rng);
+    for (int i = 0; i < 150; ++i) {
+      const int a = edge(rng), b = edge(rng);
+      std::vector<std::int32_t> route;
+      const bool ok = router.route(a, b, w, 13.89, route);
+      const double best = dijkstra(a, b, w);
+      BOOST_TEST_REQUIRE(ok == std::isfinite(best));
+      if (!ok) continue;
+      double cost = 0;
+      for (int e : route) cost += w[e];
+      BOOST_TEST(cost <= best * (1 + 1e-9));
+    }
   }
 }
 
