@@ -483,6 +483,50 @@ BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_say
   BOOST_TEST(far >= 20);
 }
 
+namespace {
+
+/// The grid run with two vehicles' positions: vehicle 1 drives east 100 m in 10 s from 07:00, vehicle 2
+/// north from (50, 50) at 07:00 to (50, 80) at 08:00, slowing from 2 m/s to a stop.
+Results with_vehicles() {
+  Results r = load_results(grid().results().string());
+  Table t;
+  t.name = render::kVehicleTable;
+  t.columns = {"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"};
+  t.units = {"s", "1", "m", "m", "rad", "m/s"};
+  t.values = {3600, 1, 0, 0, 0, 10, 3610, 1, 100, 0, 0, 10, 3600, 2, 50, 50, 1.5, 2, 7200, 2, 50, 80, 1.5, 0};
+  r.tables.push_back(t);
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_moving_vehicle_is_drawn_where_and_in_the_colour_its_samples_say) {
+  if (!has_display()) return;
+  const fs::path dir = grid().dir / "drawn-vehicles";
+  const Results r = with_vehicles();
+  write_results(dir.string(), r, {});
+  const fs::path shot = grid().dir / "vehicles.png", hidden = grid().dir / "no-vehicles.png";
+  std::ostringstream script;
+  script << "open " << dir.string() << "\npanels off\nhide buildings\nhide roads\ntime 07:30\nscreenshot "
+         << shot.string() << "\nhide vehicles\nscreenshot " << hidden.string() << "\nexpect-no-error\n";
+  const auto [rc, out] = run_script("vehicles", script.str());
+  BOOST_REQUIRE_MESSAGE(rc == 0, out);
+  osg::ref_ptr<osg::Image> img = osgDB::readImageFile(shot.string()), none = osgDB::readImageFile(hidden.string());
+  BOOST_REQUIRE(img && none);
+  // At 07:30 vehicle 2 is halfway: (50, 65), roof 2.4 m up, at 1 of the 10 m/s top speed.
+  render::CityScene scene(r);
+  const auto cam = render::fit_camera(scene.fit_points(), 800, 600);
+  const osg::Vec3d ndc = osg::Vec3d(50, 65, 0.8 + render::Vehicles::kHeight) * cam.view * cam.projection;
+  const double x = (ndc.x() + 1) * 400, y = (1 - ndc.y()) * 300;
+  const render::Rgb want = render::ColorMap::named("traffic").at(0.1);
+  BOOST_TEST(near_rgb(pixel(*img, x, y), want), "vehicle pixel " << pixel(*img, x, y)[0] << " "
+                                                                  << pixel(*img, x, y)[1] << " " << pixel(*img, x, y)[2]);
+  BOOST_TEST(!near_rgb(pixel(*none, x, y), want, 0.1f));  // hidden: the ground shows there
+  // Vehicle 1 came and went at 07:00: nothing drawn where it drove.
+  const osg::Vec3d gone = osg::Vec3d(50, 0, 0.8 + render::Vehicles::kHeight) * cam.view * cam.projection;
+  BOOST_TEST(pixel(*img, (gone.x() + 1) * 400, (1 - gone.y()) * 300) == pixel(*none, (gone.x() + 1) * 400, (1 - gone.y()) * 300));
+}
+
 BOOST_AUTO_TEST_CASE(vehicles_are_shown_only_when_their_positions_were_recorded) {
   Session s(CITYTWIN_CLI);
   s.open(grid().results().string());
@@ -491,13 +535,7 @@ BOOST_AUTO_TEST_CASE(vehicles_are_shown_only_when_their_positions_were_recorded)
   BOOST_TEST(s.update_vehicles() == 0u);
 
   // The same run with two vehicles' positions, written and read back as a results directory.
-  Results r = load_results(grid().results().string());
-  Table t;
-  t.name = render::kVehicleTable;
-  t.columns = {"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"};
-  t.units = {"s", "1", "m", "m", "rad", "m/s"};
-  t.values = {3600, 1, 0, 0, 0, 10, 3610, 1, 100, 0, 0, 10, 3600, 2, 50, 50, 1.5, 2, 7200, 2, 50, 80, 1.5, 0};
-  r.tables.push_back(t);
+  Results r = with_vehicles();
   const fs::path with = grid().dir / "with-vehicles";
   write_results(with.string(), r, {});
   s.open(with.string());
