@@ -134,14 +134,16 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
         (turn_allowed(e, j, f) ? targets : forbidden).push_back({f, t == Turn::uturn ? std::numbers::pi : a, t});
       }
       const int reverse = roads.edges[e].reverse;
+      const bool other_ways = !forbidden.empty();
       if (targets.empty() && reverse >= 0) {
         if (turn_allowed(e, j, reverse)) targets.push_back({reverse, std::numbers::pi, Turn::uturn});
         else forbidden.push_back({reverse, std::numbers::pi, Turn::uturn});
       }
       if (targets.empty() && !forbidden.empty()) {
         // The restrictions would leave the edge without a way on (e.g. a mapped restriction whose other
-        // members fell outside the extract): keep the movements rather than strand the vehicles.
+        // members fell outside the extract): keep the movements it would have without them.
         ++net.restrictions_overridden;
+        if (other_ways && forbidden.back().edge == reverse) forbidden.pop_back();
         targets = std::move(forbidden);
       } else {
         net.forbidden_turns += static_cast<int>(forbidden.size());

@@ -29,6 +29,15 @@ bool is_foe(const Network& n, int a, int b) { return contains(n.conn_foe, n.conn
 bool yields_to(const Network& n, int a, int b) {
   return contains(n.conn_response, n.conn_first_response[a], n.conn_first_response[a + 1], b);
 }
+/// Edges reached from edge `from` through its connections, sorted.
+std::vector<int> targets_of(const Network& n, int from) {
+  std::vector<int> out;
+  for (int c = 0; c < n.connections(); ++c)
+    if (n.lane_edge[n.conn_from_lane[c]] == from) out.push_back(n.edge_of_conn_to(c));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(traffic_network)
@@ -121,6 +130,32 @@ BOOST_AUTO_TEST_CASE(lanes_are_shared_out_from_the_right) {
 
 /// A hand-made OSM file (tests/data/traffic/turn_restriction.osm) where a no_left_turn relation forbids the
 /// direct way: the router takes the detour round the block; without the relations it turns left.
+BOOST_AUTO_TEST_CASE(no_and_only_restrictions_remove_movements) {
+  // Edges: 0 E->C, 2 N->C, 4 W->C, 6 S->C; outgoing 1 C->E, 3 C->N, 5 C->W, 7 C->S.
+  RoadNetwork r = test::crossing(RoadClass::primary, RoadClass::residential, false);
+  r.restrictions.push_back({"r1", "only_straight_on", 4, 0, 1, true});  // from the west: straight on only
+  r.restrictions.push_back({"r2", "no_left_turn", 6, 0, 5, false});     // from the south: not left (west)
+  r.restrictions.push_back({"r3", "no_right_turn", 2, 1, 5, false});    // another junction: no effect here
+  const Network n = network_from_city(r);
+  auto targets = [&](int from) { return targets_of(n, from); };
+  BOOST_TEST(targets(4) == (std::vector<int>{1}), boost::test_tools::per_element());
+  BOOST_TEST(targets(6) == (std::vector<int>{1, 3}), boost::test_tools::per_element());
+  BOOST_TEST(targets(2) == (std::vector<int>{1, 5, 7}), boost::test_tools::per_element());
+  BOOST_TEST(targets(0) == (std::vector<int>{3, 5, 7}), boost::test_tools::per_element());
+  BOOST_TEST(n.forbidden_turns == 3);  // west: right and left; south: left
+  BOOST_TEST(n.restrictions_overridden == 0);
+  // With every turn forbidden the vehicle turns round (as at a dead end); forbidding that too would strand the
+  // edge: its movements are then kept and counted.
+  RoadNetwork turns = test::crossing(RoadClass::primary, RoadClass::residential, false);
+  for (int to : {1, 3, 7}) turns.restrictions.push_back({"r", "no_entry", 4, 0, to, false});
+  BOOST_TEST(targets_of(network_from_city(turns), 4) == (std::vector<int>{5}), boost::test_tools::per_element());
+  turns.restrictions.push_back({"r", "no_u_turn", 4, 0, 5, false});
+  const Network kept = network_from_city(turns);
+  BOOST_TEST(targets_of(kept, 4) == (std::vector<int>{1, 3, 7}), boost::test_tools::per_element());
+  BOOST_TEST(kept.restrictions_overridden == 1);
+  BOOST_TEST(kept.forbidden_turns == 0);
+}
+
 BOOST_AUTO_TEST_CASE(osm_turn_restriction_makes_the_router_detour) {
   const std::string path = std::string(CITYTWIN_TEST_DATA) + "/traffic/turn_restriction.osm";
   std::ifstream in(path);
