@@ -1,16 +1,15 @@
 #include "engine/render/city_scene.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
 #include <osg/Geode>
 #include <osg/PolygonOffset>
 #include <osg/ShadeModel>
 #include <osg/TriangleIndexFunctor>
 #include <osgUtil/LineSegmentIntersector>
 #include <osgUtil/Tessellator>
-
-#include <algorithm>
-#include <cmath>
-#include <functional>
-#include <map>
 
 #include "engine/core/error.hpp"
 
@@ -28,7 +27,7 @@ struct TriangleCollector {
 };
 
 /// Walls are grouped by the direction they face (kWallSectors sectors of the compass) and each group is
-/// sorted so that the walls that can face a given eye come first: a frame draws that prefix only.
+/// sorted so that the walls that can face a given eye form its tail: a frame draws that tail only.
 constexpr int kWallSectors = 64;
 constexpr double kPi = 3.14159265358979323846;
 
@@ -56,8 +55,9 @@ struct WallGroup {
 /// outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane is vertical and n
 /// horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p is at least
 /// m . e + spread * reach (reach: the farthest the set's extent lies from the eye) faces away and would be
-/// culled as a back face anyway; the others are drawn. The picture is the same, and about half the walls never reach the vertex
-/// stage. Primitive set 0 (roofs, ribbons, markers) is always drawn; set 1 + g holds wall group g.
+/// culled as a back face anyway; the others are drawn. The picture is the same, and about half the walls
+/// never reach the vertex stage. Primitive set 0 (roofs, ribbons, markers) is always drawn; set 1 + g holds
+/// wall group g. Drawing reads the groups only: safe from several draw threads.
 class FacingGeometry : public osg::Geometry {
  public:
   void set_walls(const osg::BoundingBox& extent, std::vector<WallGroup> groups) {
@@ -99,12 +99,14 @@ class FacingGeometry : public osg::Geometry {
 
  private:
   /// glDrawElements of `count` indices from `first` on (what DrawElementsUInt::draw does for all of them).
-  static void draw_range(osg::State& state, const osg::DrawElementsUInt& d, size_t first, size_t count, bool vbo) {
+  static void draw_range(osg::State& state, const osg::DrawElementsUInt& d, size_t first, size_t count,
+                         bool vbo) {
     osg::GLBufferObject* ebo = vbo ? d.getOrCreateGLBufferObject(state.getContextID()) : nullptr;
     if (ebo) {
       state.getCurrentVertexArrayState()->bindElementBufferObject(ebo);
-      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
-                     reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex()) + first * sizeof(GLuint)));
+      glDrawElements(
+          GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
+          reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex()) + first * sizeof(GLuint)));
     } else {
       state.getCurrentVertexArrayState()->unbindElementBufferObject();
       glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT, &d[first]);
@@ -173,7 +175,9 @@ float wall_shade(const Point2& a, const Point2& b) {
   return static_cast<float>(0.62 + 0.3 * std::abs((nx * lx + ny * ly) / len));
 }
 
-unsigned char to_byte(float x) { return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255)); }
+unsigned char to_byte(float x) {
+  return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255));
+}
 
 osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
 
@@ -244,8 +248,10 @@ void add_extruded(Builder& b, const Polygon& poly, float z, std::uint32_t elemen
     const osg::Vec3 &p = (*tv)[idx[i]], &q = (*tv)[idx[i + 1]], &r = (*tv)[idx[i + 2]];
     const unsigned a = vertex_of(idx[i]), c = vertex_of(idx[i + 2]), m = vertex_of(idx[i + 1]);
     // Counter-clockwise seen from above.
-    if (((q - p) ^ (r - p)).z() >= 0) b.triangle(a, m, c);
-    else b.triangle(a, c, m);
+    if (((q - p) ^ (r - p)).z() >= 0)
+      b.triangle(a, m, c);
+    else
+      b.triangle(a, c, m);
   }
 }
 
@@ -315,7 +321,8 @@ std::pair<double, double> robust_range(const std::vector<float>& all) {
 std::string default_map_for(const std::string& layer) {
   if (layer.find("speed") != std::string::npos) return "traffic";
   if (layer.find("loading") != std::string::npos || layer.find("demand") != std::string::npos) return "heat";
-  if (layer.find("diff") != std::string::npos || layer.find("change") != std::string::npos) return "diverging";
+  if (layer.find("diff") != std::string::npos || layer.find("change") != std::string::npos)
+    return "diverging";
   return "viridis";
 }
 
@@ -374,7 +381,8 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
   osg::ref_ptr<osg::Vec3Array> gv = new osg::Vec3Array;
   const float x0 = bounds_.xMin() - margin, x1 = bounds_.xMax() + margin;
   const float y0 = bounds_.yMin() - margin, y1 = bounds_.yMax() + margin;
-  for (auto [x, y] : {std::pair{x0, y0}, {x1, y0}, {x1, y1}, {x0, y0}, {x1, y1}, {x0, y1}}) gv->push_back({x, y, 0});
+  for (auto [x, y] : {std::pair{x0, y0}, {x1, y0}, {x1, y1}, {x0, y0}, {x1, y1}, {x0, y1}})
+    gv->push_back({x, y, 0});
   ground->setVertexArray(gv);
   osg::ref_ptr<osg::Vec4Array> gc = new osg::Vec4Array;
   gc->push_back({0.95f, 0.95f, 0.93f, 1});
@@ -444,8 +452,9 @@ LegendInfo CityScene::color(const Coloring& c) {
     const Layer* base = c.baseline->find_layer(c.layer);
     if (!base) throw InputError({"", 0, "layer " + c.layer}, "not recorded in the baseline run");
     if (base->set != layer->set || base->elements() != layer->elements())
-      throw InputError({"", 0, "layer " + c.layer}, "the baseline records it on other elements (" + base->set +
-                                                        ", " + std::to_string(base->elements()) + " elements)");
+      throw InputError({"", 0, "layer " + c.layer}, "the baseline records it on other elements (" +
+                                                        base->set + ", " + std::to_string(base->elements()) +
+                                                        " elements)");
     legend.title = layer->name + " change" + (layer->unit.empty() ? "" : " [" + layer->unit + "]");
     const size_t n = layer->elements();
     auto diff_row = [&](double t_s, std::vector<float>& out) {
@@ -460,7 +469,8 @@ LegendInfo CityScene::color(const Coloring& c) {
       for (float d : row) all.push_back(std::abs(d));
     }
     const auto [lo, hi] = robust_range(all);
-    const double span = std::any_of(all.begin(), all.end(), [](float d) { return d > 0; }) ? std::max(hi, 0.0) : 1.0;
+    const double span =
+        std::any_of(all.begin(), all.end(), [](float d) { return d > 0; }) ? std::max(hi, 0.0) : 1.0;
     legend.min = c.min.value_or(-span);
     legend.max = c.max.value_or(span);
     if (n > 0) {
@@ -510,7 +520,7 @@ LegendInfo CityScene::color(const Coloring& c) {
     legend.max = c.max.value_or(hi);
   }
   try {
-    legend.map = ColorMap::named(!c.color_map.empty() ? c.color_map
+    legend.map = ColorMap::named(!c.color_map.empty()  ? c.color_map
                                  : c.baseline && layer ? std::string("diverging")
                                                        : default_map_for(c.layer));
   } catch (const std::invalid_argument& e) {

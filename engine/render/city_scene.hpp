@@ -2,11 +2,11 @@
 /// The 3D scene of a run's results with OpenSceneGraph: extruded buildings, road and network lines as
 /// ribbons, points, a ground plane. Each element set is one batched geometry (one draw call) with
 /// per-vertex colours; recolouring for another layer or time only rewrites the colour array.
+#include <functional>
+#include <optional>
 #include <osg/Geometry>
 #include <osg/Group>
 #include <osg/Matrixd>
-#include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +23,7 @@ inline constexpr Rgb kClosedColor{0.08f, 0.08f, 0.08f};
 struct Coloring {
   std::string layer;  ///< result layer ("occupancy.people") or "<set>.<attribute>" ("buildings.use")
   double time_s = 0;
-  std::string color_map;  ///< empty = chosen from the layer's name
+  std::string color_map;           ///< empty = chosen from the layer's name
   std::optional<double> min, max;  ///< empty = the layer's range over the whole run
   /// When set: colour this run's layer minus the same layer of `baseline` at the same time (a what-if
   /// against its baseline). Both runs must share the element set; the range is symmetric around 0 and the

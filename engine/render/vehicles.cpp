@@ -1,10 +1,9 @@
 #include "engine/render/vehicles.hpp"
 
-#include <osg/ShadeModel>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <osg/ShadeModel>
 
 #include "engine/core/error.hpp"
 
@@ -36,9 +35,11 @@ Vehicles::Vehicles(const Table& table) : node_(new osg::Geode), geometry_(new os
   rows.reserve(table.rows());
   for (size_t r = 0; r < table.rows(); ++r) {
     Row row{table.at(r, col[1]),
-            {table.at(r, col[0]), table.at(r, col[2]), table.at(r, col[3]), table.at(r, col[4]), table.at(r, col[5])}};
+            {table.at(r, col[0]), table.at(r, col[2]), table.at(r, col[3]), table.at(r, col[4]),
+             table.at(r, col[5])}};
     // A missing heading or speed is drawn (heading east, slowest colour); a missing time or place is not.
-    if (!std::isfinite(row.id) || !std::isfinite(row.s.t) || !std::isfinite(row.s.x) || !std::isfinite(row.s.y))
+    if (!std::isfinite(row.id) || !std::isfinite(row.s.t) || !std::isfinite(row.s.x) ||
+        !std::isfinite(row.s.y))
       throw InputError(where, "row " + std::to_string(r + 1) + ": time, vehicle or position is not a number");
     if (!std::isfinite(row.s.heading)) row.s.heading = 0;
     if (!std::isfinite(row.s.speed)) row.s.speed = 0;
@@ -63,8 +64,8 @@ Vehicles::Vehicles(const Table& table) : node_(new osg::Geode), geometry_(new os
   // Per box: ground corners 0-3 then roof corners 4-7, counter-clockwise seen from above; roof and the
   // four sides, counter-clockwise from outside, the colour-giving vertex last.
   osg::ref_ptr<osg::DrawElementsUInt> triangles = new osg::DrawElementsUInt(GL_TRIANGLES);
-  static const unsigned kBox[] = {4, 5, 6, 4, 6, 7, 1, 5, 0, 5, 4, 0, 2, 6, 1, 6, 5, 1,
-                                  3, 7, 2, 7, 6, 2, 0, 4, 3, 4, 7, 3};
+  static const unsigned kBox[] = {4, 5, 6, 4, 6, 7, 1, 5, 0, 5, 4, 0, 2, 6, 1,
+                                  6, 5, 1, 3, 7, 2, 7, 6, 2, 0, 4, 3, 4, 7, 3};
   for (size_t v = 0; v < n; ++v)
     for (unsigned k : kBox) triangles->push_back(static_cast<unsigned>(v * kVerticesPerVehicle) + k);
   geometry_->setUseDisplayList(false);
@@ -97,7 +98,8 @@ size_t Vehicles::update(double t_s) {
     }
     ++count;
     // The last sample at or before t_s, and the next one.
-    const Sample* a = std::upper_bound(begin, end, t_s, [](double t, const Sample& s) { return t < s.t; }) - 1;
+    const Sample* a =
+        std::upper_bound(begin, end, t_s, [](double t, const Sample& s) { return t < s.t; }) - 1;
     const Sample* b = a + 1 < end ? a + 1 : a;
     const double f = b->t > a->t ? (t_s - a->t) / (b->t - a->t) : 0.0;
     const double x = a->x + f * (b->x - a->x), y = a->y + f * (b->y - a->y);
@@ -112,11 +114,14 @@ size_t Vehicles::update(double t_s) {
     box[0] = base - l - w, box[1] = base + l - w, box[2] = base + l + w, box[3] = base - l + w;
     for (int k = 0; k < 4; ++k) box[4 + k] = box[k] + up;
     const Rgb c = map_.at(speed / max_speed_);
-    auto byte = [](float x) { return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255)); };
+    auto byte = [](float x) {
+      return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255));
+    };
     // Roof corners in the speed's colour, ground corners (which colour the sides) a little darker.
     for (int k = 0; k < kVerticesPerVehicle; ++k) {
       const float s = k < 4 ? 0.7f : 1.0f;
-      (*colors)[v * kVerticesPerVehicle + static_cast<size_t>(k)].set(byte(c.r * s), byte(c.g * s), byte(c.b * s), 255);
+      (*colors)[v * kVerticesPerVehicle + static_cast<size_t>(k)].set(byte(c.r * s), byte(c.g * s),
+                                                                      byte(c.b * s), 255);
     }
   }
   vertices->dirty();

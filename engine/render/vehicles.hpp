@@ -3,8 +3,8 @@
 /// heading_rad, speed_mps, local metres in the frame of the element sets). All vehicles are one batched
 /// geometry of small boxes; update() moves them to a time, interpolating each vehicle between its samples,
 /// and colours them by speed. Nothing is rebuilt per frame: the vertex and colour arrays are rewritten.
-#include <osg/Geometry>
 #include <osg/Geode>
+#include <osg/Geometry>
 #include <string>
 #include <vector>
 
@@ -45,8 +45,8 @@ class Vehicles {
   struct Sample {
     double t, x, y, heading, speed;
   };
-  std::vector<Sample> samples_;     // grouped by vehicle, by time within a vehicle
-  std::vector<size_t> first_;       // vehicle v: samples_[first_[v], first_[v + 1])
+  std::vector<Sample> samples_;  // grouped by vehicle, by time within a vehicle
+  std::vector<size_t> first_;    // vehicle v: samples_[first_[v], first_[v + 1])
   std::vector<double> ids_;
   std::vector<osg::Vec3> position_;
   std::vector<bool> shown_;

@@ -57,7 +57,8 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene, bool vertex
   osg::Geode* scene_geode = scene.root()->getChild(0)->asGeode();
   for (unsigned i = 0; i < scene_geode->getNumDrawables(); ++i) {
     osg::Drawable* d = scene_geode->getDrawable(i);
-    if (std::none_of(scene.sets().begin(), scene.sets().end(), [&](const auto& b) { return b.geometry == d; })) {
+    if (std::none_of(scene.sets().begin(), scene.sets().end(),
+                     [&](const auto& b) { return b.geometry == d; })) {
       osg::ref_ptr<osg::Geode> geode = new osg::Geode;
       geode->addDrawable(d);
       root->addChild(geode);
@@ -118,7 +119,7 @@ struct FrameTime {
 
 /// Time per frame over `frames` frames (after 2 warm-up frames), turning the camera 1 degree a frame.
 FrameTime time_frames(osgViewer::Viewer& viewer, osg::Node* scene, const render::CameraSetup& cam,
-                   const osg::Vec3d& centre, int frames) {
+                      const osg::Vec3d& centre, int frames) {
   viewer.setSceneData(scene);
   viewer.getCamera()->setProjectionMatrix(cam.projection);
   auto frame = [&](int i) {
@@ -194,7 +195,9 @@ int main(int argc, char** argv) {
     const auto cam = render::fit_camera(scene.fit_points(), w, h);
     const osg::Vec3d centre(scene.bounds().center().x(), scene.bounds().center().y(), 0);
     size_t elements = 0, triangles = 0;
-    for (const auto& b : scene.sets()) elements += b.set->size(), render::for_each_triangle(b, [&](unsigned, unsigned, unsigned) { ++triangles; });
+    for (const auto& b : scene.sets())
+      elements += b.set->size(),
+          render::for_each_triangle(b, [&](unsigned, unsigned, unsigned) { ++triangles; });
     if (!profile.empty()) {
       const Scene& only = profile == "naive" ? scenes[1] : profile == "naive-vbo" ? scenes[2] : scenes[0];
       const FrameTime t = time_frames(viewer, only.root.get(), cam, centre, frames);
@@ -235,7 +238,8 @@ int main(int argc, char** argv) {
     std::printf("%s: %zu elements, %zu triangles, %.1f%% of the pixels drawn\n",
                 synthetic ? "synthetic city" : "bundled city", elements, triangles,
                 100.0 * static_cast<double>(drawn) / (w * h));
-    const double b_wall = median(scenes[0].wall), b_cpu = median(scenes[0].cpu), b_main = median(scenes[0].main);
+    const double b_wall = median(scenes[0].wall), b_cpu = median(scenes[0].cpu),
+                 b_main = median(scenes[0].main);
     for (const auto& sc : scenes) {
       size_t differ = 0;
       for (int i = 0; i < 3 * w * h; i += 3) {

@@ -1,7 +1,7 @@
 // The render extensions the viewer relies on, without a display: picking by ray, element anchors and the
 // difference colouring.
-#include <boost/test/unit_test.hpp>
 #include <array>
+#include <boost/test/unit_test.hpp>
 #include <random>
 #include <set>
 
@@ -45,7 +45,9 @@ osg::Vec2d window_of(const osg::Vec3d& p, const CameraSetup& cam, int w, int h) 
 
 /// A vertex colour (bytes) against a colour times a shade, to the byte's rounding.
 bool same(const osg::Vec4ub& c, const Rgb& want, float shade) {
-  auto near = [&](unsigned char got, float x) { return std::abs(got / 255.0f - x * shade) <= 0.5f / 255 + 1e-6f; };
+  auto near = [&](unsigned char got, float x) {
+    return std::abs(got / 255.0f - x * shade) <= 0.5f / 255 + 1e-6f;
+  };
   return near(c.r(), want.r) && near(c.g(), want.g) && near(c.b(), want.b) && c.a() == 255;
 }
 
@@ -118,11 +120,11 @@ Table vehicle_table() {
   t.name = kVehicleTable;
   t.columns = {"t_s", "vehicle", "x_m", "y_m", "heading_rad", "speed_mps"};
   t.units = {"s", "1", "m", "m", "rad", "m/s"};
-  t.values = {10, 7, 100, 0,   0,    10,  // vehicle 7: east 100 m in 10 s, then north, slowing to a stop
-              0,  7, 0,   0,   0,    10,  //
-              20, 7, 100, 50,  kHalfPi, 0,  //
-              10, 3, -50, -50, 3.0,  5,   // vehicle 3: heading across +-pi
-              20, 3, -60, -50, -3.0, 5};
+  t.values = {10, 7, 100, 0,   0,       10,  // vehicle 7: east 100 m in 10 s, then north, slowing to a stop
+              0,  7, 0,   0,   0,       10,  //
+              20, 7, 100, 50,  kHalfPi, 0,   //
+              10, 3, -50, -50, 3.0,     5,   // vehicle 3: heading across +-pi
+              20, 3, -60, -50, -3.0,    5};
   return t;
 }
 
@@ -131,7 +133,8 @@ osg::Vec3 drawn_centre(const Vehicles& vehicles, size_t v) {
   const auto* g = vehicles.node()->getDrawable(0)->asGeometry();
   const auto* verts = static_cast<const osg::Vec3Array*>(g->getVertexArray());
   osg::Vec3 c;
-  for (int k = 0; k < Vehicles::kVerticesPerVehicle; ++k) c += (*verts)[v * Vehicles::kVerticesPerVehicle + k];
+  for (int k = 0; k < Vehicles::kVerticesPerVehicle; ++k)
+    c += (*verts)[v * Vehicles::kVerticesPerVehicle + k];
   return c / Vehicles::kVerticesPerVehicle;
 }
 
@@ -144,7 +147,8 @@ osg::Vec4ub roof_color(const Vehicles& vehicles, size_t v) {
 double drawn_heading(const Vehicles& vehicles, size_t v) {
   const auto* g = vehicles.node()->getDrawable(0)->asGeometry();
   const auto* verts = static_cast<const osg::Vec3Array*>(g->getVertexArray());
-  const osg::Vec3 d = (*verts)[v * Vehicles::kVerticesPerVehicle + 1] - (*verts)[v * Vehicles::kVerticesPerVehicle];
+  const osg::Vec3 d =
+      (*verts)[v * Vehicles::kVerticesPerVehicle + 1] - (*verts)[v * Vehicles::kVerticesPerVehicle];
   return std::atan2(d.y(), d.x());
 }
 
@@ -225,7 +229,8 @@ BOOST_AUTO_TEST_CASE(walls_left_out_of_a_frame_all_face_away_from_the_eye) {
     b.heights_m.push_back(5 + 40 * u(rng));
   }
   b.ids.push_back("court");
-  b.polygons.push_back({Polygon{{{500, 0}, {560, 0}, {560, 60}, {500, 60}}, {{{520, 20}, {520, 40}, {540, 40}, {540, 20}}}}});
+  b.polygons.push_back(
+      {Polygon{{{500, 0}, {560, 0}, {560, 60}, {500, 60}}, {{{520, 20}, {520, 40}, {540, 40}, {540, 20}}}}});
   b.heights_m.push_back(12);
   rec.add_set(b);
   Results r = rec.take();
@@ -233,8 +238,9 @@ BOOST_AUTO_TEST_CASE(walls_left_out_of_a_frame_all_face_away_from_the_eye) {
   const auto* v = static_cast<const osg::Vec3Array*>(scene.sets()[0].geometry->getVertexArray());
   size_t all = 0;
   for_each_triangle(scene.sets()[0], [&](unsigned, unsigned, unsigned) { ++all; });
-  for (const osg::Vec3d eye : {osg::Vec3d(200, -900, 700), osg::Vec3d(-500, 150, 300), osg::Vec3d(1200, 900, 50),
-                               osg::Vec3d(200, 150, 400), osg::Vec3d(530, 30, 5)}) {
+  for (const osg::Vec3d eye :
+       {osg::Vec3d(200, -900, 700), osg::Vec3d(-500, 150, 300), osg::Vec3d(1200, 900, 50),
+        osg::Vec3d(200, 150, 400), osg::Vec3d(530, 30, 5)}) {
     std::set<std::array<unsigned, 3>> drawn;
     const size_t n = scene.for_each_drawn_triangle(0, eye, [&](unsigned i, unsigned j, unsigned k) {
       drawn.insert({i, j, k});

@@ -88,8 +88,9 @@ std::pair<int, std::string> run_script(const std::string& name, const std::strin
                                        int height = 600) {
   const fs::path script = grid().dir / (name + ".txt"), out = grid().dir / (name + ".out");
   std::ofstream(script) << text;
-  const int rc = shell(std::string(CITYTWIN_CLI) + " view --width " + std::to_string(width) + " --height " +
-                       std::to_string(height) + " --script " + script.string() + " > " + out.string() + " 2>&1");
+  const int rc =
+      shell(std::string(CITYTWIN_CLI) + " view --width " + std::to_string(width) + " --height " +
+            std::to_string(height) + " --script " + script.string() + " > " + out.string() + " 2>&1");
   return {rc, read(out)};
 }
 
@@ -362,14 +363,16 @@ double distance_to_line(const Point2& p, const Polyline& line) {
   for (size_t i = 0; i + 1 < line.size(); ++i) {
     const double dx = line[i + 1].x - line[i].x, dy = line[i + 1].y - line[i].y;
     const double len2 = dx * dx + dy * dy;
-    const double t = len2 > 0 ? std::clamp(((p.x - line[i].x) * dx + (p.y - line[i].y) * dy) / len2, 0.0, 1.0) : 0.0;
+    const double t =
+        len2 > 0 ? std::clamp(((p.x - line[i].x) * dx + (p.y - line[i].y) * dy) / len2, 0.0, 1.0) : 0.0;
     best = std::min(best, std::hypot(p.x - line[i].x - t * dx, p.y - line[i].y - t * dy));
   }
   return best;
 }
 
 bool near_rgb(const std::array<float, 3>& got, const render::Rgb& want, float tol = 0.03f) {
-  return std::abs(got[0] - want.r) < tol && std::abs(got[1] - want.g) < tol && std::abs(got[2] - want.b) < tol;
+  return std::abs(got[0] - want.r) < tol && std::abs(got[1] - want.g) < tol &&
+         std::abs(got[2] - want.b) < tol;
 }
 
 }  // namespace
@@ -396,7 +399,8 @@ BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_say
   BOOST_REQUIRE(lanes && length);
   std::vector<size_t> order(roads->size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t i, size_t j) { return length->numbers[i] > length->numbers[j]; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t i, size_t j) { return length->numbers[i] > length->numbers[j]; });
   std::string road;
   for (size_t i : order) {
     if (lanes->numbers[i] < 2) continue;
@@ -428,9 +432,10 @@ BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_say
   std::string base = read(fs::path(CITYTWIN_TEST_DATA) / "viewer/monaco_net.toml");
   base.replace(base.find("../../../assets"), 15, std::string(CITYTWIN_ASSETS));
   std::ofstream(shots / "b.toml") << base << "\n[[interventions]]\nat = \"08:00\"\nmodel = \"traffic\"\n"
-                                  << "action = \"close_edge\"\ntarget = \"" << road << "\"\n\n[[interventions]]\n"
-                                  << "at = \"08:00\"\nmodel = \"water\"\naction = \"burst\"\ntarget = \"" << burst
-                                  << "\"\nleak_diameter_mm = 150\n";
+                                  << "action = \"close_edge\"\ntarget = \"" << road
+                                  << "\"\n\n[[interventions]]\n"
+                                  << "at = \"08:00\"\nmodel = \"water\"\naction = \"burst\"\ntarget = \""
+                                  << burst << "\"\nleak_diameter_mm = 150\n";
   BOOST_REQUIRE(shell(std::string(CITYTWIN_CLI) + " run " + (shots / "b.toml").string() + " -q -o " +
                       (shots / "b").string() + " > /dev/null") == 0);
 
@@ -459,7 +464,8 @@ BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_say
   for (size_t i = 0; i < nodes->size(); ++i) {
     bool alone = true;
     for (size_t j = 0; j < nodes->size() && alone; ++j)
-      alone = j == i || std::hypot(nodes->points[i].x - nodes->points[j].x, nodes->points[i].y - nodes->points[j].y) >= 15;
+      alone = j == i || std::hypot(nodes->points[i].x - nodes->points[j].x,
+                                   nodes->points[i].y - nodes->points[j].y) >= 15;
     if (!alone) continue;
     const std::string& id = nodes->ids[i];
     const double pa = csv_value(a_dir / "timeseries/water.pressure.csv", id, 1800);
@@ -511,7 +517,8 @@ BOOST_AUTO_TEST_CASE(a_moving_vehicle_is_drawn_where_and_in_the_colour_its_sampl
          << shot.string() << "\nhide vehicles\nscreenshot " << hidden.string() << "\nexpect-no-error\n";
   const auto [rc, out] = run_script("vehicles", script.str());
   BOOST_REQUIRE_MESSAGE(rc == 0, out);
-  osg::ref_ptr<osg::Image> img = osgDB::readImageFile(shot.string()), none = osgDB::readImageFile(hidden.string());
+  osg::ref_ptr<osg::Image> img = osgDB::readImageFile(shot.string()),
+                           none = osgDB::readImageFile(hidden.string());
   BOOST_REQUIRE(img && none);
   // At 07:30 vehicle 2 is halfway: (50, 65), roof 2.4 m up, at 1 of the 10 m/s top speed.
   render::CityScene scene(r);
@@ -520,11 +527,13 @@ BOOST_AUTO_TEST_CASE(a_moving_vehicle_is_drawn_where_and_in_the_colour_its_sampl
   const double x = (ndc.x() + 1) * 400, y = (1 - ndc.y()) * 300;
   const render::Rgb want = render::ColorMap::named("traffic").at(0.1);
   BOOST_TEST(near_rgb(pixel(*img, x, y), want), "vehicle pixel " << pixel(*img, x, y)[0] << " "
-                                                                  << pixel(*img, x, y)[1] << " " << pixel(*img, x, y)[2]);
+                                                                 << pixel(*img, x, y)[1] << " "
+                                                                 << pixel(*img, x, y)[2]);
   BOOST_TEST(!near_rgb(pixel(*none, x, y), want, 0.1f));  // hidden: the ground shows there
   // Vehicle 1 came and went at 07:00: nothing drawn where it drove.
   const osg::Vec3d gone = osg::Vec3d(50, 0, 0.8 + render::Vehicles::kHeight) * cam.view * cam.projection;
-  BOOST_TEST(pixel(*img, (gone.x() + 1) * 400, (1 - gone.y()) * 300) == pixel(*none, (gone.x() + 1) * 400, (1 - gone.y()) * 300));
+  BOOST_TEST(pixel(*img, (gone.x() + 1) * 400, (1 - gone.y()) * 300) ==
+             pixel(*none, (gone.x() + 1) * 400, (1 - gone.y()) * 300));
 }
 
 BOOST_AUTO_TEST_CASE(vehicles_are_shown_only_when_their_positions_were_recorded) {
