@@ -21,6 +21,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStandingMps = 0.1;       // below this a vehicle counts as waiting (SUMO's threshold)
 constexpr double kLaneChangeCooldownS = 3;  // between two discretionary changes of one vehicle
 constexpr double kStopLineReachM = 2;       // a vehicle standing this close to a stop sign's line has stopped
+constexpr double kMinorVisibilityM = 4.5;  // SUMO's default foe visibility at a minor link
 constexpr double kClaimDistanceM = 20;      // a blocked vehicle this close to its stop line keeps its priority
 constexpr std::uint64_t kSpeedFactorStream = 0x5eed'fac7;
 constexpr std::uint64_t kDemandStream = 0xde3a'4d00;
@@ -626,6 +627,16 @@ void Simulation::decide_right_of_way(int lane) {
   s.permitted[lane] = go;
 }
 
+bool Simulation::is_minor(int c) const {
+  const int j = net_.conn_junction[c];
+  switch (net_.junction_kind[j]) {
+    case JunctionKind::priority: return net_.conn_first_response[c] < net_.conn_first_response[c + 1];
+    case JunctionKind::all_way: return net_.conn_first_foe[c] < net_.conn_first_foe[c + 1];
+    case JunctionKind::traffic_light: return s_->link_state[c] == 'g';
+    default: return false;
+  }
+}
+
 void Simulation::accelerate(int lane) {
   State& s = *s_;
   const auto& q = s.on_lane[lane];
@@ -663,6 +674,13 @@ void Simulation::accelerate(int lane) {
         // Stop at the line: a standing obstacle s0 beyond it makes IDM come to rest at the line itself.
         a = idm_accel(t, s.speed[v], v0, dist + t.min_gap_m, 0);
         bound = dist;
+      }
+      // A minor link (one that yields) is approached slowly enough to stop within the foe visibility distance
+      // at the line, as SUMO's vehicles do (MSVehicle "couldBrakeForMinor", visibility 4.5 m).
+      if (c >= 0 && is_minor(c) && s.speed[v] > 0) {
+        const double v_vis = std::sqrt(2 * t.decel_mps2 * kMinorVisibilityM);
+        const double need = (v_vis * v_vis - s.speed[v] * s.speed[v]) / (2 * std::max(dist, 0.1));
+        if (need < -0.5 * t.decel_mps2) a = std::min(a, need);
       }
     }
     // Cooperation: a vehicle of a neighbouring lane that must enter this lane ahead of us is a leader too.

@@ -158,6 +158,7 @@ class Simulation {
   void request_link(int lane);
   void decide_right_of_way(int lane);
   void accelerate(int lane);
+  bool is_minor(int c) const;
   void move(int lane);
   void hand_over();
   void resolve_gridlock();

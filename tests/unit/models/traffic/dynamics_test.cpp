@@ -282,6 +282,28 @@ BOOST_AUTO_TEST_CASE(stop_sign_means_standing_at_the_line) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(minor_link_is_approached_slowly) {
+  // One car across an empty crossing, straight on: from the minor road it reaches the line no faster than it
+  // can stop from within SUMO's 4.5 m foe visibility (sqrt(2 b 4.5 m) = 6.4 m/s); from the major road at speed.
+  const Network n = network_from_city(test::crossing(RoadClass::primary, RoadClass::residential, false));
+  const double v_vis = std::sqrt(2 * VehicleType{}.decel_mps2 * 4.5);
+  for (const int from : {6, 4}) {
+    const int to = from == 6 ? 3 : 1;
+    Simulation sim(n, {VehicleType{}}, {{"a", 0, from, to, 0, {}}}, {});
+    const int lane = n.edge_first_lane[from];
+    double at_line = -1;
+    while (sim.time() < 300 && sim.trip_status(0) != TripStatus::arrived) {
+      const bool before = sim.trip_status(0) == TripStatus::running && sim.vehicle_lane(0) == lane;
+      const double v = before ? sim.vehicle_speed(0) : -1;
+      sim.step();
+      if (before && sim.vehicle_lane(0) != lane) at_line = v;  // the speed of the step that crossed the line
+    }
+    BOOST_TEST((sim.trip_status(0) == TripStatus::arrived));
+    if (from == 6) BOOST_TEST(at_line <= v_vis + 0.5 * VehicleType{}.decel_mps2);
+    else BOOST_TEST(at_line > 12.0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(faster_car_overtakes_on_two_lanes) {
   // One lane for 300 m, then two: the car catches up with the truck on the first edge.
   RoadNetwork road = test::line_road({300, 3000}, {30.0, 30.0}, 2);
