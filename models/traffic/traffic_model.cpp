@@ -16,6 +16,8 @@
 namespace citytwin::traffic {
 namespace {
 
+constexpr double kHaltingSpeedMps = 0.1;  // SUMO's threshold for a halting vehicle
+
 struct TrafficParams {
   std::string trips_file;
   double trips_per_day = 20000;
@@ -80,6 +82,8 @@ class TrafficModel final : public Model {
     speed_ = ctx.recorder.add_layer("traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road");
     flow_ = ctx.recorder.add_layer("traffic.flow", "roads", "veh/h", "vehicles entering the road per hour");
     density_ = ctx.recorder.add_layer("traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)");
+    travel_time_ = ctx.recorder.add_layer("traffic.travel_time", "roads", "s",
+                                          "time to drive the road at the mean speed seen on it");
     running_ = ctx.recorder.add_series("traffic.running", "veh");
     trips_table_ = ctx.recorder.add_table(kTripsTable, kTripColumns, kTripUnits, kTripsDescription);
     if (params_.positions_every_s > 0) {
@@ -154,13 +158,15 @@ class TrafficModel final : public Model {
   void record(double t_s) override {
     const auto st = sim_->take_edge_stats();
     const int ne = net_->edges();
-    std::vector<double> speed(ne), flow(ne), density(ne);
+    std::vector<double> speed(ne), flow(ne), density(ne), travel_time(ne);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double dt = std::max(interval_s_, 1e-9);
     for (int e = 0; e < ne; ++e) {
       speed[e] = st.vehicle_s[e] > 0 ? st.vehicle_m[e] / st.vehicle_s[e] : nan;
       flow[e] = st.entered[e] / dt * 3600;
       density[e] = st.vehicle_s[e] / dt / (net_->edge_length_m[e] / 1000);
+      // Standing traffic counts as crawling at SUMO's halting speed, so a jam shows a long, finite time.
+      travel_time[e] = std::isnan(speed[e]) ? nan : net_->edge_length_m[e] / std::max(speed[e], kHaltingSpeedMps);
       total_veh_s_ += st.vehicle_s[e];
       total_veh_m_ += st.vehicle_m[e];
     }
@@ -168,6 +174,7 @@ class TrafficModel final : public Model {
     r.record_layer(speed_, t_s, speed);
     r.record_layer(flow_, t_s, flow);
     r.record_layer(density_, t_s, density);
+    r.record_layer(travel_time_, t_s, travel_time);
     r.record_series(running_, t_s, static_cast<double>(sim_->counters().running));
     r.record_series(arrived_series_, t_s, static_cast<double>(sim_->counters().arrived));
   }
@@ -279,7 +286,7 @@ class TrafficModel final : public Model {
   std::vector<std::int32_t> to_building_;
   std::vector<Revert> reverts_;
   Exchange::SignalId ev_ = 0;
-  Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0;
+  Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0, travel_time_ = 0;
   Recorder::SeriesId running_ = 0, arrived_series_ = 0;
   Recorder::TableId trips_table_ = 0, vehicles_table_ = 0;
   std::unique_ptr<LanePlacer> placer_;

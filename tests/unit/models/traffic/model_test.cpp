@@ -156,6 +156,22 @@ BOOST_AUTO_TEST_CASE(layers_and_kpis_agree) {
       if (!std::isnan(v)) veh_km += v * 3.6 * k * city.roads.edges[e].length_m / 1000 * (300.0 / 3600);
     }
   BOOST_TEST(std::abs(veh_km - r.find_kpi("traffic.vehicle_km")->value) <= 0.01 * veh_km);
+  // Travel time per road: never shorter than the road at its limit x the largest speed factor (1.2), and the
+  // road's length over the recorded mean speed wherever vehicles moved.
+  const Layer* travel = r.find_layer("traffic.travel_time");
+  BOOST_REQUIRE(travel);
+  int timed = 0;
+  for (size_t t = 0; t < travel->times_s.size(); ++t)
+    for (size_t e = 0; e < travel->elements(); ++e) {
+      const double tt = travel->row(t)[e], v = speed->row(t)[e];
+      BOOST_TEST_REQUIRE(std::isnan(tt) == std::isnan(v));
+      if (std::isnan(tt)) continue;
+      const auto& road = city.roads.edges[e];
+      BOOST_TEST_REQUIRE(tt >= road.length_m / (road.speed_mps * 1.2) * 0.999);
+      if (v > 0.1) BOOST_TEST_REQUIRE(std::abs(tt * v - road.length_m) <= 1e-3 * road.length_m);
+      ++timed;
+    }
+  BOOST_TEST(timed > 100);
   const double mean_speed = r.find_kpi("traffic.mean_speed_kmh")->value;
   BOOST_TEST(mean_speed > 5);
   BOOST_TEST(mean_speed < 50.1 * 1.25);  // speed limit 50 km/h x speed factor <= 1.2
