@@ -1,5 +1,6 @@
 #include "engine/city/city.hpp"
 
+#include <algorithm>
 #include <ostream>
 
 namespace citytwin {
@@ -55,6 +56,21 @@ int RoadNetwork::signalised_junctions() const {
   int n = 0;
   for (const auto& j : junctions) n += j.signalised ? 1 : 0;
   return n;
+}
+
+std::vector<int> RoadNetwork::junction_degrees() const {
+  std::vector<std::vector<std::int32_t>> neighbours(junctions.size());
+  for (const auto& e : edges) {
+    neighbours[e.from].push_back(e.to);
+    neighbours[e.to].push_back(e.from);
+  }
+  std::vector<int> degree(junctions.size(), 0);
+  for (size_t j = 0; j < neighbours.size(); ++j) {
+    auto& n = neighbours[j];
+    std::sort(n.begin(), n.end());
+    degree[j] = static_cast<int>(std::unique(n.begin(), n.end()) - n.begin());
+  }
+  return degree;
 }
 
 double City::total_floor_area_m2() const {

@@ -71,6 +71,8 @@ struct RoadNetwork {
   std::vector<TurnRestriction> restrictions;
   double lane_km() const;
   int signalised_junctions() const;
+  /// Per junction, the number of distinct neighbouring junctions whatever the directions (2 = a pass-through).
+  std::vector<int> junction_degrees() const;
 };
 
 struct Building {

@@ -173,18 +173,7 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const std::vect
   report.graph_edges_before_cleaning = static_cast<int>(net.edges.size());
 
   // Signals: at a junction vertex, or snapped to the nearest junction of degree >= 3 nearby.
-  // Degree = number of distinct neighbouring junctions, whatever the directions.
-  std::vector<std::vector<int>> neighbours(net.junctions.size());
-  for (const auto& e : net.edges) {
-    neighbours[e.from].push_back(e.to);
-    neighbours[e.to].push_back(e.from);
-  }
-  std::vector<int> degree(net.junctions.size(), 0);
-  for (size_t j = 0; j < neighbours.size(); ++j) {
-    auto& n = neighbours[j];
-    std::sort(n.begin(), n.end());
-    degree[j] = static_cast<int>(std::unique(n.begin(), n.end()) - n.begin());
-  }
+  const std::vector<int> degree = net.junction_degrees();
   for (const Point2& s : signals) {
     if (auto it = junction_of.find({s.x, s.y}); it != junction_of.end() && degree[it->second] >= 3) {
       net.junctions[it->second].signalised = true;

@@ -1,6 +1,5 @@
 #include "engine/city/traffic_signs.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 namespace citytwin {
@@ -17,17 +16,8 @@ bool is_reverse(const RoadEdge& e) { return !e.id.empty() && e.id[0] == '-'; }
 
 void place_traffic_signs(const std::vector<SignNode>& signs, RoadNetwork& roads, ImportReport& report) {
   auto skip = [&](const char* why) { ++report.signs_skipped[why]; };
-  // Distinct neighbours: a pass-through vertex (degree 2) is not a junction a sign controls.
-  std::vector<std::vector<std::int32_t>> neighbours(roads.junctions.size());
-  for (const auto& e : roads.edges) {
-    neighbours[e.from].push_back(e.to);
-    neighbours[e.to].push_back(e.from);
-  }
-  std::vector<size_t> degree(roads.junctions.size());
-  for (size_t j = 0; j < neighbours.size(); ++j) {
-    std::sort(neighbours[j].begin(), neighbours[j].end());
-    degree[j] = static_cast<size_t>(std::unique(neighbours[j].begin(), neighbours[j].end()) - neighbours[j].begin());
-  }
+  // A pass-through vertex (degree 2) is not a junction a sign controls.
+  const std::vector<int> degree = roads.junction_degrees();
   for (const SignNode& s : signs) {
     int at_junction = -1;
     for (size_t j = 0; j < roads.junctions.size(); ++j)

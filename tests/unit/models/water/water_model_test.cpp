@@ -18,21 +18,23 @@ namespace {
 
 const std::string kNet1 = std::string(CITYTWIN_TEST_DATA) + "/water/Net1.inp";
 
-Results run(const std::string& extra, int threads = 0) {
-  ModelRegistry registry;
-  water::register_water_model(registry);
-  Scenario sc = parse_scenario(R"(
+/// An hourly scenario from Monday 2026-07-13 00:00 with the given [models.*] tables (and what follows them).
+Scenario hourly_scenario(const std::string& duration, const std::string& models) {
+  return parse_scenario(R"(
 [city]
 file = "unused"
 [period]
 start = "2026-07-13T00:00"
-duration = "24h"
+duration = ")" + duration + R"("
 step = "1h"
-[models.water]
-network = ")" + kNet1 + R"("
-service_pressure_m = 80
-)" + extra,
-                               "water_test.toml");
+)" + models,
+                        "water_test.toml");
+}
+
+Results run(const std::string& extra, int threads = 0) {
+  ModelRegistry registry;
+  water::register_water_model(registry);
+  Scenario sc = hourly_scenario("24h", "[models.water]\nnetwork = \"" + kNet1 + "\"\nservice_pressure_m = 80\n" + extra);
   RunOptions o;
   o.threads = threads;
   return run_simulation(sc, City{}, registry, o);
@@ -167,18 +169,7 @@ BOOST_AUTO_TEST_CASE(utility_network_is_placed_on_the_city_with_its_crs) {
   // Net1's coordinates read as Web Mercator metres near Monaco (EPSG:3857), placed on a city in UTM 32N.
   ModelRegistry registry;
   water::register_water_model(registry);
-  Scenario sc = parse_scenario(R"(
-[city]
-file = "unused"
-[period]
-start = "2026-07-13T00:00"
-duration = "2h"
-step = "1h"
-[models.water]
-network = ")" + kNet1 + R"("
-crs = "EPSG:3857"
-)",
-                               "water_test.toml");
+  Scenario sc = hourly_scenario("2h", "[models.water]\nnetwork = \"" + kNet1 + "\"\ncrs = \"EPSG:3857\"\n");
   City city;
   city.crs = "EPSG:32632";
   city.origin = {373200, 4844100};
@@ -214,17 +205,8 @@ BOOST_AUTO_TEST_CASE(people_below_service_pressure_come_from_the_occupancy_model
   occupancy::register_occupancy_model(registry);
   const City city = load_city({std::string(CITYTWIN_ASSETS) + "/monaco/monaco-2026-07-10.osm.pbf", "", "", ""});
   auto run_with = [&](double service_pressure_m) {
-    Scenario sc = parse_scenario(R"(
-[city]
-file = "unused"
-[period]
-start = "2026-07-13T00:00"
-duration = "24h"
-step = "1h"
-[models.occupancy]
-[models.water]
-service_pressure_m = )" + std::to_string(service_pressure_m) + "\n",
-                                 "water_test.toml");
+    Scenario sc = hourly_scenario(
+        "24h", "[models.occupancy]\n[models.water]\nservice_pressure_m = " + std::to_string(service_pressure_m) + "\n");
     return run_simulation(sc, city, registry, {});
   };
   // Every junction below 1,000 m of pressure: everybody is affected, so the KPI is the occupancy peak.
