@@ -63,6 +63,7 @@ struct Simulation::State {
   // Vehicles: one per trip (index = trip index).
   std::vector<double> pos, speed, new_speed, factor, wait_s, approach_t, last_change_t, dist_m, insert_t;
   std::vector<double> transfer_t;  // when a teleporting vehicle reaches the start of its next edge
+  std::vector<double> reserve_m;   // room kept free before the lane end for a counter-changing blocker
   std::vector<std::int32_t> lane, route_pos, teleports, wants_lane, came_from;
   std::vector<std::uint8_t> status;
   std::vector<std::uint8_t> stopped_at_line;  // has stood at the stop line of its current lane
@@ -101,7 +102,7 @@ struct Simulation::State {
   tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
 
   void resize_vehicles(size_t n) {
-    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t, &transfer_t}) v->resize(n, 0.0);
+    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t, &transfer_t, &reserve_m}) v->resize(n, 0.0);
     approach_t.resize(n, -1.0);
     last_change_t.resize(n, -kInf);
     for (auto* v : {&lane, &route_pos, &teleports, &came_from}) v->resize(n, 0);
@@ -312,6 +313,7 @@ bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
   s.approach_t[v] = -1;
   s.stopped_at_line[v] = 0;
   s.wants_lane[v] = -1;
+  s.reserve_m[v] = 0;
   s.on_lane[best].push_back(v);
   s.rec_entered[best] += 1;
   return true;
@@ -438,6 +440,7 @@ void Simulation::change_lanes(int edge) {
   bool changed = false;
   for (int v : order) {
     s.wants_lane[v] = -1;
+    s.reserve_m[v] = 0;
     const int cl = s.lane[v];
     const int ci = cl - first;
     const auto& route = s.route[v];
@@ -496,6 +499,13 @@ void Simulation::change_lanes(int edge) {
       neighbours(tl, s.pos[v], v, ld, fo, at);
       const double gap_ahead = ld < 0 ? kInf : s.pos[ld] - length(ld) - s.pos[v];
       const double gap_behind = fo < 0 ? kInf : s.pos[v] - length(v) - s.pos[fo];
+      if (needs && ld >= 0 && s.wants_lane[ld] == cl) {
+        // Counter change: the leader of the target lane (ahead or alongside) wants our lane. Stop short of the
+        // lane end by its length and gap so that it can enter our lane in front of us, after which our way
+        // is free (SUMO's LC2013 "letting vehicles merge in at the end of the lane in case of counter-lane
+        // change": myLeadingBlockerLength).
+        s.reserve_m[v] = length(ld) + types_[trips_[ld].type].min_gap_m;
+      }
       if (gap_ahead < 0.5 || gap_behind < 0.5) {
         if (needs) s.wants_lane[v] = tl;
         continue;
@@ -533,6 +543,7 @@ void Simulation::change_lanes(int edge) {
     s.lane[v] = target;
     s.last_change_t[v] = t_;
     s.wants_lane[v] = -1;
+    s.reserve_m[v] = 0;
     changed = true;
   }
   if (!changed) return;
@@ -683,11 +694,21 @@ void Simulation::accelerate(int lane) {
         if (need < -0.5 * t.decel_mps2) a = std::min(a, need);
       }
     }
+    if (s.reserve_m[v] > 0) {
+      const double room = lane_len - s.reserve_m[v] - s.pos[v];
+      a = std::min(a, idm_accel(t, s.speed[v], v0, std::max(room, 0.0) + t.min_gap_m, 0));
+      bound = std::min(bound, std::max(room, 0.0));
+    }
     // Cooperation: a vehicle of a neighbouring lane that must enter this lane ahead of us is a leader too.
     for (int m : merging) {
       if (s.pos[m] <= s.pos[v]) continue;
       const double gap = s.pos[m] - types_[trips_[m].type].length_m - s.pos[v];
-      if (gap > 0) a = std::min(a, idm_accel(t, s.speed[v], v0, gap, s.speed[m]));
+      // Only a follower that, once standing, leaves the merger a gap it may take (the mandatory change's
+      // safety test) waits for it; one already too close drives on and the merger changes behind it, as in
+      // SUMO's LC2013 where the changer lets a blocking follower overtake it (MSLCM_LC2013::informFollower).
+      // Waiting there would help no one: neither could move (a deadlock on short lanes).
+      if (gap > 0 && idm_accel(t, 0.0, v0, gap, 0.0) >= -0.5 * t.emergency_decel_mps2)
+        a = std::min(a, idm_accel(t, s.speed[v], v0, gap, s.speed[m]));
     }
     double nv = std::max(0.0, s.speed[v] + a * dt);
     nv = std::min(nv, std::max(0.0, bound) / dt);  // never into the space of the leader's old position
@@ -777,6 +798,20 @@ void Simulation::hand_over() {
       if (!q.empty()) {
         const int back = q.back();
         const double limit = s.pos[back] - types_[trips_[back].type].length_m;
+        if (opt_.collision_teleport && s.pos[v] > limit - types_[trips_[v].type].min_gap_m) {
+          // Closer than its minimum gap behind the lane's last vehicle: SUMO registers a collision (its default
+          // --collision.mingap-factor 1) and moves the follower on to the next edge of its route
+          // (--collision.action teleport, MSVehicleTransfer).
+          ++s.route_pos[v];
+          s.lane[v] = to;
+          teleport_events_.push_back(TeleportEvent{t_, v, to, 'c'});
+          ++counters_.teleports;
+          ++s.teleports[v];
+          s.transfer.push_back(v);
+          s.transfer_t[v] = t_;
+          ++counters_.teleporting;
+          continue;
+        }
         if (limit < 0) {
           // Two vehicles reached the same lane in one step and there is no room for the second: it stays
           // at the stop line of the lane it came from.
@@ -795,6 +830,7 @@ void Simulation::hand_over() {
       q.push_back(v);
       s.lane[v] = to;
       ++s.route_pos[v];
+      s.reserve_m[v] = 0;
       s.approach_t[v] = -1;
       s.stopped_at_line[v] = 0;
       s.rec_entered[to] += 1;

@@ -39,6 +39,9 @@ struct SimulationOptions {
   /// Standing time after which a yielding vehicle accepts any gap (linearly shrinking before; SUMO's
   /// --time-to-impatience default); 0 = never impatient.
   double time_to_impatience_s = 180;
+  /// A vehicle entering a lane closer than its minimum gap behind the lane's last vehicle is teleported on to
+  /// its next edge, as SUMO registers and resolves a collision by default (see README).
+  bool collision_teleport = true;
   bool lane_changing = true;
   double end_s = 1e18;                   ///< trips departing at or after this are not inserted
   /// Route each trip when it departs (the step's departures in parallel, as SUMO routes at insertion);
@@ -78,7 +81,8 @@ struct TeleportEvent {
   std::int32_t vehicle = -1;
   std::int32_t lane = -1;
   /// 'w' wrong lane (no connection to its next edge), 'j' jam (no room on the target lane), 'y' yield
-  /// (waiting for right of way), 's' signal (red), 'q' queue (stopped behind a standing leader, e.g. a lane end).
+  /// (waiting for right of way), 's' signal (red), 'q' queue (stopped behind a standing leader, e.g. a lane end),
+  /// 'c' collision (entered a lane closer than its minimum gap behind the last vehicle; SUMO's collision teleport).
   char reason = 'q';
 };
 

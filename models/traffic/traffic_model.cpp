@@ -23,6 +23,7 @@ struct TrafficParams {
   double trips_per_day = 20000;
   double step_s = 1;
   double teleport_after_s = 300;
+  bool collision_teleport = true;
   double reroute_period_s = 300;
   double gravity_length_m = 1500;
   double positions_every_s = 10;  ///< sampling period of "traffic.vehicles"; 0 = off
@@ -73,6 +74,7 @@ class TrafficModel final : public Model {
     o.seed = ctx.scenario.seed;
     o.threads = ctx.scenario.threads;  // 0 = all cores
     o.teleport_after_s = params_.teleport_after_s;
+    o.collision_teleport = params_.collision_teleport;
     o.reroute_period_s = params_.reroute_period_s;
     sim_ = std::make_unique<Simulation>(*net_, std::move(types), std::move(trips), o);
     ctx.log.info("traffic: " + std::to_string(net_->edges()) + " edges, " + std::to_string(net_->lanes()) + " lanes, " +
@@ -308,6 +310,7 @@ void register_traffic_model(ModelRegistry& registry) {
     t.trips_per_day = p.number("trips_per_day", 20000, 0, 1e8);
     t.step_s = p.duration_s("step", 1.0, 0.1, 2.0);
     t.teleport_after_s = p.duration_s("teleport_after", 300, 10, 86400);
+    t.collision_teleport = p.boolean("collision_teleport", true);
     t.reroute_period_s = p.duration_s("reroute_period", 300, 0, 86400);
     t.gravity_length_m = p.number("gravity_length_m", 1500, 10, 1e6);
     t.positions_every_s = p.duration_s("positions_every", 10, 0, 86400);

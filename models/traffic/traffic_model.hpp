@@ -3,7 +3,8 @@
 /// generated from the buildings, the microsimulation sub-stepped on its own dt inside each sync interval.
 ///
 /// Parameters ([models.traffic]): trips (file: CSV or SUMO trips/routes; default: generated), trips_per_day
-/// (generator), step (0.1..2 s, default 1 s), teleport_after (default 300 s), reroute_period (default 300 s,
+/// (generator), step (0.1..2 s, default 1 s), teleport_after (default 300 s), collision_teleport (default true:
+/// SUMO's collision teleport, see simulation.hpp), reroute_period (default 300 s,
 /// 0 = off), gravity_length_m, positions_every (sampling period of vehicle positions, default 10 s, 0 = off).
 /// Layers on "roads": traffic.speed (m/s), traffic.flow (veh/h), traffic.density (veh/km), traffic.travel_time (s).
 /// Tables (outputs.hpp): traffic.trips (one record per trip at the end), traffic.vehicles (sampled positions).

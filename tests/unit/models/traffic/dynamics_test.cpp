@@ -355,6 +355,50 @@ BOOST_AUTO_TEST_CASE(gridlock_is_resolved_and_counted) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(entering_closer_than_the_minimum_gap_is_a_collision_teleport) {
+  // A congested signalised grid. Every vehicle that crossed a junction in a step is checked against its new
+  // leader: with SUMO's collision rule on, none stays closer than its minimum gap (such a vehicle is
+  // teleported on, reason 'c'); with it off, some do (so the check can fail).
+  const Network n = network_from_city(test::grid(5, 5, 120, 1, true));
+  const auto trips = random_trips(n, 4000, 1200, 5);
+  for (const bool rule : {true, false}) {
+    SimulationOptions o;
+    o.collision_teleport = rule;
+    Simulation sim(n, {VehicleType{}}, trips, o);
+    std::vector<int> edge_before(trips.size(), -1);
+    int close_entries = 0, entries = 0;
+    while (sim.time() < 1800) {
+      for (size_t v = 0; v < trips.size(); ++v)
+        edge_before[v] = sim.trip_status(static_cast<int>(v)) == TripStatus::running && sim.vehicle_lane(static_cast<int>(v)) >= 0
+                             ? n.lane_edge[sim.vehicle_lane(static_cast<int>(v))]
+                             : -1;
+      sim.step();
+      check_state(sim);
+      for (int l = 0; l < n.lanes(); ++l) {
+        const auto& q = sim.lane_vehicles(l);
+        for (size_t k = 1; k < q.size(); ++k) {
+          if (edge_before[q[k]] < 0 || edge_before[q[k]] == n.lane_edge[l]) continue;
+          ++entries;
+          const double gap = sim.vehicle_pos(q[k - 1]) - sim.vehicle_type(q[k - 1]).length_m - sim.vehicle_pos(q[k]);
+          close_entries += gap < sim.vehicle_type(q[k]).min_gap_m - 1e-9;
+        }
+      }
+    }
+    int collisions = 0;
+    for (const TeleportEvent& e : sim.teleport_events()) collisions += e.reason == 'c';
+    BOOST_TEST_MESSAGE("collision rule " << rule << ": " << entries << " entries behind a leader, " << close_entries
+                                         << " closer than the minimum gap, " << collisions << " collision teleports");
+    BOOST_TEST(entries > 1000);
+    if (rule) {
+      BOOST_TEST(close_entries == 0);
+      BOOST_TEST(collisions > 0);
+    } else {
+      BOOST_TEST(close_entries > 0);
+      BOOST_TEST(collisions == 0);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(router_finds_the_fastest_route) {
   // A* with landmark bounds against a plain Dijkstra on the edge graph, on free-flow and on slowed times (the
   // bounds stay valid for times at or above free flow), 300 random pairs on a 12 x 12 grid.
