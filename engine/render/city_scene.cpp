@@ -4,12 +4,15 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <osg/GLExtensions>
 #include <osg/Geode>
 #include <osg/PolygonOffset>
+#include <osg/Polytope>
 #include <osg/ShadeModel>
 #include <osg/TriangleIndexFunctor>
 #include <osgUtil/LineSegmentIntersector>
 #include <osgUtil/Tessellator>
+#include <tuple>
 
 #include "engine/core/error.hpp"
 
@@ -30,67 +33,142 @@ struct TriangleCollector {
 /// sorted so that the walls that can face a given eye form its tail: a frame draws that tail only.
 constexpr int kWallSectors = 64;
 constexpr double kPi = 3.14159265358979323846;
+/// Side of the square tiles (metres) that a set's geometry is cut into: each tile is culled against the view
+/// frustum and chooses its walls' level of detail on its own.
+constexpr double kTileSize = 400;
 
 int wall_sector(double angle) {
   return std::clamp(static_cast<int>((angle + kPi) / (2 * kPi) * kWallSectors), 0, kWallSectors - 1);
 }
 
-/// One wall: its outward normal (radians from +x, east), a point of it, its two triangles' indices.
+/// One wall: its outward normal (radians from +x, east), a point of it, its length, the tile of its
+/// element, its two triangles' indices.
 struct Wall {
   double normal = 0;
   double x = 0, y = 0;
+  double length = 0;
+  unsigned tile = 0;
   unsigned index[6] = {};
 };
 
-/// A group of walls sorted by key = m . p, where m is the unit vector at the group's mid normal and p a
-/// point of the wall, largest first: the walls facing an eye are then a tail of the group, nearest first
-/// (so that the depth test spares the rasteriser the walls behind them).
+/// A group of walls, tile by tile, each tile's walls sorted by key = m . p, where m is the unit vector at
+/// the group's mid normal and p a point of the wall, largest first: the walls facing an eye are then a
+/// tail of the tile's slice, nearest first (so that the depth test spares the rasteriser the walls behind
+/// them).
 struct WallGroup {
   double mid = 0;
   double spread = 0;  ///< |n - m| at most, over the group's normals n
   std::vector<double> keys;
 };
 
-/// A set's geometry that draws, of each wall group, only the walls that may face the eye. A wall with
-/// outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane is vertical and n
-/// horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p is at least
-/// m . e + spread * reach (reach: the farthest the set's extent lies from the eye) faces away and would be
-/// culled as a back face anyway; the others are drawn. The picture is the same, and about half the walls
-/// never reach the vertex stage. Primitive set 0 (roofs, ribbons, markers) is always drawn; set 1 + g holds
-/// wall group g. Drawing reads the groups only: safe from several draw threads.
-class FacingGeometry : public osg::Geometry {
+/// A tile's share of a set: a range of primitive set 0 and, per wall group, a slice of the group.
+struct Tile {
+  osg::BoundingBox box;
+  size_t base_first = 0, base_count = 0;  ///< indices of primitive set 0
+  struct Walls {
+    unsigned group = 0;
+    size_t first = 0, count = 0;  ///< walls of the group (6 indices each)
+    double max_length = 0;        ///< the longest of them (metres)
+  };
+  std::vector<Walls> walls;
+};
+
+/// What decides the triangles a frame draws.
+struct DrawView {
+  osg::Vec3d eye;         ///< local metres
+  double focal_px = 0;    ///< pixels per unit of tangent at the picture's centre; 0: every level of detail
+  bool cull = false;      ///< cull tiles against frustum
+  osg::Polytope frustum;  ///< side planes, local metres
+};
+
+DrawView make_view(const osg::Matrixd& modelview, const osg::Matrixd& projection, double viewport_height) {
+  DrawView v;
+  v.eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(modelview);
+  // A perspective projection (w = -z of the eye): (1, 1) is cot(fovy / 2). Orthographic views keep every
+  // wall.
+  if (projection(3, 3) == 0 && viewport_height > 0) v.focal_px = projection(1, 1) * viewport_height / 2;
+  v.frustum.setToUnitFrustum(false, false);
+  v.frustum.transformProvidingInverse(modelview * projection);
+  v.cull = true;
+  return v;
+}
+
+/// A set's geometry, cut into tiles, that draws per visible tile its roofs (ribbons, markers) and, of each
+/// wall group, the walls that may face the eye and are wide enough on screen to show.
+///
+/// Facing: a wall with outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane
+/// is vertical and n horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p
+/// is at least m . e + spread * reach (reach: the farthest the tile lies from the eye, horizontally) faces
+/// away and would be culled as a back face anyway.
+///
+/// Level of detail (screen space): a wall of length w whose centre c lies at distance r from the eye is
+/// about f w n . (e - c) / r^2 pixels wide on screen (f: the view's focal length in pixels). A wall narrower
+/// than kMinWallPixels is left out: with n . (e - p) bounded as above, w by the tile's longest wall and r
+/// from below by the tile's distance d, every wall whose key is at least
+///   m . e + spread * reach - kMinWallPixels d^2 / (f w_max)
+/// is narrower than that. Far away this drops the walls seen edge-on first, then every wall of a tile whose
+/// buildings are about a pixel wide (roofs only); near the eye nothing changes.
+///
+/// Tiles outside the view frustum are not drawn. Primitive set 0 (roofs, ribbons, markers) holds the
+/// tiles' ranges one after the other; set 1 + g holds wall group g. Drawing reads the tiles only: safe from
+/// several draw threads. Picking and for_each_triangle see every triangle (full detail).
+class TiledGeometry : public osg::Geometry {
  public:
-  void set_walls(const osg::BoundingBox& extent, std::vector<WallGroup> groups) {
-    extent_ = extent;
+  void set_tiles(std::vector<Tile> tiles, std::vector<WallGroup> groups) {
+    tiles_ = std::move(tiles);
     groups_ = std::move(groups);
   }
-  /// Index of the first index drawn of primitive set i for an eye (local metres).
-  size_t first_drawn(unsigned i, const osg::Vec3d& eye) const {
-    if (i == 0 || i > groups_.size()) return 0;
-    double reach = 0;
-    for (unsigned c = 0; c < 4; ++c) {
-      const osg::Vec3 corner = extent_.corner(c);
-      reach = std::max(reach, std::hypot(eye.x() - corner.x(), eye.y() - corner.y()));
+  /// Calls emit(primitive set, first index, index count) for each range of indices drawn for the view.
+  template <class F>
+  void select(DrawView& view, F&& emit) const {
+    const osg::Vec3d& e = view.eye;
+    for (const Tile& t : tiles_) {
+      if (view.cull && !view.frustum.contains(t.box)) continue;
+      if (t.base_count > 0) emit(0u, t.base_first, t.base_count);
+      if (t.walls.empty()) continue;
+      double reach = 0;
+      for (unsigned c = 0; c < 4; ++c) {
+        const osg::Vec3 corner = t.box.corner(c);
+        reach = std::max(reach, std::hypot(e.x() - corner.x(), e.y() - corner.y()));
+      }
+      const double dx = std::max({t.box.xMin() - e.x(), 0.0, e.x() - t.box.xMax()});
+      const double dy = std::max({t.box.yMin() - e.y(), 0.0, e.y() - t.box.yMax()});
+      const double dz = std::max({t.box.zMin() - e.z(), 0.0, e.z() - t.box.zMax()});
+      const double d2 = dx * dx + dy * dy + dz * dz;
+      for (const Tile::Walls& w : t.walls) {
+        const WallGroup& g = groups_[w.group];
+        double limit = std::cos(g.mid) * e.x() + std::sin(g.mid) * e.y() + g.spread * reach + 0.01;
+        if (view.focal_px > 0) limit -= kMinWallPixels * d2 / (view.focal_px * w.max_length);
+        const auto begin = g.keys.begin() + static_cast<std::ptrdiff_t>(w.first);
+        const auto end = begin + static_cast<std::ptrdiff_t>(w.count);
+        const auto k = static_cast<size_t>(
+            std::partition_point(begin, end, [&](double key) { return key >= limit; }) - begin);
+        if (k < w.count) emit(1 + w.group, 6 * (w.first + k), 6 * (w.count - k));
+      }
     }
-    const WallGroup& g = groups_[i - 1];
-    const double limit = std::cos(g.mid) * eye.x() + std::sin(g.mid) * eye.y() + g.spread * reach + 0.01;
-    return 6 * static_cast<size_t>(
-                   std::partition_point(g.keys.begin(), g.keys.end(), [&](double k) { return k >= limit; }) -
-                   g.keys.begin());
   }
   void drawImplementation(osg::RenderInfo& info) const override {
     osg::State& state = *info.getState();
-    const osg::Vec3d eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(state.getModelViewMatrix());
+    const osg::Viewport* viewport = state.getCurrentViewport();
+    DrawView view =
+        make_view(state.getModelViewMatrix(), state.getProjectionMatrix(), viewport ? viewport->height() : 0);
+    // Ranges per primitive set, neighbours joined: one multi-draw per set.
+    std::vector<std::vector<std::pair<size_t, size_t>>> ranges(_primitives.size());
+    select(view, [&](unsigned p, size_t first, size_t count) {
+      auto& r = ranges[p];
+      if (!r.empty() && r.back().first + r.back().second == first)
+        r.back().second += count;
+      else
+        r.emplace_back(first, count);
+    });
     const bool vbo = state.useVertexBufferObject(_supportsVertexBufferObjects && _useVertexBufferObjects);
     const bool vao = vbo && state.useVertexArrayObject(_useVertexArrayObject);
     osg::VertexArrayState* vas = state.getCurrentVertexArrayState();
     vas->setVertexBufferObjectSupported(vbo);
     drawVertexArraysImplementation(info);
-    for (unsigned i = 0; i < _primitives.size(); ++i) {
-      const auto& triangles = static_cast<const osg::DrawElementsUInt&>(*_primitives[i]);
-      const size_t first = first_drawn(i, eye);
-      if (first < triangles.size()) draw_range(state, triangles, first, triangles.size() - first, vbo);
-    }
+    for (unsigned i = 0; i < _primitives.size(); ++i)
+      if (!ranges[i].empty())
+        draw_ranges(state, static_cast<const osg::DrawElementsUInt&>(*_primitives[i]), ranges[i], vbo);
     if (vbo && !vao) {
       vas->unbindVertexBufferObject();
       vas->unbindElementBufferObject();
@@ -98,30 +176,46 @@ class FacingGeometry : public osg::Geometry {
   }
 
  private:
-  /// glDrawElements of `count` indices from `first` on (what DrawElementsUInt::draw does for all of them).
-  static void draw_range(osg::State& state, const osg::DrawElementsUInt& d, size_t first, size_t count,
-                         bool vbo) {
+  /// glMultiDrawElements of these (first index, count) ranges of d.
+  static void draw_ranges(osg::State& state, const osg::DrawElementsUInt& d,
+                          const std::vector<std::pair<size_t, size_t>>& ranges, bool vbo) {
     osg::GLBufferObject* ebo = vbo ? d.getOrCreateGLBufferObject(state.getContextID()) : nullptr;
+    std::uintptr_t base = 0;
     if (ebo) {
       state.getCurrentVertexArrayState()->bindElementBufferObject(ebo);
-      glDrawElements(
-          GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT,
-          reinterpret_cast<const GLvoid*>(ebo->getOffset(d.getBufferIndex()) + first * sizeof(GLuint)));
+      base = static_cast<std::uintptr_t>(ebo->getOffset(d.getBufferIndex()));
     } else {
       state.getCurrentVertexArrayState()->unbindElementBufferObject();
-      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(count), GL_UNSIGNED_INT, &d[first]);
+      base = reinterpret_cast<std::uintptr_t>(&d[0]);
+    }
+    std::vector<GLsizei> counts;
+    std::vector<const GLvoid*> starts;
+    for (const auto& [first, count] : ranges) {
+      counts.push_back(static_cast<GLsizei>(count));
+      starts.push_back(reinterpret_cast<const GLvoid*>(base + first * sizeof(GLuint)));
+    }
+    const osg::GLExtensions* ext = state.get<osg::GLExtensions>();
+    if (ext->glMultiDrawElements) {
+      ext->glMultiDrawElements(GL_TRIANGLES, counts.data(), GL_UNSIGNED_INT, starts.data(),
+                               static_cast<GLsizei>(counts.size()));
+    } else {
+      for (size_t k = 0; k < counts.size(); ++k)
+        glDrawElements(GL_TRIANGLES, counts[k], GL_UNSIGNED_INT, starts[k]);
     }
   }
-  osg::BoundingBox extent_;
+  std::vector<Tile> tiles_;
   std::vector<WallGroup> groups_;
 };
 
 /// Indexed triangles of one element set: shared vertices, flat shading (each triangle takes the colour
-/// of its last vertex, GL's provoking vertex), so a box building is 8 vertices instead of 30.
+/// of its last vertex, GL's provoking vertex), so a box building is 8 vertices instead of 30. Elements
+/// are added tile by tile (begin_tile, then the tile's elements).
 struct Builder {
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array;
   osg::ref_ptr<osg::DrawElementsUInt> triangles = new osg::DrawElementsUInt(GL_TRIANGLES);
   std::vector<std::vector<Wall>> walls = std::vector<std::vector<Wall>>(kWallSectors);
+  std::vector<Tile> tiles;
+  size_t tile_vertices = 0;  ///< first vertex of the current tile
   BatchedSet* out;
 
   unsigned add(const osg::Vec3& v, std::uint32_t element, float shade) {
@@ -136,8 +230,27 @@ struct Builder {
     triangles->push_back(b);
     triangles->push_back(c);
   }
-  /// Adds the wall groups as primitive sets 1, 2, ... of g (after the other triangles).
-  std::vector<WallGroup> finish(osg::Geometry& g) {
+  void wall(const Wall& w) {
+    walls[static_cast<size_t>(wall_sector(w.normal))].push_back(w);
+    walls[static_cast<size_t>(wall_sector(w.normal))].back().tile = static_cast<unsigned>(tiles.size() - 1);
+  }
+  void begin_tile() {
+    end_tile();
+    tiles.emplace_back();
+    tiles.back().base_first = triangles->size();
+    tile_vertices = vertices->size();
+  }
+  void end_tile() {
+    if (tiles.empty()) return;
+    Tile& t = tiles.back();
+    t.base_count = triangles->size() - t.base_first;
+    t.box = osg::BoundingBox();
+    for (size_t v = tile_vertices; v < vertices->size(); ++v) t.box.expandBy((*vertices)[v]);
+  }
+  /// Adds the wall groups as primitive sets 1, 2, ... of g (after the other triangles) and hands the tiles
+  /// to g.
+  void finish(TiledGeometry& g) {
+    end_tile();
     g.addPrimitiveSet(triangles);
     std::vector<WallGroup> groups;
     for (auto& group : walls) {
@@ -148,12 +261,22 @@ struct Builder {
       out_group.mid = (lo + hi) / 2;
       out_group.spread = 2 * std::sin((hi - lo) / 4) + 1e-9;
       const double mx = std::cos(out_group.mid), my = std::sin(out_group.mid);
-      std::vector<std::pair<double, size_t>> order;
-      for (size_t i = 0; i < group.size(); ++i) order.emplace_back(mx * group[i].x + my * group[i].y, i);
-      std::sort(order.begin(), order.end(), std::greater<>());
+      std::vector<std::tuple<unsigned, double, size_t>> order;  // tile, key, wall
+      for (size_t i = 0; i < group.size(); ++i)
+        order.emplace_back(group[i].tile, mx * group[i].x + my * group[i].y, i);
+      std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b)
+                                                : std::get<1>(a) > std::get<1>(b);
+      });
       osg::ref_ptr<osg::DrawElementsUInt> indices = new osg::DrawElementsUInt(GL_TRIANGLES);
       indices->reserve(6 * group.size());
-      for (const auto& [key, i] : order) {
+      const auto group_index = static_cast<unsigned>(groups.size());
+      for (size_t k = 0; k < order.size(); ++k) {
+        const auto& [tile, key, i] = order[k];
+        if (k == 0 || std::get<0>(order[k - 1]) != tile) tiles[tile].walls.push_back({group_index, k, 0, 0});
+        Tile::Walls& slice = tiles[tile].walls.back();
+        ++slice.count;
+        slice.max_length = std::max(slice.max_length, group[i].length);
         out_group.keys.push_back(key);
         indices->insert(indices->end(), group[i].index, group[i].index + 6);
       }
@@ -161,7 +284,7 @@ struct Builder {
       groups.push_back(std::move(out_group));
       group.clear();
     }
-    return groups;
+    g.set_tiles(std::move(tiles), std::move(groups));
   }
 };
 
@@ -207,8 +330,8 @@ void add_extruded(Builder& b, const Polygon& poly, float z, std::uint32_t elemen
       // Counter-clockwise from outside, the wall's own ground vertex last.
       const Point2 &from = r[i], &dest = r[to];
       const double normal = std::atan2(-(dest.x - from.x), dest.y - from.y);
-      b.walls[static_cast<size_t>(wall_sector(normal))].push_back(
-          Wall{normal, from.x, from.y, {q0, q1, p0, q1, p1, p0}});
+      b.wall(Wall{
+          normal, from.x, from.y, std::hypot(dest.x - from.x, dest.y - from.y), 0, {q0, q1, p0, q1, p1, p0}});
     }
   };
   walls(poly.outer, true);
@@ -326,6 +449,18 @@ std::string default_map_for(const std::string& layer) {
   return "viridis";
 }
 
+/// Calls f for each triangle that TiledGeometry draws for the view; returns their number.
+size_t drawn_triangles(const BatchedSet& b, DrawView& view,
+                       const std::function<void(unsigned, unsigned, unsigned)>& f) {
+  const auto* g = static_cast<const TiledGeometry*>(b.geometry.get());
+  size_t n = 0;
+  g->select(view, [&](unsigned p, size_t first, size_t count) {
+    const auto& t = *static_cast<const osg::DrawElementsUInt*>(g->getPrimitiveSet(p));
+    for (size_t k = first; k + 2 < first + count; k += 3, ++n) f(t[k], t[k + 1], t[k + 2]);
+  });
+  return n;
+}
+
 }  // namespace
 
 CityScene::CityScene(const Results& results) : results_(results), root_(new osg::Group) {
@@ -341,7 +476,32 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     Builder b;
     b.out = &batch;
     const Attribute* lanes = find_attribute(set, "lanes");
+    // Elements tile by tile (by the centre of their bounds), so that each tile is a range of the arrays.
+    std::vector<std::pair<double, double>> centre(set.size());
+    double x0 = 0, y0 = 0;
     for (std::uint32_t i = 0; i < set.size(); ++i) {
+      Box2 box;
+      if (set.kind == GeometryKind::polygon) {
+        for (const auto& poly : set.polygons[i])
+          for (const auto& p : poly.outer) box.add(p);
+      } else if (set.kind == GeometryKind::line) {
+        for (const auto& p : set.lines[i]) box.add(p);
+      } else {
+        box.add(set.points[i]);
+      }
+      centre[i] = box.empty() ? std::pair{0.0, 0.0} : std::pair{box.centre().x, box.centre().y};
+      x0 = i == 0 ? centre[i].first : std::min(x0, centre[i].first);
+      y0 = i == 0 ? centre[i].second : std::min(y0, centre[i].second);
+    }
+    std::vector<std::pair<std::pair<long, long>, std::uint32_t>> order;  // (tile row, column), element
+    for (std::uint32_t i = 0; i < set.size(); ++i)
+      order.push_back({{std::lround(std::floor((centre[i].second - y0) / kTileSize)),
+                        std::lround(std::floor((centre[i].first - x0) / kTileSize))},
+                       i});
+    std::sort(order.begin(), order.end());
+    for (size_t k = 0; k < order.size(); ++k) {
+      const std::uint32_t i = order[k].second;
+      if (k == 0 || order[k].first != order[k - 1].first) b.begin_tile();
       if (set.kind == GeometryKind::polygon) {
         const float h = static_cast<float>(std::max(set.heights_m[i], 0.5));
         for (const auto& poly : set.polygons[i]) add_extruded(b, poly, h, i);
@@ -353,7 +513,7 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
       }
     }
     if (set.kind != GeometryKind::polygon) line_z += 0.3f;
-    osg::ref_ptr<FacingGeometry> geometry = new FacingGeometry;
+    osg::ref_ptr<TiledGeometry> geometry = new TiledGeometry;
     batch.geometry = geometry;
     batch.geometry->setUseDisplayList(false);
     batch.geometry->setUseVertexBufferObjects(true);
@@ -368,7 +528,7 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     batch.geometry->setColorArray(colors, osg::Array::BIND_PER_VERTEX);
     osg::BoundingBox extent;
     for (const auto& v : *b.vertices) extent.expandBy(v);
-    geometry->set_walls(extent, b.finish(*geometry));
+    b.finish(*geometry);
     bounds_.expandBy(extent);
     geode->addDrawable(batch.geometry);
     sets_.push_back(std::move(batch));
@@ -594,13 +754,16 @@ osg::Vec3 CityScene::element_anchor(size_t set, std::uint32_t element) const {
 
 size_t CityScene::for_each_drawn_triangle(size_t set, const osg::Vec3d& eye,
                                           const std::function<void(unsigned, unsigned, unsigned)>& f) const {
-  const auto* g = static_cast<const FacingGeometry*>(sets_.at(set).geometry.get());
-  size_t n = 0;
-  for (unsigned p = 0; p < g->getNumPrimitiveSets(); ++p) {
-    const auto& t = *static_cast<const osg::DrawElementsUInt*>(g->getPrimitiveSet(p));
-    for (size_t k = g->first_drawn(p, eye); k + 2 < t.size(); k += 3, ++n) f(t[k], t[k + 1], t[k + 2]);
-  }
-  return n;
+  DrawView view;
+  view.eye = eye;
+  return drawn_triangles(sets_.at(set), view, f);
+}
+
+size_t CityScene::for_each_drawn_triangle(size_t set, const osg::Matrixd& view,
+                                          const osg::Matrixd& projection, int height,
+                                          const std::function<void(unsigned, unsigned, unsigned)>& f) const {
+  DrawView v = make_view(view, projection, height);
+  return drawn_triangles(sets_.at(set), v, f);
 }
 
 std::vector<osg::Vec3> CityScene::fit_points() const {

@@ -19,6 +19,10 @@ namespace citytwin::render {
 /// from every colour map's range.
 inline constexpr Rgb kClosedColor{0.08f, 0.08f, 0.08f};
 
+/// Walls narrower than this on screen (pixels) are not drawn (see TiledGeometry in city_scene.cpp): the
+/// screen-space level of detail of the batched buildings.
+inline constexpr double kMinWallPixels = 0.5;
+
 /// How a layer is coloured: by a numeric layer or attribute through a colour map, or by category.
 struct Coloring {
   std::string layer;  ///< result layer ("occupancy.people") or "<set>.<attribute>" ("buildings.use")
@@ -49,8 +53,10 @@ struct PickHit {
 
 /// One batched element set in the scene: one geometry of indexed triangles (shared vertices) drawn with
 /// flat shading, each triangle in the colour of its last vertex (a wall's shade sits on its ground vertex).
-/// Walls are grouped by facing direction into further primitive sets of the same geometry; each frame draws
-/// only the groups that can face the eye.
+/// Walls are grouped by facing direction into further primitive sets of the same geometry. The elements
+/// are laid out in square tiles; each frame draws, per tile inside the view frustum, its roofs and the walls
+/// that can face the eye and are at least kMinWallPixels wide on screen (one multi-draw per primitive set).
+/// The one vertex and colour array serve every tile and level of detail: colouring writes it as before.
 struct BatchedSet {
   const ElementSet* set = nullptr;
   osg::ref_ptr<osg::Geometry> geometry;
@@ -98,6 +104,11 @@ class CityScene {
   /// Calls f(a, b, c) for each triangle of a set that a frame seen from eye (local metres) draws (walls
   /// that cannot face the eye are left out); returns their number.
   size_t for_each_drawn_triangle(size_t set, const osg::Vec3d& eye,
+                                 const std::function<void(unsigned, unsigned, unsigned)>& f) const;
+  /// The same for a frame drawn with these view and projection matrices into a viewport `height` pixels
+  /// high: also leaves out the tiles outside the view frustum and the walls narrower than kMinWallPixels.
+  size_t for_each_drawn_triangle(size_t set, const osg::Matrixd& view, const osg::Matrixd& projection,
+                                 int height,
                                  const std::function<void(unsigned, unsigned, unsigned)>& f) const;
   /// A sample of the drawn vertices (at most about 20,000), for fitting a camera.
   std::vector<osg::Vec3> fit_points() const;

@@ -51,6 +51,32 @@ bool same(const osg::Vec4ub& c, const Rgb& want, float shade) {
   return near(c.r(), want.r) && near(c.g(), want.g) && near(c.b(), want.b) && c.a() == 255;
 }
 
+/// n buildings "b0", "b1", ...: regular polygons of 3 to 7 corners, turned at random, 5 to 45 m tall;
+/// place(i) gives building i's centre x, y and circumradius (metres). Every other ring runs clockwise (either
+/// orientation in the source).
+template <class Place>
+ElementSet regular_buildings(int n, Place&& place, std::mt19937& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  ElementSet b;
+  b.name = "buildings";
+  b.kind = GeometryKind::polygon;
+  for (int i = 0; i < n; ++i) {
+    const auto [cx, cy, s] = place(i);
+    const double a = 6.3 * u(rng);
+    Ring r;
+    const int corners = 3 + i % 5;
+    for (int k = 0; k < corners; ++k) {
+      const double t = a + 6.283185 * k / corners;
+      r.push_back({cx + s * std::cos(t), cy + s * std::sin(t)});
+    }
+    if (i % 2) std::reverse(r.begin(), r.end());
+    b.ids.push_back("b" + std::to_string(i));
+    b.polygons.push_back({Polygon{r, {}}});
+    b.heights_m.push_back(5 + 40 * u(rng));
+  }
+  return b;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_ray_through_an_anchor_picks_that_element) {
@@ -210,24 +236,14 @@ BOOST_AUTO_TEST_CASE(a_vehicle_table_without_a_needed_column_is_an_error_naming_
 BOOST_AUTO_TEST_CASE(walls_left_out_of_a_frame_all_face_away_from_the_eye) {
   // Buildings of many shapes and orientations: rotated boxes, an L, a ring with a hole.
   Recorder rec;
-  ElementSet b;
-  b.name = "buildings";
-  b.kind = GeometryKind::polygon;
   std::mt19937 rng(5);
   std::uniform_real_distribution<double> u(0, 1);
-  for (int i = 0; i < 200; ++i) {
-    const double cx = 400 * u(rng), cy = 300 * u(rng), a = 6.3 * u(rng), s = 5 + 15 * u(rng);
-    Ring r;
-    const int corners = 3 + i % 5;
-    for (int k = 0; k < corners; ++k) {
-      const double t = a + 6.283185 * k / corners;
-      r.push_back({cx + s * std::cos(t), cy + s * std::sin(t)});
-    }
-    if (i % 2) std::reverse(r.begin(), r.end());  // either orientation in the source
-    b.ids.push_back("b" + std::to_string(i));
-    b.polygons.push_back({Polygon{r, {}}});
-    b.heights_m.push_back(5 + 40 * u(rng));
-  }
+  ElementSet b = regular_buildings(
+      200,
+      [&](int) {
+        return std::array{400 * u(rng), 300 * u(rng), 5 + 15 * u(rng)};
+      },
+      rng);
   b.ids.push_back("court");
   b.polygons.push_back(
       {Polygon{{{500, 0}, {560, 0}, {560, 60}, {500, 60}}, {{{520, 20}, {520, 40}, {540, 40}, {540, 20}}}}});
@@ -257,5 +273,93 @@ BOOST_AUTO_TEST_CASE(walls_left_out_of_a_frame_all_face_away_from_the_eye) {
     BOOST_TEST(n >= facing);
     // Seen from outside the city, whole groups of walls facing away are left out.
     if (eye.z() > 100 && (eye.x() < 0 || eye.y() < 0 || eye.x() > 600)) BOOST_TEST(n < all);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_leaves_out_only_walls_too_narrow_on_screen_and_what_lies_outside_the_view) {
+  // 1,600 buildings of many shapes and orientations over 1.2 km: several tiles.
+  Recorder rec;
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<double> u(0, 1);
+  rec.add_set(regular_buildings(
+      1600,
+      [&](int i) {
+        return std::array{30.0 * (i % 40) + 15, 30.0 * (i / 40) + 15, 4 + 9 * u(rng)};
+      },
+      rng));
+  Results r = rec.take();
+  CityScene scene(r);
+  const auto* v = static_cast<const osg::Vec3Array*>(scene.sets()[0].geometry->getVertexArray());
+  const int height = 720;
+  const osg::Matrixd projection = osg::Matrixd::perspective(30, 1280.0 / height, 1, 1e6);
+  const double focal_px = height / 2.0 / std::tan(osg::DegreesToRadians(15.0));
+  struct Case {
+    osg::Vec3d eye, centre;
+    double narrow_min, narrow_max;  ///< share of the facing triangles left out as too narrow
+    bool tiles_left_out;
+  };
+  // 5 km away only walls seen nearly edge-on are left out; 39 km away (buildings about a pixel wide) most
+  // walls; from inside the city, the tiles behind the eye.
+  for (const Case& c : {Case{{600, -4000, 3000}, {600, 600, 0}, 0.0, 0.1, false},
+                        Case{{600, -30000, 25000}, {600, 600, 0}, 0.3, 1.0, false},
+                        Case{{-9000, 300, 2000}, {600, 600, 0}, 0.01, 1.0, false},
+                        Case{{300, 300, 30}, {1200, 1200, 0}, 0.0, 1.0, true}}) {
+    const osg::Matrixd view = osg::Matrixd::lookAt(c.eye, c.centre, osg::Vec3d(0, 0, 1));
+    const osg::Matrixd clip = view * projection;
+    std::set<std::array<unsigned, 3>> drawn;
+    const size_t n =
+        scene.for_each_drawn_triangle(0, view, projection, height, [&](unsigned i, unsigned j, unsigned k) {
+          drawn.insert({i, j, k});
+        });
+    BOOST_TEST(n == drawn.size());
+    size_t facing = 0, missing = 0, narrow = 0, outside = 0;
+    for_each_triangle(scene.sets()[0], [&](unsigned i, unsigned j, unsigned k) {
+      const osg::Vec3d p = (*v)[i], q = (*v)[j], s = (*v)[k];
+      const osg::Vec3d e = c.eye;
+      if (((q - p) ^ (s - p)) * (e - p) <= 1e-6) return;
+      ++facing;
+      if (drawn.count({i, j, k})) return;
+      // Outside the frustum: all three corners beyond one side plane (clip x or y beyond +-w).
+      bool out = false;
+      for (int axis = 0; axis < 2 && !out; ++axis)
+        for (double sign : {-1.0, 1.0}) {
+          bool all = true;
+          for (const osg::Vec3d& x : {p, q, s}) {
+            const osg::Vec4d h = osg::Vec4d(x, 1) * clip;
+            all = all && sign * h[axis] > h.w();
+          }
+          out = out || all;
+        }
+      if (out) {
+        ++outside;
+        return;
+      }
+      // A wall (vertical) narrower on screen than kMinWallPixels: f w n.(e - c) / r^2, c its centre.
+      osg::Vec3d normal = (q - p) ^ (s - p);
+      if (std::abs(normal.z()) < 1e-6 * normal.length()) {
+        normal.normalize();
+        double w = 0;
+        osg::Vec3d a, z;
+        for (const auto& [x, y] : {std::pair{p, q}, {q, s}, {p, s}}) {
+          const double d = std::hypot(x.x() - y.x(), x.y() - y.y());
+          if (d > w) w = d, a = x, z = y;
+        }
+        const double zlo = std::min({p.z(), q.z(), s.z()}), zhi = std::max({p.z(), q.z(), s.z()});
+        const osg::Vec3d centre((a.x() + z.x()) / 2, (a.y() + z.y()) / 2, (zlo + zhi) / 2);
+        const double r2 = (e - centre).length2();
+        if (focal_px * w * (normal * (e - centre)) / r2 < kMinWallPixels) {
+          ++narrow;
+          return;
+        }
+      }
+      ++missing;
+    });
+    BOOST_TEST_CONTEXT("eye " << c.eye.x() << " " << c.eye.y() << " " << c.eye.z() << ": " << narrow
+                              << " narrow, " << outside << " outside of " << facing) {
+      BOOST_TEST(missing == 0u);
+      BOOST_TEST(narrow >= c.narrow_min * static_cast<double>(facing));
+      BOOST_TEST(narrow <= c.narrow_max * static_cast<double>(facing));
+      BOOST_TEST((outside > 0) == c.tiles_left_out);
+    }
   }
 }
