@@ -29,6 +29,7 @@ struct RunOptions {
   double interval_s = 300;
   double reroute_s = 0;
   double teleport_s = 300;
+  bool no_collision_teleport = false;
   double positions_every_s = 0;
   std::uint64_t seed = 42;
 };
@@ -80,6 +81,7 @@ void traffic_run(const RunOptions& o) {
   so.threads = o.threads;
   so.seed = o.seed;
   so.teleport_after_s = o.teleport_s;
+  so.collision_teleport = !o.no_collision_teleport;
   so.reroute_period_s = o.reroute_s;
   Simulation sim(net, demand.types, std::move(demand.trips), so);
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
@@ -202,6 +204,9 @@ void add_traffic(CLI::App& app) {
   run->add_option("--interval", ro->interval_s, "Recording interval in seconds (default 300)")->check(CLI::Range(1.0, 86400.0));
   run->add_option("--reroute", ro->reroute_s, "Rerouting period in seconds (0 = off, default)");
   run->add_option("--teleport", ro->teleport_s, "Gridlock: teleport a vehicle standing this long (default 300 s)");
+  run->add_flag("--no-collision-teleport", ro->no_collision_teleport,
+                "Do not teleport a vehicle that enters a lane closer than its minimum gap (as SUMO "
+                "with --collision.action warn)");
   run->add_option("--seed", ro->seed, "Random seed (default 42)");
   run->add_option("--positions-every", ro->positions_every_s,
                   "Sample vehicle positions (table traffic.vehicles) every S seconds (default 0 = off)")
