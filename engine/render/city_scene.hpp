@@ -21,7 +21,7 @@ inline constexpr Rgb kClosedColor{0.08f, 0.08f, 0.08f};
 
 /// Walls narrower than this on screen (pixels) are not drawn (see TiledGeometry in city_scene.cpp): the
 /// screen-space level of detail of the batched buildings.
-inline constexpr double kMinWallPixels = 0.5;
+inline constexpr double kMinWallPixels = 0.25;
 
 /// How a layer is coloured: by a numeric layer or attribute through a colour map, or by category.
 struct Coloring {
