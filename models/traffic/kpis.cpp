@@ -12,7 +12,7 @@ std::vector<Kpis::Entry> Kpis::list() const {
       {"trips_unroutable", unroutable, "trips", "trips without a path from origin to destination"},
       {"running_at_end", running, "veh", "vehicles still on the network at the end"},
       {"waiting_at_end", waiting, "veh", "vehicles waiting for room to enter at the end"},
-      {"removed", removed, "veh", "vehicles taken off the network (no room ahead after a gridlock)"},
+      {"removed", removed, "veh", "vehicles taken off the network (none under the current rules: gridlocks teleport, closures reroute)"},
       {"gridlock_resolutions", gridlock_resolutions, "count", "vehicles teleported out of a gridlock"},
       {"mean_travel_time_s", mean_travel_time_s, "s", "mean travel time of completed trips"},
       {"total_delay_h", total_delay_h, "h", "time lost against free flow, completed trips"},

@@ -90,7 +90,9 @@ void Network::finalise() {
   check(static_cast<int>(lane_index.size()) == nl && static_cast<int>(lane_length_m.size()) == nl &&
             static_cast<int>(lane_speed_mps.size()) == nl,
         "lane tables differ in size");
+  if (conn_stop.empty()) conn_stop.assign(nc, 0);
   check(static_cast<int>(conn_to_lane.size()) == nc && static_cast<int>(conn_junction.size()) == nc &&
+            static_cast<int>(conn_stop.size()) == nc &&
             static_cast<int>(conn_link.size()) == nc && static_cast<int>(conn_turn.size()) == nc &&
             static_cast<int>(conn_first_foe.size()) == nc + 1 &&
             static_cast<int>(conn_first_response.size()) == nc + 1,

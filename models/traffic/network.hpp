@@ -83,7 +83,7 @@ struct Network {
   std::vector<std::int32_t> conn_junction;
   std::vector<std::int32_t> conn_link;           ///< index within its junction
   std::vector<Turn> conn_turn;
-  std::vector<std::uint8_t> conn_stop;           ///< 1: come to rest at the stop line first (stop sign); empty = none
+  std::vector<std::uint8_t> conn_stop;           ///< 1: come to rest at the stop line first (stop sign); left empty = none (finalise fills it)
   std::vector<std::int32_t> conn_first_foe;      ///< CSR into conn_foe, size connections + 1
   std::vector<std::int32_t> conn_foe;            ///< conflicting connections (paths cross or merge)
   std::vector<std::int32_t> conn_first_response; ///< CSR into conn_response

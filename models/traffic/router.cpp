@@ -30,7 +30,8 @@ constexpr int kLandmarks = 8;
 // or from the end of x to the end of `source` over the reversed graph (backward).
 void edge_dijkstra(const std::vector<std::int32_t>& first, const std::vector<std::int32_t>& next,
                    const std::vector<double>& cost_in, int source, std::vector<float>& out) {
-  std::vector<double> dist(cost_in.size(), std::numeric_limits<double>::infinity());
+  // One entry per edge (`first` has edges + 1 offsets); cost_in has one per link.
+  std::vector<double> dist(first.size() - 1, std::numeric_limits<double>::infinity());
   using Item = std::pair<double, std::int32_t>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> open;
   dist[source] = 0;

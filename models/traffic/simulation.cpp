@@ -26,7 +26,7 @@ constexpr double kClaimDistanceM = 20;      // a blocked vehicle this close to i
 constexpr std::uint64_t kSpeedFactorStream = 0x5eed'fac7;
 constexpr std::uint64_t kDemandStream = 0xde3a'4d00;
 
-enum Status : std::uint8_t { not_departed, waiting, running, arrived, removed, unroutable, dropped };
+using enum TripStatus;
 
 // Link requests of a lane's first vehicle.
 constexpr std::int32_t kNoLink = -1;     // its lane has no connection to its next edge: stop at the lane end
@@ -64,8 +64,8 @@ struct Simulation::State {
   std::vector<double> pos, speed, new_speed, factor, wait_s, approach_t, last_change_t, dist_m, insert_t;
   std::vector<double> transfer_t;  // when a teleporting vehicle reaches the start of its next edge
   std::vector<double> reserve_m;   // room kept free before the lane end for a counter-changing blocker
-  std::vector<std::int32_t> lane, route_pos, teleports, wants_lane, came_from;
-  std::vector<std::uint8_t> status;
+  std::vector<std::int32_t> lane, route_pos, teleports, wants_lane;
+  std::vector<TripStatus> status;
   std::vector<std::uint8_t> stopped_at_line;  // has stood at the stop line of its current lane
   std::vector<std::vector<std::int32_t>> route;
 
@@ -92,7 +92,7 @@ struct Simulation::State {
   size_t next_depart = 0;
   std::vector<std::deque<std::int32_t>> pending;  // per edge, FIFO
   std::vector<std::int32_t> pending_edges;
-  std::vector<std::int32_t> active_edges, active_lanes, active_multi;  // with vehicles this step, ascending
+  std::vector<std::int32_t> active_lanes, active_multi;  // with vehicles this step, ascending
   std::vector<std::int32_t> signalised;  // junctions with a program
   std::vector<std::int32_t> targets;     // hand-over scratch
   std::vector<std::int32_t> batch;       // departures to route this step
@@ -105,7 +105,7 @@ struct Simulation::State {
     for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t, &transfer_t, &reserve_m}) v->resize(n, 0.0);
     approach_t.resize(n, -1.0);
     last_change_t.resize(n, -kInf);
-    for (auto* v : {&lane, &route_pos, &teleports, &came_from}) v->resize(n, 0);
+    for (auto* v : {&lane, &route_pos, &teleports}) v->resize(n, 0);
     wants_lane.resize(n, -1);
     status.resize(n, not_departed);
     stopped_at_line.resize(n, 0);
@@ -201,7 +201,6 @@ void Simulation::run_phases() {
     s.req_conn[l] = kNoLink;
     s.req_blocked[l] = 1;
   }
-  s.active_edges.clear();
   s.active_lanes.clear();
   s.active_multi.clear();
   for (int e = 0, ne = net_.edges(); e < ne; ++e) {
@@ -209,7 +208,6 @@ void Simulation::run_phases() {
     bool any = false;
     for (int l = l0; l < l1 && !any; ++l) any = !s.on_lane[l].empty();
     if (!any) continue;
-    s.active_edges.push_back(e);
     if (l1 - l0 > 1) s.active_multi.push_back(e);
     for (int l = l0; l < l1; ++l) s.active_lanes.push_back(l);
   }
@@ -308,15 +306,20 @@ bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
   }
   s.pos[v] = std::min(pos_m, net_.lane_length_m[best]);
   s.speed[v] = s.new_speed[v] = speed;
-  s.lane[v] = best;
   s.wait_s[v] = 0;
+  s.wants_lane[v] = -1;
+  enter_lane(v, best);
+  return true;
+}
+
+void Simulation::enter_lane(int v, int lane) {
+  State& s = *s_;
+  s.lane[v] = lane;
   s.approach_t[v] = -1;
   s.stopped_at_line[v] = 0;
-  s.wants_lane[v] = -1;
   s.reserve_m[v] = 0;
-  s.on_lane[best].push_back(v);
-  s.rec_entered[best] += 1;
-  return true;
+  s.on_lane[lane].push_back(v);
+  s.rec_entered[lane] += 1;
 }
 
 bool Simulation::plan_route(int v) {
@@ -574,7 +577,7 @@ void Simulation::request_link(int lane) {
   // Yellow: stop when the stop line can be reached with comfortable braking.
   if ((st == 'y' || st == 'Y') && speed * speed / (2 * t.decel_mps2) < dist) blocked = true;
   // Stop sign: the link opens once the vehicle has stood at the line (then it yields as a minor road).
-  if (!net_.conn_stop.empty() && net_.conn_stop[c] && !s.stopped_at_line[v]) {
+  if (net_.conn_stop[c] && !s.stopped_at_line[v]) {
     if (speed < kStandingMps && dist < kStopLineReachM) s.stopped_at_line[v] = 1;
     else blocked = true;
   }
@@ -788,7 +791,6 @@ void Simulation::hand_over() {
     s.pos[v] -= net_.lane_length_m[l];
     if (s.incoming[to].empty()) targets.push_back(to);
     s.incoming[to].push_back(v);
-    s.came_from[v] = l;
   }
   for (int to : targets) {
     auto& in = s.incoming[to];
@@ -804,18 +806,13 @@ void Simulation::hand_over() {
           // (--collision.action teleport, MSVehicleTransfer).
           ++s.route_pos[v];
           s.lane[v] = to;
-          teleport_events_.push_back(TeleportEvent{t_, v, to, 'c'});
-          ++counters_.teleports;
-          ++s.teleports[v];
-          s.transfer.push_back(v);
-          s.transfer_t[v] = t_;
-          ++counters_.teleporting;
+          start_transfer(TeleportEvent{t_, v, to, 'c'});
           continue;
         }
         if (limit < 0) {
           // Two vehicles reached the same lane in one step and there is no room for the second: it stays
-          // at the stop line of the lane it came from.
-          const int from = s.came_from[v];
+          // at the stop line of the lane it came from (still its lane).
+          const int from = s.lane[v];
           s.pos[v] = net_.lane_length_m[from];
           s.speed[v] = 0;
           s.on_lane[from].insert(s.on_lane[from].begin(), v);
@@ -827,13 +824,8 @@ void Simulation::hand_over() {
         }
       }
       s.pos[v] = std::min(s.pos[v], net_.lane_length_m[to]);
-      q.push_back(v);
-      s.lane[v] = to;
       ++s.route_pos[v];
-      s.reserve_m[v] = 0;
-      s.approach_t[v] = -1;
-      s.stopped_at_line[v] = 0;
-      s.rec_entered[to] += 1;
+      enter_lane(v, to);
     }
     in.clear();
   }
@@ -852,18 +844,23 @@ void Simulation::resolve_gridlock() {
     if (c == kNoLink) ev.reason = 'w';
     else if (c >= 0 && s.req_blocked[l]) ev.reason = (s.link_state[c] == 'r' || s.link_state[c] == 'y') ? 's' : 'j';
     else if (c >= 0 && !s.permitted[l]) ev.reason = 'y';
-    teleport_events_.push_back(ev);
     q.erase(q.begin());
-    ++counters_.teleports;
-    ++s.teleports[v];
-    // SUMO's teleport (MSVehicleTransfer): the vehicle leaves the lane and travels on along its route at the
-    // speed limits, off the network; it re-enters at the start of the first edge it reaches that has room,
-    // and arrives if it reaches the end of its route first.
-    s.transfer.push_back(v);
-    s.transfer_t[v] = t_;
-    ++counters_.teleporting;
+    start_transfer(ev);
   }
   advance_transfers();
+}
+
+void Simulation::start_transfer(const TeleportEvent& ev) {
+  State& s = *s_;
+  // SUMO's teleport (MSVehicleTransfer): the vehicle leaves the lane and travels on along its route at the
+  // speed limits, off the network; it re-enters at the start of the first edge it reaches that has room,
+  // and arrives if it reaches the end of its route first.
+  teleport_events_.push_back(ev);
+  ++counters_.teleports;
+  ++s.teleports[ev.vehicle];
+  s.transfer.push_back(ev.vehicle);
+  s.transfer_t[ev.vehicle] = t_;
+  counters_.teleporting = static_cast<long long>(s.transfer.size());
 }
 
 void Simulation::advance_transfers() {
@@ -888,10 +885,10 @@ void Simulation::advance_transfers() {
       }
       s.transfer_t[v] += net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]);
     }
-    if (done) --counters_.teleporting;
-    else still.push_back(v);
+    if (!done) still.push_back(v);
   }
   s.transfer.swap(still);
+  counters_.teleporting = static_cast<long long>(s.transfer.size());
 }
 
 void Simulation::update_travel_times() {
@@ -1029,9 +1026,7 @@ double Simulation::vehicle_speed(int v) const { return s_->speed.at(v); }
 int Simulation::vehicle_lane(int v) const { return s_->lane.at(v); }
 const VehicleType& Simulation::vehicle_type(int v) const { return types_[trips_.at(v).type]; }
 TripStatus Simulation::trip_status(int v) const {
-  static_assert(static_cast<int>(TripStatus::not_departed) == not_departed &&
-                static_cast<int>(TripStatus::running) == running && static_cast<int>(TripStatus::dropped) == dropped);
-  return static_cast<TripStatus>(s_->status.at(v));
+  return s_->status.at(v);
 }
 double Simulation::vehicle_insert_time(int v) const { return s_->insert_t.at(v); }
 double Simulation::vehicle_distance_m(int v) const { return s_->dist_m.at(v); }

@@ -56,7 +56,7 @@ struct Counters {
   long long inserted = 0;
   long long arrived = 0;
   long long running = 0;
-  long long removed = 0;         ///< taken off the network (gridlock with no room ahead, closed route)
+  long long removed = 0;         ///< taken off the network (no rule does so now: gridlocks teleport, closures reroute)
   long long waiting = 0;         ///< departed but not yet inserted (no room at the start of the edge)
   long long teleports = 0;       ///< gridlock resolutions
   long long teleporting = 0;     ///< running vehicles now in a teleport (off the lanes, see README)
@@ -166,6 +166,10 @@ class Simulation {
   void move(int lane);
   void hand_over();
   void resolve_gridlock();
+  /// Puts vehicle v at the back of `lane` (its position already set) and resets its per-lane state.
+  void enter_lane(int v, int lane);
+  /// Takes vehicle ev.vehicle off the network (it is on no lane's list) and counts the teleport.
+  void start_transfer(const TeleportEvent& ev);
   void advance_transfers();
   void finish_trip(int v, double arrive_s);
   void update_travel_times();
