@@ -253,24 +253,34 @@ double Simulation::desired_speed(int v, int lane) const {
   return std::min(types_[trips_[v].type].max_speed_mps, s_->lane_speed[lane] * s_->factor[v]);
 }
 
-int Simulation::pick_connection(int v, int lane) const {
+int Simulation::lane_fit(int v, int lane, int& conn) const {
   const State& s = *s_;
   const auto& route = s.route[v];
   const size_t rp = s.route_pos[v];
-  if (rp + 1 >= route.size()) return kArriving;
+  conn = kArriving;
+  if (rp + 1 >= route.size()) return 2;
   const int next = route[rp + 1];
   const int after = rp + 2 < route.size() ? route[rp + 2] : -1;
-  int first = kNoLink;
+  conn = kNoLink;
   for (int k = net_.lane_first_out[lane]; k < net_.lane_first_out[lane + 1]; ++k) {
     const int c = net_.lane_out[k];
     const int to = net_.conn_to_lane[c];
     if (net_.lane_edge[to] != next || !s.lane_open[to]) continue;
-    if (first == kNoLink) first = c;
-    if (after < 0) return c;
+    if (conn == kNoLink) conn = c;
+    if (after < 0) return 2;
     for (int q = net_.lane_first_out[to]; q < net_.lane_first_out[to + 1]; ++q)
-      if (net_.lane_edge[net_.conn_to_lane[net_.lane_out[q]]] == after) return c;
+      if (net_.edge_of_conn_to(net_.lane_out[q]) == after) {
+        conn = c;
+        return 2;
+      }
   }
-  return first;
+  return conn == kNoLink ? 0 : 1;
+}
+
+int Simulation::pick_connection(int v, int lane) const {
+  int conn;
+  lane_fit(v, lane, conn);
+  return conn;
 }
 
 bool Simulation::try_place(int v, int edge, double pos_m, double speed_mps) {
@@ -346,13 +356,19 @@ bool Simulation::plan_route(int v) {
   return ok;
 }
 
+double Simulation::free_time_s(int e) const {
+  return net_.edge_length_m[e] / std::max(0.5, s_->lane_speed[net_.edge_first_lane[e]]);
+}
+
+bool Simulation::edge_open(int e) const {
+  for (int l = net_.edge_first_lane[e]; l < net_.edge_first_lane[e + 1]; ++l)
+    if (s_->lane_open[l]) return true;
+  return false;
+}
+
 void Simulation::update_depart_costs() {
   State& s = *s_;
-  for (int e = 0; e < net_.edges(); ++e) {
-    bool open = false;
-    for (int l = net_.edge_first_lane[e]; l < net_.edge_first_lane[e + 1]; ++l) open = open || s.lane_open[l];
-    s.depart_cost[e] = open ? net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]) : kInf;
-  }
+  for (int e = 0; e < net_.edges(); ++e) s.depart_cost[e] = edge_open(e) ? free_time_s(e) : kInf;
 }
 
 void Simulation::insert_departures() {
@@ -446,26 +462,10 @@ void Simulation::change_lanes(int edge) {
     s.reserve_m[v] = 0;
     const int cl = s.lane[v];
     const int ci = cl - first;
-    const auto& route = s.route[v];
-    const size_t rp = s.route_pos[v];
-    const int next = rp + 1 < route.size() ? route[rp + 1] : -1;
-    const int after = rp + 2 < route.size() ? route[rp + 2] : -1;
-    // Strategic lane level: 0 = no connection to the next edge, 1 = one, 2 = one onto a lane that leads on
-    // to the edge after next as well (so that the change happens before a short next edge).
+    // Strategic lane level (lane_fit; 0 on a closed lane): the change happens before a short next edge.
     auto level = [&](int l) {
-      if (!s.lane_open[l]) return 0;
-      if (next < 0) return 2;
-      int lv = 0;
-      for (int k = net_.lane_first_out[l]; k < net_.lane_first_out[l + 1] && lv < 2; ++k) {
-        const int c = net_.lane_out[k];
-        const int to = net_.conn_to_lane[c];
-        if (net_.lane_edge[to] != next || !s.lane_open[to]) continue;
-        lv = 1;
-        if (after < 0) return 2;
-        for (int q = net_.lane_first_out[to]; q < net_.lane_first_out[to + 1]; ++q)
-          if (net_.edge_of_conn_to(net_.lane_out[q]) == after) return 2;
-      }
-      return lv;
+      int conn;
+      return s.lane_open[l] ? lane_fit(v, l, conn) : 0;
     };
     const VehicleType& t = types_[trips_[v].type];
     int target = -1;
@@ -883,7 +883,7 @@ void Simulation::advance_transfers() {
         done = true;
         break;
       }
-      s.transfer_t[v] += net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]);
+      s.transfer_t[v] += free_time_s(e);
     }
     if (!done) still.push_back(v);
   }
@@ -895,15 +895,13 @@ void Simulation::update_travel_times() {
   State& s = *s_;
   for (int e = 0; e < net_.edges(); ++e) {
     double veh_s = 0, veh_m = 0;
-    bool open = false;
     for (int l = net_.edge_first_lane[e]; l < net_.edge_first_lane[e + 1]; ++l) {
       veh_s += s.tt_veh_s[l];
       veh_m += s.tt_veh_m[l];
       s.tt_veh_s[l] = s.tt_veh_m[l] = 0;
-      open = open || s.lane_open[l];
     }
-    const double free = net_.edge_length_m[e] / std::max(0.5, s.lane_speed[net_.edge_first_lane[e]]);
-    if (!open) {
+    const double free = free_time_s(e);
+    if (!edge_open(e)) {
       edge_time_s_[e] = kInf;
       continue;
     }

@@ -157,6 +157,9 @@ class Simulation {
   void update_signals();
   void insert_departures();
   bool plan_route(int v);
+  /// Length over the speed limit now (at least 0.5 m/s): the edge's current free-flow time.
+  double free_time_s(int e) const;
+  bool edge_open(int e) const;  ///< any lane of edge e open
   void update_depart_costs();
   void change_lanes(int edge);
   void request_link(int lane);
@@ -175,6 +178,10 @@ class Simulation {
   void update_travel_times();
   void reroute(int v);
   bool try_place(int v, int edge, double pos_m, double speed_mps);
+  /// How well `lane` serves v's route from its current edge: 2 = a connection onto the next edge's lane that
+  /// leads on to the edge after next (or v arrives on this edge), 1 = onto the next edge only, 0 = none.
+  /// `conn` gets that connection (kArriving, or kNoLink at 0).
+  int lane_fit(int v, int lane, int& conn) const;
   int pick_connection(int v, int lane) const;
   double desired_speed(int v, int lane) const;
 
