@@ -4,6 +4,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <numbers>
 #include <osg/GLExtensions>
 #include <osg/Geode>
 #include <osg/PolygonOffset>
@@ -12,7 +13,9 @@
 #include <osg/TriangleIndexFunctor>
 #include <osgUtil/LineSegmentIntersector>
 #include <osgUtil/Tessellator>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
 #include "engine/core/error.hpp"
 
@@ -32,13 +35,13 @@ struct TriangleCollector {
 /// Walls are grouped by the direction they face (kWallSectors sectors of the compass) and each group is
 /// sorted so that the walls that can face a given eye form its tail: a frame draws that tail only.
 constexpr int kWallSectors = 64;
-constexpr double kPi = 3.14159265358979323846;
 /// Side of the square tiles (metres) that a set's geometry is cut into: each tile is culled against the view
 /// frustum and chooses its walls' level of detail on its own.
 constexpr double kTileSize = 400;
 
 int wall_sector(double angle) {
-  return std::clamp(static_cast<int>((angle + kPi) / (2 * kPi) * kWallSectors), 0, kWallSectors - 1);
+  constexpr double pi = std::numbers::pi;
+  return std::clamp(static_cast<int>((angle + pi) / (2 * pi) * kWallSectors), 0, kWallSectors - 1);
 }
 
 /// One wall: its outward normal (radians from +x, east), a point of it, its length, the tile of its
@@ -56,7 +59,7 @@ struct Wall {
 /// tail of the tile's slice, nearest first (so that the depth test spares the rasteriser the walls behind
 /// them).
 struct WallGroup {
-  double mid = 0;
+  double mx = 0, my = 0;  ///< m
   double spread = 0;  ///< |n - m| at most, over the group's normals n
   std::vector<double> keys;
 };
@@ -122,6 +125,10 @@ class TiledGeometry : public osg::Geometry {
   template <class F>
   void select(DrawView& view, F&& emit) const {
     const osg::Vec3d& e = view.eye;
+    // m . e per group, once per view (a thread's own buffer: several draw threads may draw at once).
+    thread_local std::vector<double> m_dot_e;
+    m_dot_e.clear();
+    for (const WallGroup& g : groups_) m_dot_e.push_back(g.mx * e.x() + g.my * e.y());
     for (const Tile& t : tiles_) {
       if (view.cull && !view.frustum.contains(t.box)) continue;
       if (t.base_count > 0) emit(0u, t.base_first, t.base_count);
@@ -137,7 +144,7 @@ class TiledGeometry : public osg::Geometry {
       const double d2 = dx * dx + dy * dy + dz * dz;
       for (const Tile::Walls& w : t.walls) {
         const WallGroup& g = groups_[w.group];
-        double limit = std::cos(g.mid) * e.x() + std::sin(g.mid) * e.y() + g.spread * reach + 0.01;
+        double limit = m_dot_e[w.group] + g.spread * reach + 0.01;
         if (view.focal_px > 0) limit -= kMinWallPixels * d2 / (view.focal_px * w.max_length);
         const auto begin = g.keys.begin() + static_cast<std::ptrdiff_t>(w.first);
         const auto end = begin + static_cast<std::ptrdiff_t>(w.count);
@@ -152,8 +159,11 @@ class TiledGeometry : public osg::Geometry {
     const osg::Viewport* viewport = state.getCurrentViewport();
     DrawView view =
         make_view(state.getModelViewMatrix(), state.getProjectionMatrix(), viewport ? viewport->height() : 0);
-    // Ranges per primitive set, neighbours joined: one multi-draw per set.
-    std::vector<std::vector<std::pair<size_t, size_t>>> ranges(_primitives.size());
+    // Ranges per primitive set, neighbours joined: one multi-draw per set. The buffers are the drawing
+    // thread's own, kept from frame to frame.
+    thread_local std::vector<std::vector<std::pair<size_t, size_t>>> ranges;
+    if (ranges.size() < _primitives.size()) ranges.resize(_primitives.size());
+    for (auto& r : ranges) r.clear();
     select(view, [&](unsigned p, size_t first, size_t count) {
       auto& r = ranges[p];
       if (!r.empty() && r.back().first + r.back().second == first)
@@ -188,8 +198,10 @@ class TiledGeometry : public osg::Geometry {
       state.getCurrentVertexArrayState()->unbindElementBufferObject();
       base = reinterpret_cast<std::uintptr_t>(&d[0]);
     }
-    std::vector<GLsizei> counts;
-    std::vector<const GLvoid*> starts;
+    thread_local std::vector<GLsizei> counts;
+    thread_local std::vector<const GLvoid*> starts;
+    counts.clear();
+    starts.clear();
     for (const auto& [first, count] : ranges) {
       counts.push_back(static_cast<GLsizei>(count));
       starts.push_back(reinterpret_cast<const GLvoid*>(base + first * sizeof(GLuint)));
@@ -231,8 +243,9 @@ struct Builder {
     triangles->push_back(c);
   }
   void wall(const Wall& w) {
-    walls[static_cast<size_t>(wall_sector(w.normal))].push_back(w);
-    walls[static_cast<size_t>(wall_sector(w.normal))].back().tile = static_cast<unsigned>(tiles.size() - 1);
+    auto& sector = walls[static_cast<size_t>(wall_sector(w.normal))];
+    sector.push_back(w);
+    sector.back().tile = static_cast<unsigned>(tiles.size() - 1);
   }
   void begin_tile() {
     end_tile();
@@ -258,12 +271,12 @@ struct Builder {
       double lo = group.front().normal, hi = lo;
       for (const Wall& w : group) lo = std::min(lo, w.normal), hi = std::max(hi, w.normal);
       WallGroup out_group;
-      out_group.mid = (lo + hi) / 2;
+      const double mid = (lo + hi) / 2;
+      out_group.mx = std::cos(mid), out_group.my = std::sin(mid);
       out_group.spread = 2 * std::sin((hi - lo) / 4) + 1e-9;
-      const double mx = std::cos(out_group.mid), my = std::sin(out_group.mid);
       std::vector<std::tuple<unsigned, double, size_t>> order;  // tile, key, wall
       for (size_t i = 0; i < group.size(); ++i)
-        order.emplace_back(group[i].tile, mx * group[i].x + my * group[i].y, i);
+        order.emplace_back(group[i].tile, out_group.mx * group[i].x + out_group.my * group[i].y, i);
       std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
         return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b)
                                                 : std::get<1>(a) > std::get<1>(b);
@@ -296,10 +309,6 @@ float wall_shade(const Point2& a, const Point2& b) {
   if (len == 0) return 0.7f;
   const double lx = -0.6, ly = -0.8;
   return static_cast<float>(0.62 + 0.3 * std::abs((nx * lx + ny * ly) / len));
-}
-
-unsigned char to_byte(float x) {
-  return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255));
 }
 
 osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
@@ -473,6 +482,7 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     BatchedSet batch;
     batch.set = &set;
     batch.default_color = default_color_for(set);
+    batch.painted.assign(set.size(), false);
     Builder b;
     b.out = &batch;
     const Attribute* lanes = find_attribute(set, "lanes");
@@ -526,10 +536,8 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     osg::ref_ptr<osg::Vec4ubArray> colors = new osg::Vec4ubArray(b.vertices->size());
     colors->setNormalize(true);
     batch.geometry->setColorArray(colors, osg::Array::BIND_PER_VERTEX);
-    osg::BoundingBox extent;
-    for (const auto& v : *b.vertices) extent.expandBy(v);
+    for (const auto& v : *b.vertices) bounds_.expandBy(v);
     b.finish(*geometry);
-    bounds_.expandBy(extent);
     geode->addDrawable(batch.geometry);
     sets_.push_back(std::move(batch));
     reset_colors(sets_.back());
@@ -553,14 +561,18 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
   ground_ = ground;
 }
 
-void CityScene::apply_colors(BatchedSet& b, const std::vector<Rgb>& element_colors) {
+void CityScene::apply_colors(BatchedSet& b) {
   auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
   for (size_t v = 0; v < colors->size(); ++v) {
-    const Rgb& c = element_colors[b.element_of_vertex[v]];
-    const float s = b.shade_of_vertex[v];
-    (*colors)[v].set(to_byte(c.r * s), to_byte(c.g * s), to_byte(c.b * s), 255);
+    const std::uint32_t e = b.element_of_vertex[v];
+    (*colors)[v] = to_bytes(b.painted[e] ? b.paint_color : b.element_colors[e], b.shade_of_vertex[v]);
   }
   colors->dirty();
+}
+
+void CityScene::apply_colors(BatchedSet& b, std::vector<Rgb> element_colors) {
+  b.element_colors = std::move(element_colors);
+  apply_colors(b);
 }
 
 void CityScene::reset_colors(BatchedSet& b) {
@@ -571,23 +583,18 @@ void CityScene::clear_colors() {
   for (auto& b : sets_) reset_colors(b);
 }
 
-size_t CityScene::paint(const std::string& set, const std::vector<std::string>& ids, Rgb color) {
+size_t CityScene::set_painted(const std::string& set, const std::vector<std::string>& ids, Rgb color) {
+  const std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
   size_t painted = 0;
   for (auto& b : sets_) {
     if (b.set->name != set) continue;
-    std::vector<bool> marked(b.set->size(), false);
-    for (const auto& id : ids) {
-      const auto it = std::find(b.set->ids.begin(), b.set->ids.end(), id);
-      if (it != b.set->ids.end() && !marked[static_cast<size_t>(it - b.set->ids.begin())])
-        marked[static_cast<size_t>(it - b.set->ids.begin())] = true, ++painted;
-    }
-    auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
-    for (size_t v = 0; v < colors->size(); ++v) {
-      if (!marked[b.element_of_vertex[v]]) continue;
-      const float s = b.shade_of_vertex[v];
-      (*colors)[v].set(to_byte(color.r * s), to_byte(color.g * s), to_byte(color.b * s), 255);
-    }
-    colors->dirty();
+    std::vector<bool> marks(b.set->size(), false);
+    for (size_t i = 0; i < marks.size(); ++i)
+      if (wanted.contains(b.set->ids[i])) marks[i] = true, ++painted;
+    if (marks == b.painted && color == b.paint_color) continue;
+    b.painted = std::move(marks);
+    b.paint_color = color;
+    apply_colors(b);
   }
   return painted;
 }

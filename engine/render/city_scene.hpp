@@ -63,6 +63,9 @@ struct BatchedSet {
   std::vector<std::uint32_t> element_of_vertex;
   std::vector<float> shade_of_vertex;  ///< baked light factor
   Rgb default_color;
+  std::vector<Rgb> element_colors;  ///< the colouring, per element (painted ones aside)
+  std::vector<bool> painted;        ///< per element: drawn in paint_color whatever the colouring
+  Rgb paint_color = kClosedColor;
 };
 
 /// Calls f(a, b, c) with the vertex indices of each of the set's triangles (counter-clockwise from outside,
@@ -87,9 +90,11 @@ class CityScene {
   LegendInfo color(const Coloring& coloring);
   /// Back to each set's default colour (no layer).
   void clear_colors();
-  /// Paints the elements of a set with these IDs in one colour (over the current colouring, until the next
-  /// color() or clear_colors()); unknown IDs are skipped. Returns how many elements were painted.
-  size_t paint(const std::string& set, const std::vector<std::string>& ids, Rgb color);
+  /// Marks the elements of a set with these IDs (and only those) as painted in one colour: drawn so over
+  /// any colouring, this one and those of later color() and clear_colors() calls, until the next call for
+  /// the set. Recolours the set once, when the marks or the colour changed; unknown IDs are skipped.
+  /// Returns how many elements are painted.
+  size_t set_painted(const std::string& set, const std::vector<std::string>& ids, Rgb color);
   /// Layers and attributes that color() accepts.
   std::vector<std::string> colorable_layers() const;
   const std::vector<BatchedSet>& sets() const { return sets_; }
@@ -114,7 +119,9 @@ class CityScene {
   std::vector<osg::Vec3> fit_points() const;
 
  private:
-  void apply_colors(BatchedSet& b, const std::vector<Rgb>& element_colors);
+  /// Colours b's vertices from its element colours and painted marks.
+  void apply_colors(BatchedSet& b);
+  void apply_colors(BatchedSet& b, std::vector<Rgb> element_colors);
   void reset_colors(BatchedSet& b);
   const Results& results_;
   osg::ref_ptr<osg::Group> root_;

@@ -2,18 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 #include <osg/ShadeModel>
 
 #include "engine/core/error.hpp"
 
 namespace citytwin::render {
-namespace {
-
-constexpr double kPi = 3.14159265358979323846;
-
-}  // namespace
-
 Vehicles::Vehicles(const Table& table) : node_(new osg::Geode), geometry_(new osg::Geometry) {
   const SourceLocation where{"", 0, "table " + table.name};
   size_t col[6];
@@ -55,8 +50,6 @@ Vehicles::Vehicles(const Table& table) : node_(new osg::Geode), geometry_(new os
   }
   if (!rows.empty()) first_.push_back(rows.size()), ids_.push_back(rows.back().id);
   const size_t n = vehicles();
-  position_.assign(n, osg::Vec3());
-  shown_.assign(n, false);
 
   osg::ref_ptr<osg::Vec3Array> vertices = new osg::Vec3Array(n * kVerticesPerVehicle);
   osg::ref_ptr<osg::Vec4ubArray> colors = new osg::Vec4ubArray(n * kVerticesPerVehicle);
@@ -91,8 +84,7 @@ size_t Vehicles::update(double t_s) {
     const Sample* begin = samples_.data() + first_[v];
     const Sample* end = samples_.data() + first_[v + 1];
     osg::Vec3* box = &(*vertices)[v * kVerticesPerVehicle];
-    shown_[v] = t_s >= begin->t && t_s <= (end - 1)->t;
-    if (!shown_[v]) {
+    if (t_s < begin->t || t_s > (end - 1)->t) {
       std::fill(box, box + kVerticesPerVehicle, osg::Vec3());  // degenerate: nothing drawn
       continue;
     }
@@ -103,10 +95,9 @@ size_t Vehicles::update(double t_s) {
     const Sample* b = a + 1 < end ? a + 1 : a;
     const double f = b->t > a->t ? (t_s - a->t) / (b->t - a->t) : 0.0;
     const double x = a->x + f * (b->x - a->x), y = a->y + f * (b->y - a->y);
-    const double turn = std::remainder(b->heading - a->heading, 2 * kPi);
+    const double turn = std::remainder(b->heading - a->heading, 2 * std::numbers::pi);
     const double heading = a->heading + f * turn;
     const double speed = a->speed + f * (b->speed - a->speed);
-    position_[v] = osg::Vec3(static_cast<float>(x), static_cast<float>(y), kHeight / 2 + 0.8f);
     const osg::Vec3 along(static_cast<float>(std::cos(heading)), static_cast<float>(std::sin(heading)), 0);
     const osg::Vec3 left(-along.y(), along.x(), 0);
     const osg::Vec3 base(static_cast<float>(x), static_cast<float>(y), 0.8f);
@@ -114,20 +105,30 @@ size_t Vehicles::update(double t_s) {
     box[0] = base - l - w, box[1] = base + l - w, box[2] = base + l + w, box[3] = base - l + w;
     for (int k = 0; k < 4; ++k) box[4 + k] = box[k] + up;
     const Rgb c = map_.at(speed / max_speed_);
-    auto byte = [](float x) {
-      return static_cast<unsigned char>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255));
-    };
     // Roof corners in the speed's colour, ground corners (which colour the sides) a little darker.
     for (int k = 0; k < kVerticesPerVehicle; ++k) {
       const float s = k < 4 ? 0.7f : 1.0f;
-      (*colors)[v * kVerticesPerVehicle + static_cast<size_t>(k)].set(byte(c.r * s), byte(c.g * s),
-                                                                      byte(c.b * s), 255);
+      (*colors)[v * kVerticesPerVehicle + static_cast<size_t>(k)] = to_bytes(c, s);
     }
   }
   vertices->dirty();
   colors->dirty();
   geometry_->dirtyBound();
   return count;
+}
+
+osg::Vec3 Vehicles::position(size_t v) const {
+  const auto& vertices = *static_cast<const osg::Vec3Array*>(geometry_->getVertexArray());
+  osg::Vec3 c;
+  for (int k = 0; k < kVerticesPerVehicle; ++k)
+    c += vertices[v * kVerticesPerVehicle + static_cast<size_t>(k)];
+  return c / kVerticesPerVehicle;
+}
+
+bool Vehicles::shown(size_t v) const {
+  // A shown box's roof lies above the ground; a hidden one is all at the origin.
+  const auto& vertices = *static_cast<const osg::Vec3Array*>(geometry_->getVertexArray());
+  return vertices[v * kVerticesPerVehicle + 4].z() > 0;
 }
 
 }  // namespace citytwin::render

@@ -31,11 +31,11 @@ class Vehicles {
   size_t vehicles() const { return first_.size() - 1; }
   /// The vehicle's ID as recorded (a number in the table).
   double vehicle_id(size_t v) const { return ids_[v]; }
-  /// Where update() put vehicle v (centre of its box, local metres) and whether it is shown.
-  osg::Vec3 position(size_t v) const { return position_[v]; }
-  bool shown(size_t v) const { return shown_[v]; }
-  /// The colour map and its range (0 to the fastest recorded speed, m/s).
-  const ColorMap& color_map() const { return map_; }
+  /// Where update() put vehicle v: the centre of its drawn box (local metres; the origin when hidden).
+  osg::Vec3 position(size_t v) const;
+  /// Whether update() showed vehicle v (a hidden one's box is collapsed to the origin).
+  bool shown(size_t v) const;
+  /// The top of the speed colour map (the fastest recorded speed, m/s).
   double max_speed_mps() const { return max_speed_; }
 
   static constexpr float kLength = 4.5f, kWidth = 2.0f, kHeight = 1.6f;
@@ -48,8 +48,6 @@ class Vehicles {
   std::vector<Sample> samples_;  // grouped by vehicle, by time within a vehicle
   std::vector<size_t> first_;    // vehicle v: samples_[first_[v], first_[v + 1])
   std::vector<double> ids_;
-  std::vector<osg::Vec3> position_;
-  std::vector<bool> shown_;
   ColorMap map_ = ColorMap::named("traffic");
   double max_speed_ = 1;
   osg::ref_ptr<osg::Geode> node_;

@@ -86,13 +86,17 @@ void Session::error(const std::string& text) {
   if (messages_.size() > 200) messages_.erase(messages_.begin());
 }
 
-std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std::string& source) {
+std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std::string& source,
+                                       const std::string& scenario) {
   auto run = std::make_unique<Run>();
   run->source = source;
   run->results = load_results(results_dir);
   const fs::path copy = fs::path(results_dir) / "scenario.toml";
   std::error_code ec;
-  if (fs::is_regular_file(run->results.info.scenario_file, ec)) {
+  if (!scenario.empty()) {
+    run->scenario_file = scenario;
+    run->scenario_text = read_text(scenario);
+  } else if (fs::is_regular_file(run->results.info.scenario_file, ec)) {
     run->scenario_file = run->results.info.scenario_file;
     run->scenario_text = read_text(run->scenario_file);
   } else if (fs::is_regular_file(copy, ec)) {
@@ -114,7 +118,6 @@ std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std
       error(std::string("vehicles not shown: ") + e.what());
     }
   }
-  vehicles_key_.clear();
   if (!run->scenario_text.empty()) {
     try {
       run->closures = scenario_closures(run->scenario_text, run->scenario_file);
@@ -172,12 +175,7 @@ void Session::poll() {
     return;
   }
   try {
-    auto run = load_run(job->out_dir(), job_source_);
-    if (run->scenario_file != job_source_) {
-      run->scenario_file = job_source_;
-      run->scenario_text = read_text(job_source_);
-      run->closures = scenario_closures(run->scenario_text, run->scenario_file);
-    }
+    auto run = load_run(job->out_dir(), job_source_, job_source_);
     if (job_is_b_) {
       b_ = std::move(run);
       if (view_ != ViewMode::difference) min_.reset(), max_.reset();
@@ -310,34 +308,35 @@ bool Session::refresh_colors() {
   std::ostringstream key;
   key << generation_ << '|' << layer_ << '|' << color_map_ << '|' << (min_ ? *min_ : NAN) << '|'
       << (max_ ? *max_ : NAN) << '|' << step;
-  // Closures that hold now, per set, for the primary and the side-by-side run.
-  auto closed_now = [&](const Run* run) {
-    std::map<std::string, std::vector<std::string>> by_set;
-    if (run)
-      for (const auto& c : run->closures)
-        if (time_s_ >= c.at_s && time_s_ < c.until_s) by_set[c.set].push_back(c.id);
-    return by_set;
-  };
-  const auto closed_primary = closed_now(primary_run());
-  const auto closed_secondary = closed_now(secondary_scene() ? b_.get() : nullptr);
-  for (const auto* closed : {&closed_primary, &closed_secondary})
-    for (const auto& [set, ids] : *closed) {
-      key << '|' << set;
-      for (const auto& id : ids) key << ',' << id;
+  // The closures of the primary and the side-by-side run drawn closed: their scenes' painted marks change
+  // only when the closures that hold (or the scenes) do.
+  const std::pair<const Run*, render::CityScene*> shown[] = {{primary_run(), primary},
+                                                             {b_.get(), secondary_scene()}};
+  std::vector<bool> active;
+  for (const auto& [run, scene] : shown)
+    if (scene)
+      for (const auto& c : run->closures) active.push_back(c.active(time_s_));
+  std::pair closed_key{generation_, std::move(active)};
+  const bool closures_changed = closed_key_ != closed_key;
+  if (closures_changed) {
+    closed_key_ = std::move(closed_key);
+    for (const auto& [run, scene] : shown) {
+      if (!scene) continue;
+      std::map<std::string, std::vector<std::string>> closed;  // per set that has closures: those holding
+      for (const auto& c : run->closures) {
+        auto& ids = closed[c.set];
+        if (c.active(time_s_)) ids.push_back(c.id);
+      }
+      for (const auto& [set, ids] : closed) scene->set_painted(set, ids, render::kClosedColor);
     }
-  if (key.str() == applied_key_) return false;
+  }
+  if (key.str() == applied_key_) return closures_changed;
   applied_key_ = key.str();
-  auto paint_closed = [&] {
-    for (const auto& [set, ids] : closed_primary) primary->paint(set, ids, render::kClosedColor);
-    if (auto* s = secondary_scene())
-      for (const auto& [set, ids] : closed_secondary) s->paint(set, ids, render::kClosedColor);
-  };
   try {
     if (layer_.empty()) {
       primary->clear_colors();
       if (auto* s = secondary_scene()) s->clear_colors();
       legend_ = {};
-      paint_closed();
       return true;
     }
     render::Coloring c{layer_, time_s_, color_map_, min_, max_};
@@ -348,7 +347,6 @@ bool Session::refresh_colors() {
       if (!legend_.categorical) c.min = legend_.min, c.max = legend_.max;
       s->color(c);
     }
-    paint_closed();
   } catch (const std::exception& e) {
     error(e.what());
     primary->clear_colors();
@@ -358,16 +356,15 @@ bool Session::refresh_colors() {
 }
 
 size_t Session::update_vehicles() {
-  const std::string key = std::to_string(generation_) + "|" + std::to_string(time_s_);
-  if (key == vehicles_key_) return vehicles_shown_;
+  const std::pair key{generation_, time_s_};
+  if (vehicles_key_ == key) return vehicles_shown_;
   vehicles_key_ = key;
   vehicles_shown_ = 0;
   const Run* primary = primary_run();
-  for (Run* run : {a_.get(), b_.get()})
-    if (run && run->vehicles) {
-      const size_t n = run->vehicles->update(time_s_);
-      if (run == primary) vehicles_shown_ = n;
-    }
+  if (primary && primary->vehicles) vehicles_shown_ = primary->vehicles->update(time_s_);
+  // The other side of a side-by-side view (runs not shown are moved when they are shown again: the view
+  // change bumps the generation).
+  if (secondary_scene() && b_->vehicles) b_->vehicles->update(time_s_);
   return vehicles_shown_;
 }
 

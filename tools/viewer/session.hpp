@@ -108,6 +108,8 @@ class Session {
   /// Moves the vehicles of the runs shown to the current time (nothing when it did not change). Returns
   /// the number of vehicles shown in the primary view.
   size_t update_vehicles();
+  /// The number of vehicles shown in the primary view by the last update_vehicles().
+  size_t vehicles_shown() const { return vehicles_shown_; }
   const render::LegendInfo& legend() const { return legend_; }
   /// The scene of the primary view (A, or B in B/difference mode), and the second one in side by side.
   render::CityScene* primary_scene() const;
@@ -148,7 +150,10 @@ class Session {
   unsigned scene_generation() const { return generation_; }
 
  private:
-  std::unique_ptr<Run> load_run(const std::string& results_dir, const std::string& source);
+  /// scenario: the scenario file the results came from, when known (else the one the results name, or
+  /// their own copy).
+  std::unique_ptr<Run> load_run(const std::string& results_dir, const std::string& source,
+                                const std::string& scenario = {});
   void start_job(const std::string& scenario, bool as_b);
   void pick_default_layer();
 
@@ -168,7 +173,10 @@ class Session {
   std::vector<std::string> hidden_;
   render::LegendInfo legend_;
   std::string applied_key_;
-  std::string vehicles_key_;
+  /// The scene generation and, per closure of the runs shown, whether it held, when the marks were set.
+  std::optional<std::pair<unsigned, std::vector<bool>>> closed_key_;
+  /// The scene generation and time the vehicles were last moved for.
+  std::optional<std::pair<unsigned, double>> vehicles_key_;
   size_t vehicles_shown_ = 0;
   unsigned generation_ = 0;
 

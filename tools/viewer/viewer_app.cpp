@@ -632,13 +632,13 @@ void App::draw_layers_panel() {
     if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible(set.name, on);
   }
   size_t closed = 0;
-  for (const auto& c : run->closures) closed += session_.time() >= c.at_s && session_.time() < c.until_s;
+  for (const auto& c : run->closures) closed += c.active(session_.time());
   if (closed > 0)
     ImGui::TextColored(ImVec4(0.5f, 0.5f, 0.5f, 1), "%zu element%s out of service now, drawn near black", closed,
                        closed == 1 ? "" : "s");
   if (run->vehicles) {
     bool on = session_.visible("vehicles");
-    const std::string label = "vehicles (" + std::to_string(session_.update_vehicles()) + " of " +
+    const std::string label = "vehicles (" + std::to_string(session_.vehicles_shown()) + " of " +
                               std::to_string(run->vehicles->vehicles()) + " on the road)";
     if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible("vehicles", on);
     if (ImGui::IsItemHovered())

@@ -91,7 +91,7 @@ std::vector<Closure> scenario_closures(const std::string& text, const std::strin
   for (const auto& iv : parse_scenario(text, file).interventions)
     for (const auto& c : kClosingActions)
       if (iv.model == c.model && iv.action == c.action)
-        out.push_back({c.set, iv.target, iv.at_s, iv.until_s, iv.model + "." + iv.action});
+        out.push_back({c.set, iv.target, iv.at_s, iv.until_s});
   return out;
 }
 

@@ -30,7 +30,8 @@ struct Closure {
   std::string set;  ///< element set of the results, e.g. "roads"
   std::string id;   ///< element ID (the intervention's target)
   double at_s = 0, until_s = 0;
-  std::string action;  ///< "traffic.close_edge", ...
+  /// Whether it holds at t (seconds from the start): from at_s up to, not including, until_s.
+  bool active(double t) const { return t >= at_s && t < until_s; }
 };
 
 /// The closures among a scenario's interventions. Which actions close which set is listed in whatif.cpp
