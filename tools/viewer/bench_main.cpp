@@ -168,13 +168,15 @@ int main(int argc, char** argv) {
       scene.color({results.layers.front().name, results.info.duration_s / 2, "", {}, {}});
     struct Scene {
       const char* name;
+      const char* file;  ///< of its picture, without ".png"
       osg::ref_ptr<osg::Node> root;
       std::vector<double> wall, cpu, main;
       osg::ref_ptr<osg::Image> picture;
     };
-    std::vector<Scene> scenes{{"batched", scene.root(), {}, {}, {}, {}},
-                              {"naive, display lists", naive_scene(scene, false), {}, {}, {}, {}},
-                              {"naive, vertex buffers", naive_scene(scene, true), {}, {}, {}, {}}};
+    std::vector<Scene> scenes{
+        {"batched", "batch", scene.root(), {}, {}, {}, {}},
+        {"naive, display lists", "naive", naive_scene(scene, false), {}, {}, {}, {}},
+        {"naive, vertex buffers", "naive-vbo", naive_scene(scene, true), {}, {}, {}, {}}};
     const int w = 1280, h = 720;
     osgViewer::Viewer viewer;
     viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
@@ -230,15 +232,14 @@ int main(int argc, char** argv) {
         osgDB::writeImageFile(*grab->image, std::string(dir) + "/" + name + ".png");
       return grab->image;
     };
-    for (auto& sc : scenes)
-      sc.picture =
-          picture(sc.root.get(), std::string(sc.name).substr(0, 5) + (&sc == &scenes[2] ? "-vbo" : ""));
+    for (auto& sc : scenes) sc.picture = picture(sc.root.get(), sc.file);
     const auto culling = viewer.getCamera()->getCullingMode();
     viewer.getCamera()->setCullingMode(culling & ~osg::CullSettings::SMALL_FEATURE_CULLING);
     const osg::ref_ptr<osg::Image> full = picture(scenes[1].root.get(), "full");
     viewer.getCamera()->setCullingMode(culling);
     viewer.getCamera()->setFinalDrawCallback(nullptr);
-    const unsigned char sky[3] = {204, 219, 235};
+    const osg::Vec4& clear = viewer.getCamera()->getClearColor();
+    const osg::Vec4ub sky = render::to_bytes({clear.r(), clear.g(), clear.b()});
     size_t drawn = 0;
     for (int i = 0; i < w * h; ++i) {
       const unsigned char* p = scenes[0].picture->data() + 3 * i;
