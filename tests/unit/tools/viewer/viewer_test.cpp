@@ -14,6 +14,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/data/results_io.hpp"
+#include "engine/geo/geometry.hpp"
 #include "engine/render/city_scene.hpp"
 #include "engine/sim/scenario.hpp"
 #include "tools/viewer/script.hpp"
@@ -94,21 +95,29 @@ std::pair<int, std::string> run_script(const std::string& name, const std::strin
   return {rc, read(out)};
 }
 
-/// Window pixel (x right, y down from the top-left) of an element's anchor seen from the home camera.
-std::pair<double, double> home_pixel(const fs::path& results, const std::string& id, int w, int h) {
-  Results r = load_results(results.string());
+/// Window pixels (x right, y down from the top-left) of the element anchors of a set (of every set when
+/// `set` is empty; the first set's element for an ID in several), seen from the home camera.
+std::map<std::string, osg::Vec2d> home_pixels(const Results& r, const std::string& set, int w, int h) {
   render::CityScene scene(r);
   const auto cam = render::fit_camera(scene.fit_points(), w, h);
+  std::map<std::string, osg::Vec2d> out;
   for (size_t s = 0; s < scene.sets().size(); ++s) {
+    if (!set.empty() && scene.sets()[s].set->name != set) continue;
     const auto& ids = scene.sets()[s].set->ids;
     for (std::uint32_t e = 0; e < ids.size(); ++e) {
-      if (ids[e] != id) continue;
       const osg::Vec3d ndc = osg::Vec3d(scene.element_anchor(s, e)) * cam.view * cam.projection;
-      return {(ndc.x() + 1) * 0.5 * w, (1 - ndc.y()) * 0.5 * h};
+      out.try_emplace(ids[e], (ndc.x() + 1) * 0.5 * w, (1 - ndc.y()) * 0.5 * h);
     }
   }
-  BOOST_FAIL("no element " + id);
-  return {};
+  return out;
+}
+
+/// The window pixel of one element's anchor, of any set.
+std::pair<double, double> home_pixel(const fs::path& results, const std::string& id, int w, int h) {
+  const auto all = home_pixels(load_results(results.string()), "", w, h);
+  const auto it = all.find(id);
+  if (it == all.end()) BOOST_FAIL("no element " + id);
+  return {it->second.x(), it->second.y()};
 }
 
 std::array<float, 3> pixel(const osg::Image& img, double x, double y_down) {
@@ -342,34 +351,6 @@ MonacoRun& monaco() {
   return run;
 }
 
-/// Window pixels (x right, y down) of every element anchor of a set, seen from the home camera.
-std::map<std::string, osg::Vec2d> home_pixels(const Results& r, const std::string& set, int w, int h) {
-  render::CityScene scene(r);
-  const auto cam = render::fit_camera(scene.fit_points(), w, h);
-  std::map<std::string, osg::Vec2d> out;
-  for (size_t s = 0; s < scene.sets().size(); ++s) {
-    if (scene.sets()[s].set->name != set) continue;
-    const auto& ids = scene.sets()[s].set->ids;
-    for (std::uint32_t e = 0; e < ids.size(); ++e) {
-      const osg::Vec3d ndc = osg::Vec3d(scene.element_anchor(s, e)) * cam.view * cam.projection;
-      out[ids[e]] = {(ndc.x() + 1) * 0.5 * w, (1 - ndc.y()) * 0.5 * h};
-    }
-  }
-  return out;
-}
-
-double distance_to_line(const Point2& p, const Polyline& line) {
-  double best = 1e300;
-  for (size_t i = 0; i + 1 < line.size(); ++i) {
-    const double dx = line[i + 1].x - line[i].x, dy = line[i + 1].y - line[i].y;
-    const double len2 = dx * dx + dy * dy;
-    const double t =
-        len2 > 0 ? std::clamp(((p.x - line[i].x) * dx + (p.y - line[i].y) * dy) / len2, 0.0, 1.0) : 0.0;
-    best = std::min(best, std::hypot(p.x - line[i].x - t * dx, p.y - line[i].y - t * dy));
-  }
-  return best;
-}
-
 bool near_rgb(const std::array<float, 3>& got, const render::Rgb& want, float tol = 0.03f) {
   return std::abs(got[0] - want.r) < tol && std::abs(got[1] - want.g) < tol &&
          std::abs(got[2] - want.b) < tol;
@@ -408,7 +389,7 @@ BOOST_AUTO_TEST_CASE(closed_road_and_burst_junction_are_drawn_where_the_data_say
     bool clear = true;
     for (size_t j = 0; j < roads->size() && clear; ++j)
       clear = j == i || roads->ids[j] == "-" + roads->ids[i] || roads->ids[i] == "-" + roads->ids[j] ||
-              distance_to_line({m.x(), m.y()}, roads->lines[j]) > 15;
+              project_onto(roads->lines[j], {m.x(), m.y()}).distance > 15;
     if (clear) {
       road = roads->ids[i];
       break;
