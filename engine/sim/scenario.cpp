@@ -9,14 +9,16 @@
 #include "engine/sim/params.hpp"
 
 namespace citytwin {
-namespace {
-
-namespace fs = std::filesystem;
 
 std::string resolve_path(const std::string& file, const std::string& relative) {
+  namespace fs = std::filesystem;
   if (relative.empty() || fs::path(relative).is_absolute()) return relative;
   return (fs::path(file).parent_path() / relative).lexically_normal().string();
 }
+
+namespace {
+
+namespace fs = std::filesystem;
 
 /// A time given as a datetime, "HH:MM", "+offset" or seconds, relative to the scenario start.
 std::optional<double> read_time(const toml::node* n, std::int64_t start) {

@@ -57,5 +57,8 @@ struct Scenario {
 Scenario load_scenario(const std::string& path);
 /// The same from text (file is used in messages and to resolve relative paths).
 Scenario parse_scenario(const std::string& text, const std::string& file);
+/// A path given in file (a scenario), relative to file's folder and lexically normalised; empty and
+/// absolute paths are returned as they are.
+std::string resolve_path(const std::string& file, const std::string& relative);
 
 }  // namespace citytwin

@@ -9,7 +9,9 @@
 #include <memory>
 #include <filesystem>
 #include <numeric>
+#include <unordered_map>
 
+#include "engine/sim/scenario.hpp"
 #include "models/energy/building/stock.hpp"
 #include "models/energy/grid/city_grid.hpp"
 #include "models/energy/grid/power_flow.hpp"
@@ -129,11 +131,12 @@ class EnergyModel final : public Model {
     last_outdoor_c_ = outdoor_temperature(0, record_of(start), start.hour);
   }
 
+  // setup checked every intervention and parsed the heat waves; the Simulation applies those same objects
+  // (ctx.scenario.interventions), so they are looked up by address.
   void apply(const Intervention& iv, double) override {
-    const double value = check_intervention(iv);
-    if (iv.action == "heat_wave") heat_waves_.push_back(parse_heat_wave(iv));
-    else if (iv.action == "pv_share") pv_share_ = value;
-    else if (iv.action == "ev_share") ev_share_ = value;
+    if (iv.action == "heat_wave") heat_waves_.push_back(heat_wave_of_.at(&iv));
+    else if (iv.action == "pv_share") pv_share_ = *iv.params["share"].value<double>();
+    else if (iv.action == "ev_share") ev_share_ = *iv.params["share"].value<double>();
     else if (iv.action == "substation_outage" || iv.action == "line_outage") outages_.push_back({iv.target, iv.until_s});
   }
 
@@ -320,10 +323,9 @@ class EnergyModel final : public Model {
       } else if (key == "file") {
         auto path = iv.params["file"].value<std::string>();
         if (!path || path->empty()) fail("file: expected the path of a CSV (hour_of_year,temperature_c)");
-        std::filesystem::path p(*path);
-        if (p.is_relative()) p = std::filesystem::path(iv.where.file).parent_path() / p;
         hw.kind = HeatWave::Kind::series;
-        hw.series_c = read_temperature_csv(p.lexically_normal().string());
+        // Absolute paths are normalised too (resolve_path keeps them as given).
+        hw.series_c = read_temperature_csv(std::filesystem::path(resolve_path(iv.where.file, *path)).lexically_normal().string());
         ++forms;
       } else if (key == "daily_min_c") {
         hw.kind = HeatWave::Kind::daily;
@@ -340,19 +342,24 @@ class EnergyModel final : public Model {
     return hw;
   }
 
-  /// Checks an intervention and returns its value (offset or share); InputError at its location otherwise.
-  double check_intervention(const Intervention& iv) const {
-    auto number = [&](const char* key, double lo, double hi) {
+  /// Checks an intervention (a heat wave is parsed into heat_wave_of_); InputError at its location otherwise.
+  void check_intervention(const Intervention& iv) {
+    auto check_number = [&](const char* key, double lo, double hi) {
       auto v = iv.params[key].value<double>();
       if (!v || *v < lo || *v > hi)
         throw InputError(iv.where, "energy." + iv.action + ": " + key + ": expected a number between " +
                                        std::to_string(lo) + " and " + std::to_string(hi));
       for (auto&& [k, _] : iv.params)
         if (k.str() != key) throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
-      return *v;
     };
-    if (iv.action == "heat_wave") return parse_heat_wave(iv), 0.0;
-    if (iv.action == "pv_share" || iv.action == "ev_share") return number("share", 0, 1);
+    if (iv.action == "heat_wave") {
+      heat_wave_of_.insert_or_assign(&iv, parse_heat_wave(iv));
+      return;
+    }
+    if (iv.action == "pv_share" || iv.action == "ev_share") {
+      check_number("share", 0, 1);
+      return;
+    }
     if (iv.action == "substation_outage" || iv.action == "line_outage") {
       if (!params_.grid) throw InputError(iv.where, "energy." + iv.action + ": needs the grid (models.energy.grid = true)");
       for (auto&& [k, _] : iv.params)
@@ -368,14 +375,14 @@ class EnergyModel final : public Model {
       if (!ok)
         throw InputError(iv.where, "energy." + iv.action + ": unknown target \"" + iv.target + "\" (" +
                                        (sub ? "S1.." + std::string("S") + std::to_string(count) : std::string("a line ID of grid.lines, e.g. L1 or T1")) + ")");
-      return 0;
+      return;
     }
     throw InputError(iv.where, "energy: unknown action \"" + iv.action +
                                    "\" (actions: heat_wave, pv_share, ev_share, substation_outage, line_outage)");
   }
 
   /// Line IDs exist only once the grid is generated; before that any "L<n>"/"T<n>" form is accepted and
-  /// checked again when applied.
+  /// checked again by setup_grid.
   bool line_ids_checked(const std::string& id) const {
     if (!grid_ready_) return id.size() > 1 && (id[0] == 'L' || id[0] == 'T');
     return std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id) != grid_.branch_ids.end();
@@ -403,8 +410,9 @@ class EnergyModel final : public Model {
     params_.grid_params.design_load_w = design_loads();
     grid_ = generate_city_grid(ctx.city, params_.grid_params);
     grid_ready_ = true;
+    // Only the line IDs were left to check (the rest passed in setup).
     for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name()) check_intervention(iv);
+      if (iv.model == name() && iv.action == "line_outage") check_intervention(iv);
     active_ = grid_.grid;
     pf_workspace_ = PowerFlowWorkspace{};  // tied to the network it was built for
     flow_ = std::make_unique<PowerFlow>(active_);
@@ -528,6 +536,7 @@ class EnergyModel final : public Model {
   std::vector<double> demand_, pv_w_, ev_w_, interval_energy_, interval_pv_, interval_ev_, ev_step_;
   double pv_share_ = 0, ev_share_ = 0;
   std::vector<HeatWave> heat_waves_;
+  std::unordered_map<const Intervention*, HeatWave> heat_wave_of_;  ///< parsed in setup, by entry
   std::vector<double> temperature_series_;  // the scenario's replacement per hour of the year, NaN = keep
   Exchange::SignalId signal_ = 0;
   Recorder::LayerId layer_demand_ = 0, layer_temp_ = 0, layer_pv_ = 0;
@@ -557,15 +566,9 @@ void register_energy_model(ModelRegistry& registry) {
   registry.add("energy", "hourly building heating, cooling and electricity, rooftop PV and EV charging",
                [](citytwin::Params& p) {
                  EnergyParams e;
-                 std::string weather = p.string("weather", "");
-                 if (weather.empty()) p.error("weather", "required: an EnergyPlus weather file (.epw)");
-                 else if (std::filesystem::path(weather).is_relative())
-                   weather = (std::filesystem::path(p.file()).parent_path() / weather).lexically_normal().string();
-                 e.weather_path = weather;
-                 std::string temperatures = p.string("temperature_file", "");
-                 if (!temperatures.empty() && std::filesystem::path(temperatures).is_relative())
-                   temperatures = (std::filesystem::path(p.file()).parent_path() / temperatures).lexically_normal().string();
-                 e.temperature_file = temperatures;
+                 e.weather_path = resolve_path(p.file(), p.string("weather", ""));
+                 if (e.weather_path.empty()) p.error("weather", "required: an EnergyPlus weather file (.epw)");
+                 e.temperature_file = resolve_path(p.file(), p.string("temperature_file", ""));
                  e.temperature_offset_c = p.number("temperature_offset_c", 0, -30, 30);
                  e.pv_share = p.number("pv_share", 0, 0, 1);
                  e.ev_share = p.number("ev_share", 0, 0, 1);
