@@ -1,6 +1,5 @@
 #include "models/energy/io/epw.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -11,7 +10,6 @@
 namespace citytwin::energy {
 namespace {
 
-constexpr int kMaxErrors = 20;
 constexpr int kDaysInMonth[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 std::vector<std::string_view> split_commas(std::string_view line) {
@@ -26,20 +24,6 @@ std::vector<std::string_view> split_commas(std::string_view line) {
     out.push_back(line.substr(start, p - start));
     start = p + 1;
   }
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-bool to_number(std::string_view s, double& out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
 }
 
 /// One numeric field of a data record: its column, name, EPW "missing" code and plausible range.
@@ -66,34 +50,12 @@ const FieldSpec kFields[] = {
 };
 constexpr int kMinFields = 22;
 
-class EpwErrors {
- public:
-  explicit EpwErrors(const std::string& file) : file_(file) {}
-  void add(int line, const std::string& msg) {
-    if (count_++ < kMaxErrors) list_.add(SourceLocation{file_, line, {}}, msg);
-  }
-  void throw_if_any() {
-    if (count_ > kMaxErrors) {
-      std::string more = std::to_string(count_ - kMaxErrors);
-      more.append(" more errors not shown");
-      list_.add(more);
-    }
-    list_.throw_if_any();
-  }
-  bool full() const { return count_ >= kMaxErrors; }
-
- private:
-  std::string file_;
-  ErrorList list_;
-  int count_ = 0;
-};
-
 }  // namespace
 
 Weather parse_epw(const std::string& text, const std::string& file) {
   Weather w;
   w.file = file;
-  EpwErrors errors(file);
+  CappedErrors errors(file, " more errors not shown", false);
   std::istringstream in(text);
   std::string raw;
   int line_no = 0;

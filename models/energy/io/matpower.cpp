@@ -26,7 +26,8 @@ struct Matrix {
   bool present = false;
 };
 
-std::string_view trim(std::string_view s) {
+/// Like text_file.hpp's trim, but also drops leading carriage returns.
+std::string_view trim_with_cr(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -72,7 +73,7 @@ class Parser {
     int line_no = 0;
     while (std::getline(in, raw)) {
       ++line_no;
-      std::string_view line = trim(strip_comment(raw));
+      std::string_view line = trim_with_cr(strip_comment(raw));
       if (in_matrix_) {
         matrix_line(line, line_no);
         continue;
@@ -108,12 +109,12 @@ class Parser {
     size_t f0 = ++i;
     while (i < line.size() && is_ident_char(line[i])) ++i;
     std::string field(line.substr(f0, i - f0));
-    std::string_view rest = trim(line.substr(i));
+    std::string_view rest = trim_with_cr(line.substr(i));
     if (field.empty() || rest.empty() || rest.front() != '=') {
       error(line_no, "expected 'mpc.FIELD = ...'");
       return;
     }
-    rest = trim(rest.substr(1));
+    rest = trim_with_cr(rest.substr(1));
     if (!rest.empty() && rest.front() == '[') {
       Matrix* m = nullptr;
       if (field == "bus") m = &bus;
@@ -134,7 +135,7 @@ class Parser {
       if (rest.find('}') == std::string_view::npos) in_cell_ = true;
       return;
     }
-    if (!rest.empty() && rest.back() == ';') rest = trim(rest.substr(0, rest.size() - 1));
+    if (!rest.empty() && rest.back() == ';') rest = trim_with_cr(rest.substr(0, rest.size() - 1));
     if (field == "baseMVA") {
       double v = 0;
       if (!parse_number(rest, v) || !(v > 0) || !std::isfinite(v))
@@ -162,7 +163,7 @@ class Parser {
       } else if (c == ']') {
         end_row();
         in_matrix_ = false;
-        std::string_view after = trim(line.substr(i + 1));
+        std::string_view after = trim_with_cr(line.substr(i + 1));
         if (!after.empty() && after != ";") error(line_no, "unexpected text after ']': '" + std::string(after.substr(0, 40)) + "'");
         return;
       } else if (c == '.' && line.substr(i).starts_with("...")) {

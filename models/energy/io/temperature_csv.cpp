@@ -1,7 +1,5 @@
 #include "models/energy/io/temperature_csv.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <limits>
 #include <string_view>
 
@@ -9,26 +7,10 @@
 #include "models/energy/io/text_file.hpp"
 
 namespace citytwin::energy {
-namespace {
-
-constexpr int kMaxErrors = 20;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 std::vector<double> parse_temperature_csv(const std::string& text, const std::string& file) {
   std::vector<double> out(kHoursPerYear, std::numeric_limits<double>::quiet_NaN());
   std::vector<int> line_of(kHoursPerYear, 0);
-  ErrorList errors;
-  int count = 0;
-  auto error = [&](int line, const std::string& message) {
-    if (count++ < kMaxErrors) errors.add(SourceLocation{file, line, {}}, message);
-  };
+  CappedErrors errors(file, " more errors", true);
   bool header = false;
   int values = 0, line_no = 0;
   size_t pos = 0;
@@ -44,29 +26,27 @@ std::vector<double> parse_temperature_csv(const std::string& text, const std::st
       header = true;
       if (comma == std::string_view::npos || trim(line.substr(0, comma)) != "hour_of_year" ||
           trim(line.substr(comma + 1)) != "temperature_c")
-        error(line_no, "expected the header \"hour_of_year,temperature_c\"");
+        errors.add(line_no, "expected the header \"hour_of_year,temperature_c\"");
       continue;
     }
     if (comma == std::string_view::npos || line.find(',', comma + 1) != std::string_view::npos) {
-      error(line_no, "expected 2 fields (hour_of_year,temperature_c)");
+      errors.add(line_no, "expected 2 fields (hour_of_year,temperature_c)");
       continue;
     }
     const std::string_view hour_s = trim(line.substr(0, comma)), temp_s = trim(line.substr(comma + 1));
     int hour = 0;
     auto [hp, hec] = std::from_chars(hour_s.data(), hour_s.data() + hour_s.size(), hour);
     if (hour_s.empty() || hec != std::errc() || hp != hour_s.data() + hour_s.size() || hour < 1 || hour > kHoursPerYear) {
-      error(line_no, "field 1 (hour_of_year): expected an integer from 1 to 8760, got \"" + std::string(hour_s) + "\"");
+      errors.add(line_no, "field 1 (hour_of_year): expected an integer from 1 to 8760, got \"" + std::string(hour_s) + "\"");
       continue;
     }
     double t = 0;
-    const std::string_view ts = !temp_s.empty() && temp_s.front() == '+' ? temp_s.substr(1) : temp_s;
-    auto [tp, tec] = std::from_chars(ts.data(), ts.data() + ts.size(), t);
-    if (ts.empty() || tec != std::errc() || tp != ts.data() + ts.size() || !std::isfinite(t) || t < -70 || t > 70) {
-      error(line_no, "field 2 (temperature_c): expected degrees Celsius from -70 to 70, got \"" + std::string(temp_s) + "\"");
+    if (!to_number(temp_s, t) || t < -70 || t > 70) {
+      errors.add(line_no, "field 2 (temperature_c): expected degrees Celsius from -70 to 70, got \"" + std::string(temp_s) + "\"");
       continue;
     }
     if (line_of[hour - 1] != 0) {
-      error(line_no, "field 1 (hour_of_year): hour " + std::to_string(hour) + " already given on line " +
+      errors.add(line_no, "field 1 (hour_of_year): hour " + std::to_string(hour) + " already given on line " +
                          std::to_string(line_of[hour - 1]));
       continue;
     }
@@ -74,9 +54,8 @@ std::vector<double> parse_temperature_csv(const std::string& text, const std::st
     out[hour - 1] = t;
     ++values;
   }
-  if (!header) error(0, "empty file: expected the header \"hour_of_year,temperature_c\" and hourly rows");
-  else if (values == 0 && count == 0) error(line_no, "no temperature rows after the header");
-  if (count > kMaxErrors) errors.add(SourceLocation{file, 0, {}}, std::to_string(count - kMaxErrors) + " more errors");
+  if (!header) errors.add(0, "empty file: expected the header \"hour_of_year,temperature_c\" and hourly rows");
+  else if (values == 0 && errors.count() == 0) errors.add(line_no, "no temperature rows after the header");
   errors.throw_if_any();
   return out;
 }
