@@ -161,7 +161,7 @@ namespace {
 void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState::Coefficients& k) {
   const size_t n = s.size();
   for (auto* v : {&k.h_ve, &k.h1, &k.h1_over_hve, &k.k_sup, &k.k_w, &k.k_em, &k.k_st, &k.k_air, &k.inv_den, &k.num, &k.inv_s, &k.inv_a,
-                  &k.d_m_end, &k.d_s, &k.d_air, &k.to_mass, &k.to_surface, &k.inv_h_op, &k.heat_set_c, &k.cool_set_c,
+                  &k.d_m_end, &k.to_mass, &k.to_surface, &k.inv_h_op, &k.heat_set_c, &k.cool_set_c,
                   &k.electric_share, &k.inv_d_air})
     v->assign(n, 0.0);
   const double rho = pressure_pa / (kAirGasConstant * (20.0 + 273.15));
@@ -185,15 +185,15 @@ void prepare(const BuildingStock& s, double dt_s, double pressure_pa, StockState
     k.inv_s[i] = 1 / (h_ms + h_w + h1);
     k.inv_a[i] = 1 / (h_is + h_ve);
     k.d_m_end[i] = k.k_air[i] * k.inv_den[i];
-    k.d_s[i] = (h_ms * 0.5 * k.d_m_end[i] + h1 / h_ve) * k.inv_s[i];
-    k.d_air[i] = (h_is * k.d_s[i] + 1) * k.inv_a[i];
+    const double d_s = (h_ms * 0.5 * k.d_m_end[i] + h1 / h_ve) * k.inv_s[i];
+    const double d_air = (h_is * d_s + 1) * k.inv_a[i];
     k.to_mass[i] = s.a_m_m2[i] / s.a_t_m2[i];
     k.to_surface[i] = 1 - k.to_mass[i] - h_w / (9.1 * s.a_t_m2[i]);
     k.inv_h_op[i] = 1 / s.h_op_w_k[i];
     k.heat_set_c[i] = u.heat_set_c;
     k.cool_set_c[i] = u.cool_set_c;
     k.electric_share[i] = u.electric_share;
-    k.inv_d_air[i] = 1 / k.d_air[i];
+    k.inv_d_air[i] = 1 / d_air;
   });
   k.dt_s = dt_s;
   k.pressure_pa = pressure_pa;
@@ -272,6 +272,7 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
         for (size_t t = c0; t < c1; ++t) {
           const StepDrivers& d = drivers[t];
           const double te = d.te, te_w = d.te_w, dt = dt_s;
+          const bool last = t + 1 == steps.size();  // the state keeps the last step's outputs only
           double sum_heat = 0, sum_cool = 0, sum_elec = 0;
           for (size_t i = i0; i < i1; ++i) {
             double lift = s.roof_ua_w_k[i] * d.roof_lift + s.floor_ua_w_k[i] * (d.ground_c - te);
@@ -305,9 +306,11 @@ void run_stock(const BuildingStock& s, std::span<const StockStepInputs> steps, S
             const double elec = heat * inv_cop + cool * inv_eer + k.electric_share[i] * gains;
             st.theta_m[i] = tm;
             st.theta_air[i] = ta;
-            st.heating_w[i] = heat;
-            st.cooling_w[i] = cool;
-            st.electric_w[i] = elec;
+            if (last) {
+              st.heating_w[i] = heat;
+              st.cooling_w[i] = cool;
+              st.electric_w[i] = elec;
+            }
             sum_heat += heat;
             sum_cool += cool;
             sum_elec += elec;

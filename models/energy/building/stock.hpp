@@ -77,7 +77,7 @@ struct StockState {
 
   /// Per-building constants of the 5R1C step for one dt and air density (computed on first use).
   struct Coefficients {
-    std::vector<double> h_ve, h1, h1_over_hve, k_sup, k_w, k_em, k_st, k_air, inv_den, num, inv_s, inv_a, d_m_end, d_s, d_air,
+    std::vector<double> h_ve, h1, h1_over_hve, k_sup, k_w, k_em, k_st, k_air, inv_den, num, inv_s, inv_a, d_m_end,
         to_mass, to_surface, inv_h_op, heat_set_c, cool_set_c, electric_share, inv_d_air;
     double dt_s = -1, pressure_pa = -1;
   } coeff;
