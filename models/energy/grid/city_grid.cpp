@@ -6,6 +6,7 @@
 #include <limits>
 #include <numbers>
 #include <queue>
+#include <stdexcept>
 
 #include "engine/core/error.hpp"
 
@@ -41,6 +42,8 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   const auto& edges = city.roads.edges;
   if (junctions.empty() || city.buildings.empty())
     throw InputError(SourceLocation{city.source, 0, {}}, "a grid needs roads and buildings");
+  if (p.design_load_w.size() != city.buildings.size())
+    throw std::logic_error("generate_city_grid: design_load_w needs one entry per building");
   const int nj = static_cast<int>(junctions.size());
   std::vector<Point2> jpos(nj);
   for (int j = 0; j < nj; ++j) jpos[j] = junctions[j].pos;
@@ -112,11 +115,8 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
 
   // Design load below each junction: the buildings' design loads summed up the tree, farthest junctions
   // first (no diversity factor: the sum of building peaks bounds any coincident peak).
-  const bool given = p.design_load_w.size() == city.buildings.size();
   std::vector<double> below(nj, 0.0);
-  for (size_t i = 0; i < city.buildings.size(); ++i)
-    below[building_junction[i]] +=
-        given ? std::max(p.design_load_w[i], 0.0) : p.default_design_w_m2 * std::max(city.buildings[i].floor_area_m2, 0.0);
+  for (size_t i = 0; i < city.buildings.size(); ++i) below[building_junction[i]] += std::max(p.design_load_w[i], 0.0);
   std::vector<int> order;
   for (int j = 0; j < nj; ++j)
     if (used[j]) order.push_back(j);

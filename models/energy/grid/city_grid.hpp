@@ -25,10 +25,9 @@ struct CableType {
 
 struct CityGridParams {
   int substations = 2;
-  /// Design load of each City building, W (its peak electric demand); empty = floor area x
-  /// default_design_w_m2. PV and EV charging are not in it: they are what a study adds to the grid.
+  /// Design load of each City building, W (its peak electric demand), one per building. PV and EV
+  /// charging are not in it: they are what a study adds to the grid.
   std::vector<double> design_load_w;
-  double default_design_w_m2 = 20;
   double design_loading = 0.8;       ///< largest design current / rating of a cable or transformer
   double power_factor = 0.95;        ///< of the design load
   double transformer_mva = 63;       ///< rating of each 110/20 kV transformer (at least two per substation)
@@ -50,8 +49,9 @@ struct CityGrid {
   std::vector<Point2> substation_pos;
 };
 
-/// Generates the grid (deterministic). Throws InputError when the City has no roads or no buildings.
-CityGrid generate_city_grid(const City& city, const CityGridParams& p = {});
+/// Generates the grid (deterministic). Throws InputError when the City has no roads or no buildings, and
+/// std::logic_error when p.design_load_w has not one entry per building.
+CityGrid generate_city_grid(const City& city, const CityGridParams& p);
 
 /// The cable table, smallest conductor first.
 std::span<const CableType> cable_types();
