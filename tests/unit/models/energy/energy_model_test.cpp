@@ -1,5 +1,4 @@
 #include <boost/test/unit_test.hpp>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -200,16 +199,6 @@ std::vector<double> outdoor(const Results& r) {
   return {};
 }
 
-/// A file in the temporary folder, removed at the end of the test.
-struct TempFile {
-  std::filesystem::path path;
-  TempFile(const std::string& name, const std::string& text)
-      : path(std::filesystem::temp_directory_path() / ("citytwin_" + std::to_string(::getpid()) + "_" + name)) {
-    std::ofstream(path) << text;
-  }
-  ~TempFile() { std::filesystem::remove(path); }
-};
-
 // Replacement of the temperature series: every hour of the year gets its own value (-60 + 0.01 hour), so
 // the recorded outdoor temperature tells which hour of the file the model read. The first interval must read
 // the hour of 2026-01-12T00:00 UTC in Denver standard time (UTC-7): 11 January 17:00-18:00, hour 258.
@@ -218,7 +207,7 @@ BOOST_AUTO_TEST_CASE(temperature_file_replaces_the_weather_hour_by_hour) {
   for (int h = 1; h <= 8760; ++h) csv += std::to_string(h) + "," + std::to_string(-60 + 0.01 * h) + "\n";
   TempFile file("series.csv", csv);
   const City city = test_city(20);
-  const Results r = run_simulation(scenario("temperature_file = \"" + file.path.string() + "\""), city, registry(), {});
+  const Results r = run_simulation(scenario("temperature_file = \"" + file.path + "\""), city, registry(), {});
   const std::vector<double> s = outdoor(r);
   const Scenario sc = scenario("");
   const double hours_since_new_year = (sc.start_unix_s - 1767225600 - 7 * 3600) / 3600.0;  // 2026-01-01T00:00Z
@@ -264,7 +253,7 @@ BOOST_AUTO_TEST_CASE(heat_wave_replaces_the_temperature_over_its_period) {
     for (int h = 250; h <= 300; ++h) rows += std::to_string(h) + ",40.5\n";
     return rows;
   }());
-  const Results from_file = wave("file = \"" + file.path.string() + "\"");
+  const Results from_file = wave("file = \"" + file.path + "\"");
   const std::vector<double> f = outdoor(from_file);
   for (size_t k = 0; k < 72; ++k) {
     // Hours 282..300 of the file fall inside the wave (interval k reads hour 258 + k); the rest keep the weather.
@@ -281,12 +270,12 @@ BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
   const City city = test_city(5);
   auto message = [&](const Scenario& sc) { return error_of(sc, city); };
   TempFile bad("bad.csv", "hour_of_year,temperature_c\n1,20\n2,warm\n3,21\n1,22\n9000,3\n");
-  const std::string m = message(scenario("temperature_file = \"" + bad.path.string() + "\""));
-  BOOST_TEST(m.find(bad.path.string() + ":3: field 2 (temperature_c)") != std::string::npos, m);
-  BOOST_TEST(m.find(bad.path.string() + ":5: field 1 (hour_of_year): hour 1 already given on line 2") != std::string::npos, m);
-  BOOST_TEST(m.find(bad.path.string() + ":6: field 1 (hour_of_year): expected an integer from 1 to 8760") != std::string::npos, m);
+  const std::string m = message(scenario("temperature_file = \"" + bad.path + "\""));
+  BOOST_TEST(m.find(bad.path + ":3: field 2 (temperature_c)") != std::string::npos, m);
+  BOOST_TEST(m.find(bad.path + ":5: field 1 (hour_of_year): hour 1 already given on line 2") != std::string::npos, m);
+  BOOST_TEST(m.find(bad.path + ":6: field 1 (hour_of_year): expected an integer from 1 to 8760") != std::string::npos, m);
   TempFile header("header.csv", "hour,temp\n1,20\n");
-  BOOST_TEST(message(scenario("temperature_file = \"" + header.path.string() + "\"")).find(header.path.string() + ":1: expected the header") !=
+  BOOST_TEST(message(scenario("temperature_file = \"" + header.path + "\"")).find(header.path + ":1: expected the header") !=
              std::string::npos);
   auto wave = [&](const std::string& keys) {
     return message(scenario("", "[[interventions]]\nat = \"+1h\"\nmodel = \"energy\"\naction = \"heat_wave\"\n" + keys + "\n"));
@@ -296,7 +285,7 @@ BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
   BOOST_TEST(wave("daily_max_c = 30").find("daily_max_c needs daily_min_c") != std::string::npos);
   BOOST_TEST(wave("daily_min_c = 30\ndaily_max_c = 20").find("below daily_min_c") != std::string::npos);
   BOOST_TEST(wave("temperature_c = 300").find("temperature_c: expected degrees Celsius") != std::string::npos);
-  BOOST_TEST(wave("file = \"" + bad.path.string() + "\"").find(bad.path.string() + ":3:") != std::string::npos);
+  BOOST_TEST(wave("file = \"" + bad.path + "\"").find(bad.path + ":3:") != std::string::npos);
   BOOST_TEST(wave("colour = 3").find("unknown key \"colour\"") != std::string::npos);
 }
 

@@ -5,7 +5,6 @@
 #include <fstream>
 #include <numeric>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "engine/core/error.hpp"
 #include "models/energy/io/epw.hpp"
@@ -121,18 +120,13 @@ BOOST_AUTO_TEST_CASE(errors_name_file_line_and_field) {
 
 BOOST_AUTO_TEST_CASE(cli_exits_2_on_a_bad_weather_file) {
   const std::string text = read_text(data_path("725650TYCST.epw"));
-  auto path = std::filesystem::temp_directory_path() / ("citytwin_bad_" + std::to_string(::getpid()) + ".epw");
-  {
-    std::ofstream out(path);
-    out << edit_line(text, 9, [](const std::string& l) { return set_field(l, 6, "abc"); });
-  }
+  const TempFile bad("bad.epw", edit_line(text, 9, [](const std::string& l) { return set_field(l, 6, "abc"); }));
   auto run = [](const std::string& args) {
     int status = std::system((std::string(CITYTWIN_CLI) + " " + args + " > /dev/null 2>&1").c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
-  BOOST_TEST(run("energy weather " + path.string()) == 2);
+  BOOST_TEST(run("energy weather " + bad.path) == 2);
   BOOST_TEST(run("energy weather " + data_path("725650TYCST.epw")) == 0);
-  std::filesystem::remove(path);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,16 +32,6 @@ int run_capture(const std::string& args, std::string& output) {
   return code;
 }
 
-/// A case written to the temporary folder (removed at the end of the test).
-struct TempCase {
-  std::string path;
-  explicit TempCase(const std::string& name, const std::string& text)
-      : path((std::filesystem::temp_directory_path() / ("citytwin_" + std::to_string(::getpid()) + "_" + name)).string()) {
-    std::ofstream(path) << text;
-  }
-  ~TempCase() { std::filesystem::remove(path); }
-};
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(grid_command)
@@ -74,7 +64,7 @@ BOOST_AUTO_TEST_CASE(islands_non_convergence_and_q_limits_are_reported) {
   std::string out;
   // Bus 8 hangs on branch 7-8 only: out of service, it is an island; the rest still solves.
   const std::string text = read_text(data_path("case14.m"));
-  TempCase island("island.m", replace_once(text, "7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t1", "7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t0"));
+  TempFile island("island.m", replace_once(text, "7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t1", "7\t8\t0\t0.17615\t0\t0\t0\t0\t0\t0\t0"));
   BOOST_TEST(run_capture("grid solve " + island.path, out) == 0);
   BOOST_TEST(out.find("warning: 1 buses have no path to a reference bus and are not energized: 8") != std::string::npos, out);
   BOOST_TEST(out.find("converged in") != std::string::npos, out);
@@ -83,12 +73,12 @@ BOOST_AUTO_TEST_CASE(islands_non_convergence_and_q_limits_are_reported) {
   BOOST_TEST(out.find("case30.m: power flow did not converge") != std::string::npos, out);
   BOOST_TEST(std::count(out.begin(), out.end(), '\n') == 2);  // the summary line and the error line
 
-  TempCase noref("noref.m", replace_once(text, "\t1\t3\t0", "\t1\t2\t0"));
+  TempFile noref("noref.m", replace_once(text, "\t1\t3\t0", "\t1\t2\t0"));
   BOOST_TEST(run_capture("grid solve " + noref.path, out) == 2);
   BOOST_TEST(out.find("14 buses have no path to a reference bus") != std::string::npos, out);
 
   // Bus 8's generator needs 17.6 MVAr; with Qmax = 10 MVAr only --enforce-q-limits holds it at the limit.
-  TempCase qlim("qlim.m", replace_once(text, "8\t0\t17.4\t24", "8\t0\t17.4\t10"));
+  TempFile qlim("qlim.m", replace_once(text, "8\t0\t17.4\t24", "8\t0\t17.4\t10"));
   BOOST_TEST(run_capture("grid solve " + qlim.path, out) == 0);
   BOOST_TEST(out.find("reactive limit") == std::string::npos, out);
   BOOST_TEST(run_capture("grid solve " + qlim.path + " --enforce-q-limits", out) == 0);

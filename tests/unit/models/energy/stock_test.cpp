@@ -56,15 +56,22 @@ struct StockRun {
   std::vector<double> electric_j;
 };
 
-/// 400 hours from 1 July of the Denver file in one run_stock call on `threads` threads.
+constexpr size_t kRunHours = 400;
+
+/// Hour h (from 0) of the runs below: from 1 July of the Denver file, 3 K warmer after hour 200.
+StockStepInputs july_hour(const std::vector<ClimateHour>& climate, size_t h) {
+  StockStepInputs in;
+  in.climate = &climate[181 * 24 + h];
+  in.hour_of_day = static_cast<int>(h % 24);
+  in.weekend = (h / 24) % 7 >= 5;
+  in.temperature_offset_c = h > 200 ? 3.0 : 0.0;
+  return in;
+}
+
+/// kRunHours hours from 1 July of the Denver file in one run_stock call on `threads` threads.
 StockRun run_hours(const BuildingStock& s, const std::vector<ClimateHour>& climate, int threads) {
-  std::vector<StockStepInputs> steps(400);
-  for (size_t h = 0; h < steps.size(); ++h) {
-    steps[h].climate = &climate[181 * 24 + h];
-    steps[h].hour_of_day = static_cast<int>(h % 24);
-    steps[h].weekend = (h / 24) % 7 >= 5;
-    steps[h].temperature_offset_c = h > 200 ? 3.0 : 0.0;
-  }
+  std::vector<StockStepInputs> steps(kRunHours);
+  for (size_t h = 0; h < steps.size(); ++h) steps[h] = july_hour(climate, h);
   StockRun r{StockState(s.size()), {}, std::vector<double>(s.size(), 0.0)};
   tbb::task_arena arena(threads);
   arena.execute([&] { run_stock(s, steps, r.state, &r.totals, r.electric_j); });
@@ -92,13 +99,8 @@ BOOST_AUTO_TEST_CASE(time_blocked_run_is_deterministic_and_matches_hourly_steps)
   StockState hourly(s.size());
   std::vector<double> electric_j(s.size(), 0.0);
   double max_total_error = 0, cooling_sum = 0;
-  for (size_t h = 0; h < 400; ++h) {
-    StockStepInputs in;
-    in.climate = &climate[181 * 24 + h];
-    in.hour_of_day = static_cast<int>(h % 24);
-    in.weekend = (h / 24) % 7 >= 5;
-    in.temperature_offset_c = h > 200 ? 3.0 : 0.0;
-    step_stock(s, in, hourly);
+  for (size_t h = 0; h < kRunHours; ++h) {
+    step_stock(s, july_hour(climate, h), hourly);
     double heat = 0, cool = 0, elec = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       heat += hourly.heating_w[i], cool += hourly.cooling_w[i], elec += hourly.electric_w[i];

@@ -1,8 +1,12 @@
 #pragma once
-// Helpers shared by the energy tests: reading test files and reference CSVs.
+// Helpers shared by the energy tests: reading test files and reference CSVs, temporary files.
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,5 +50,15 @@ inline std::string replace_once(std::string text, const std::string& from, const
   if (p == std::string::npos) throw std::runtime_error("test fixture: '" + from + "' not found");
   return text.replace(p, from.size(), to);
 }
+
+/// A file in the temporary folder ("citytwin_<pid>_<name>") holding text, removed at the end of the test.
+struct TempFile {
+  std::string path;
+  TempFile(const std::string& name, const std::string& text)
+      : path((std::filesystem::temp_directory_path() / ("citytwin_" + std::to_string(::getpid()) + "_" + name)).string()) {
+    std::ofstream(path) << text;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+};
 
 }  // namespace citytwin::energy::test
