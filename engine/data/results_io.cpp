@@ -27,7 +27,7 @@ std::string file_safe(const std::string& name) {
 
 std::string layer_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
 std::string series_file_name(const std::string& name) { return file_safe(name) + ".series.csv"; }
-std::string table_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
+std::string table_file_name(const std::string& name) { return layer_file_name(name); }
 
 namespace {
 
@@ -131,7 +131,7 @@ void write_table_csv(const fs::path& path, const Table& t) {
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const double v = t.at(row, c);
       if (c) out << ',';
-      if (!std::isnan(v)) out << format_number(v);
+      out << format_number(v);  // empty for NaN
     }
     out << '\n';
   }
@@ -390,51 +390,58 @@ double parse_field(const fs::path& path, int line_no, const std::string& s) {
   return v;
 }
 
-/// Reads a table's CSV: a header naming the columns, then rows of numbers.
-void read_table_csv(const fs::path& path, Table& t) {
+/// Reads a CSV ("missing" when it cannot be opened): check_header gets the header's fields (line 1), row
+/// each following non-empty line's fields and line number; a row without `width` fields is an error.
+template <typename CheckHeader, typename Row>
+void read_csv_rows(const fs::path& path, size_t width, CheckHeader check_header, Row row) {
   std::ifstream in(path);
   if (!in) throw InputError({path.string(), 0, ""}, "missing");
   std::string line;
   std::getline(in, line);
-  if (csv_split(line) != t.columns)
-    throw InputError({path.string(), 1, ""}, "header does not name the manifest's columns of " + t.name);
+  check_header(csv_split(line));
   int line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
     auto fields = csv_split(line);
-    if (fields.size() != t.columns.size())
-      throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(t.columns.size()) +
-                                                         " fields, got " + std::to_string(fields.size()));
-    for (const auto& f : fields) t.values.push_back(parse_field(path, line_no, f));
+    if (fields.size() != width)
+      throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(width) + " fields, got " +
+                                                         std::to_string(fields.size()));
+    row(fields, line_no);
   }
+}
+
+/// Reads a table's CSV: a header naming the columns, then rows of numbers.
+void read_table_csv(const fs::path& path, Table& t) {
+  read_csv_rows(
+      path, t.columns.size(),
+      [&](const std::vector<std::string>& header) {
+        if (header != t.columns)
+          throw InputError({path.string(), 1, ""}, "header does not name the manifest's columns of " + t.name);
+      },
+      [&](const std::vector<std::string>& fields, int line_no) {
+        for (const auto& f : fields) t.values.push_back(parse_field(path, line_no, f));
+      });
 }
 
 /// Reads a wide CSV (time_s,time,v1,v2,...) into times and a flat row-major matrix.
 void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& times, std::vector<float>& values,
                      std::vector<double>* doubles) {
-  std::ifstream in(path);
-  if (!in) throw InputError({path.string(), 0, ""}, "missing");
-  std::string line;
-  std::getline(in, line);
-  if (csv_split(line).size() != columns + 2)
-    throw InputError({path.string(), 1, ""}, "expected " + std::to_string(columns + 2) + " columns in the header");
-  int line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    auto fields = csv_split(line);
-    if (fields.size() != columns + 2)
-      throw InputError({path.string(), line_no, ""}, "expected " + std::to_string(columns + 2) + " fields, got " +
-                                                         std::to_string(fields.size()));
-    auto number = [&](const std::string& s) { return parse_field(path, line_no, s); };
-    times.push_back(number(fields[0]));
-    for (size_t c = 0; c < columns; ++c) {
-      double v = number(fields[c + 2]);
-      if (doubles) doubles->push_back(v);
-      else values.push_back(static_cast<float>(v));
-    }
-  }
+  read_csv_rows(
+      path, columns + 2,
+      [&](const std::vector<std::string>& header) {
+        if (header.size() != columns + 2)
+          throw InputError({path.string(), 1, ""}, "expected " + std::to_string(columns + 2) + " columns in the header");
+      },
+      [&](const std::vector<std::string>& fields, int line_no) {
+        auto number = [&](const std::string& s) { return parse_field(path, line_no, s); };
+        times.push_back(number(fields[0]));
+        for (size_t c = 0; c < columns; ++c) {
+          double v = number(fields[c + 2]);
+          if (doubles) doubles->push_back(v);
+          else values.push_back(static_cast<float>(v));
+        }
+      });
 }
 
 }  // namespace
