@@ -373,10 +373,6 @@ void resolve_restrictions(const std::vector<RawRestriction>& raw, RoadNetwork& r
       }
     return out;
   };
-  auto heading = [](Point2 a, Point2 b) {
-    const double n = std::hypot(b.x - a.x, b.y - a.y);
-    return n > 0 ? Point2{(b.x - a.x) / n, (b.y - a.y) / n} : Point2{1, 0};
-  };
 
   for (const auto& r : raw) {
     auto tag = [&](const char* k) {
@@ -442,9 +438,8 @@ void resolve_restrictions(const std::vector<RawRestriction>& raw, RoadNetwork& r
           for (int t : leaving[b]) {
             drivable.insert({f, t});
             const auto& fs = roads.edges[f].shape;
-            const Point2 u = heading(fs[fs.size() - 2], fs.back());
-            const Point2 v = heading(roads.edges[t].shape[0], roads.edges[t].shape[1]);
-            const double angle = std::atan2(u.x * v.y - u.y * v.x, u.x * v.x + u.y * v.y);
+            const double angle = turn_angle_rad(direction(fs[fs.size() - 2], fs.back()),
+                                                direction(roads.edges[t].shape[0], roads.edges[t].shape[1]));
             const bool fits = kind->u_turn ? (t == roads.edges[f].reverse || std::abs(angle) > 2 * std::numbers::pi / 3)
                                            : (angle >= kind->min_angle && angle <= kind->max_angle);
             if (fits) of_kind.insert({f, t});

@@ -26,4 +26,13 @@ LineProjection project_onto(const Polyline& line, const Point2& p) {
   return best;
 }
 
+Point2 direction(const Point2& a, const Point2& b) {
+  const double dx = b.x - a.x, dy = b.y - a.y, n = std::hypot(dx, dy);
+  return n > 0 ? Point2{dx / n, dy / n} : Point2{1, 0};
+}
+
+double turn_angle_rad(const Point2& in, const Point2& out) {
+  return std::atan2(in.x * out.y - in.y * out.x, in.x * out.x + in.y * out.y);
+}
+
 }  // namespace citytwin

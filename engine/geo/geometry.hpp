@@ -52,4 +52,10 @@ struct LineProjection {
 };
 LineProjection project_onto(const Polyline& line, const Point2& p);
 
+/// Unit vector from a to b ({1, 0} where they coincide).
+Point2 direction(const Point2& a, const Point2& b);
+
+/// Turn from heading `in` to heading `out` (unit vectors) in radians, in [-pi, pi], left (counter-clockwise) positive.
+double turn_angle_rad(const Point2& in, const Point2& out);
+
 }  // namespace citytwin

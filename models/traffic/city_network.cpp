@@ -24,14 +24,9 @@ int class_rank(RoadClass c) {
   return 0;
 }
 
-Point2 unit(Point2 a, Point2 b) {
-  const double dx = b.x - a.x, dy = b.y - a.y, n = std::hypot(dx, dy);
-  return n > 0 ? Point2{dx / n, dy / n} : Point2{1, 0};
-}
-
 /// Direction of travel where an edge ends (its last segment) and where it starts (its first segment).
-Point2 end_heading(const Polyline& s) { return unit(s[s.size() - 2], s.back()); }
-Point2 start_heading(const Polyline& s) { return unit(s[0], s[1]); }
+Point2 end_heading(const Polyline& s) { return direction(s[s.size() - 2], s.back()); }
+Point2 start_heading(const Polyline& s) { return direction(s[0], s[1]); }
 
 double cross(Point2 a, Point2 b) { return a.x * b.y - a.y * b.x; }
 
@@ -128,7 +123,7 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
         const bool uturn = f == roads.edges[e].reverse;
         if (uturn) continue;
         const Point2 uf = start_heading(net.edge_shape[f]);
-        const double a = std::atan2(cross(ue, uf), ue.x * uf.x + ue.y * uf.y);
+        const double a = turn_angle_rad(ue, uf);
         Turn t = std::abs(a) < std::numbers::pi / 6 ? Turn::straight : (a < 0 ? Turn::right : Turn::left);
         if (std::abs(a) > std::numbers::pi * 8 / 9) t = Turn::uturn;
         (turn_allowed(e, j, f) ? targets : forbidden).push_back({f, t == Turn::uturn ? std::numbers::pi : a, t});

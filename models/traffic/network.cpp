@@ -50,7 +50,7 @@ double distance_to_segment(const Point2& p, const Point2& a, const Point2& b) {
 }
 }  // namespace
 
-int Network::nearest_edge(const Point2& p) const {
+int Network::nearest_edge(const Point2& p, double* distance_m) const {
   int best = -1;
   double best_d = std::numeric_limits<double>::infinity();
   for (int e = 0; e < edges(); ++e) {
@@ -60,6 +60,7 @@ int Network::nearest_edge(const Point2& p) const {
       if (d < best_d) best_d = d, best = e;
     }
   }
+  if (distance_m) *distance_m = best_d;
   return best;
 }
 

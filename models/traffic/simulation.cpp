@@ -18,7 +18,6 @@ namespace citytwin::traffic {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kStandingMps = 0.1;       // below this a vehicle counts as waiting (SUMO's threshold)
 constexpr double kLaneChangeCooldownS = 3;  // between two discretionary changes of one vehicle
 constexpr double kStopLineReachM = 2;       // a vehicle standing this close to a stop sign's line has stopped
 constexpr double kMinorVisibilityM = 4.5;  // SUMO's default foe visibility at a minor link
@@ -578,7 +577,7 @@ void Simulation::request_link(int lane) {
   if ((st == 'y' || st == 'Y') && speed * speed / (2 * t.decel_mps2) < dist) blocked = true;
   // Stop sign: the link opens once the vehicle has stood at the line (then it yields as a minor road).
   if (net_.conn_stop[c] && !s.stopped_at_line[v]) {
-    if (speed < kStandingMps && dist < kStopLineReachM) s.stopped_at_line[v] = 1;
+    if (speed < kHaltingSpeedMps && dist < kStopLineReachM) s.stopped_at_line[v] = 1;
     else blocked = true;
   }
   // Spill-back: the target lane has no room for this vehicle.
@@ -734,7 +733,7 @@ void Simulation::move(int lane) {
     s.pos[v] += nv * dt;
     s.dist_m[v] += nv * dt;
     veh_m += nv * dt;
-    s.wait_s[v] = nv < kStandingMps ? s.wait_s[v] + dt : 0;
+    s.wait_s[v] = nv < kHaltingSpeedMps ? s.wait_s[v] + dt : 0;
     if (k > 0 && s.pos[v] > lane_len) s.pos[v] = lane_len;
   }
   const double veh_s = dt * static_cast<double>(q.size());

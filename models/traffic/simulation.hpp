@@ -19,6 +19,9 @@
 
 namespace citytwin::traffic {
 
+/// Below this speed a vehicle counts as halting (waiting): SUMO's threshold.
+inline constexpr double kHaltingSpeedMps = 0.1;
+
 /// One trip of the demand. If `route` is empty the trip is routed from `from_edge` to `to_edge`.
 struct Trip {
   std::string id;

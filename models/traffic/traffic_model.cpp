@@ -16,8 +16,6 @@
 namespace citytwin::traffic {
 namespace {
 
-constexpr double kHaltingSpeedMps = 0.1;  // SUMO's threshold for a halting vehicle
-
 struct TrafficParams {
   std::string trips_file;
   double trips_per_day = 20000;

@@ -15,17 +15,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-/// Distance from p to the nearest point of a polyline.
-double distance_to(const Polyline& line, Point2 p) {
-  double best = std::hypot(p.x - line[0].x, p.y - line[0].y);
-  for (size_t k = 1; k < line.size(); ++k) {
-    const double dx = line[k].x - line[k - 1].x, dy = line[k].y - line[k - 1].y, len2 = dx * dx + dy * dy;
-    const double t = len2 > 0 ? std::clamp(((p.x - line[k - 1].x) * dx + (p.y - line[k - 1].y) * dy) / len2, 0.0, 1.0) : 0;
-    best = std::min(best, std::hypot(p.x - line[k - 1].x - t * dx, p.y - line[k - 1].y - t * dy));
-  }
-  return best;
-}
-
 int type_index(const std::vector<VehicleType>& types, const std::string& id) {
   for (size_t i = 0; i < types.size(); ++i)
     if (types[i].id == id) return static_cast<int>(i);
@@ -85,8 +74,8 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
       if (sp != std::string_view::npos) {
         auto x = parse_number(s.substr(0, sp)), y = parse_number(s.substr(sp + 1));
         if (x && y) {
-          const int e = net.nearest_edge({*x, *y});
-          const double d = e >= 0 ? distance_to(net.edge_shape[e], {*x, *y}) : 0;
+          double d = 0;
+          const int e = net.nearest_edge({*x, *y}, &d);
           if (e >= 0 && d <= kMaxSnapM) return e;
           if (e >= 0)
             throw InputError(at, std::string(what) + ": '" + std::string(s) + "' lies " + std::to_string(std::lround(std::min(d, 1e12))) +

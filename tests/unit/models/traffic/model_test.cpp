@@ -55,10 +55,11 @@ OnRoad locate(const RoadNetwork& roads, Point2 p, double heading_rad) {
       const double turn = std::remainder(std::atan2(dy, dx) - heading_rad, 2 * std::numbers::pi);
       const double t = ((p.x - s[k - 1].x) * dx + (p.y - s[k - 1].y) * dy) / (len * len);
       const double right = ((p.x - s[k - 1].x) * dy - (p.y - s[k - 1].y) * dx) / len;
+      const double seg_start = start;
+      start += len;
       if (std::abs(turn) > 1e-9 || t < -1e-9 || t > 1 + 1e-9 || right <= 0) continue;
       if (right < best_d - 1e-9 || (right < best_d + 1e-9 && t > best_t))
-        best_d = right, best_t = t, best = {static_cast<int>(e), start + t * len, right};
-      start += len;
+        best_d = right, best_t = t, best = {static_cast<int>(e), seg_start + t * len, right};
     }
   }
   return best;
