@@ -63,7 +63,10 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
     if (shape.size() < 2) shape = {roads.junctions[r.from].pos, roads.junctions[r.to].pos};
     net.edge_shape.push_back(std::move(shape));
     net.edge_first_lane.push_back(static_cast<std::int32_t>(net.lane_edge.size()));
-    for (int l = 0; l < std::max(1, r.lanes); ++l) {
+    const int n = std::max(1, r.lanes);
+    for (int l = 0; l < n; ++l) {
+      // A two-way street's shape is its centre line: its lanes lie right of it; a one-way's are centred on it.
+      net.lane_offset_m.push_back((r.reverse >= 0 ? n - l - 0.5 : n / 2.0 - l - 0.5) * opt.lane_width_m);
       net.lane_edge.push_back(e);
       net.lane_index.push_back(l);
       net.lane_length_m.push_back(net.edge_length_m.back());
@@ -96,12 +99,7 @@ Network network_from_city(const RoadNetwork& roads, const CityNetworkOptions& op
     return !any_only || named_by_only;
   };
 
-  // Lateral offset of a lane's centre to the right of the edge's centre line.
-  auto lane_offset = [&](int e, int lane) {
-    const int n = net.edge_lanes(e);
-    const double w = opt.lane_width_m;
-    return roads.edges[e].reverse >= 0 ? (n - lane - 0.5) * w : (n / 2.0 - lane - 0.5) * w;
-  };
+  auto lane_offset = [&](int e, int lane) { return net.lane_offset_m[net.edge_first_lane[e] + lane]; };
 
   net.junction_first_link.push_back(0);
   for (int j = 0; j < nj; ++j) {

@@ -126,6 +126,10 @@ void Network::finalise() {
     }
 
   if (lane_car_allowed.empty()) lane_car_allowed.assign(nl, 1);
+  if (lane_offset_m.empty())
+    for (int l = 0; l < nl; ++l)
+      lane_offset_m.push_back((edge_lanes(lane_edge[l]) / 2.0 - lane_index[l] - 0.5) * kDefaultLaneWidthM);
+  check(static_cast<int>(lane_offset_m.size()) == nl, "lane offsets differ in size");
   check(static_cast<int>(lane_car_allowed.size()) == nl, "lane tables differ in size");
   // Lane CSR of outgoing and incoming connections (stable: connection order).
   auto build_csr = [&](const std::vector<std::int32_t>& key, std::vector<std::int32_t>& first,

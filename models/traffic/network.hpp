@@ -11,6 +11,8 @@
 
 namespace citytwin::traffic {
 
+inline constexpr double kDefaultLaneWidthM = 3.2;
+
 /// How a junction decides who goes first.
 enum class JunctionKind : std::uint8_t {
   priority,       ///< minor links yield to the links in their response set
@@ -73,6 +75,9 @@ struct Network {
   std::vector<double> lane_length_m;
   std::vector<double> lane_speed_mps;
   std::vector<std::uint8_t> lane_car_allowed;  ///< 0 for lanes cars may not use (bus, bike); all 1 if empty
+  /// Lateral offset of the lane's centre to the right of its edge's shape (lane 0 rightmost); if left empty,
+  /// finalise centres an edge's lanes, kDefaultLaneWidthM wide, on its shape.
+  std::vector<double> lane_offset_m;
   std::vector<std::int32_t> lane_first_out;      ///< CSR into lane_out, size lanes + 1
   std::vector<std::int32_t> lane_out;            ///< connection indices leaving each lane
   std::vector<std::int32_t> lane_first_in;       ///< CSR into lane_in, size lanes + 1
@@ -124,7 +129,7 @@ struct CityNetworkOptions {
   double cycle_s = 90;     ///< signal cycle
   double yellow_s = 3;     ///< yellow at the end of each green
   double junction_radius_m = 6;  ///< distance from a junction's centre to its stop lines, for conflicts
-  double lane_width_m = 3.2;
+  double lane_width_m = kDefaultLaneWidthM;
 };
 
 /// Derives the lane graph from a City's road graph: connections from the turn angles at each junction,

@@ -45,17 +45,7 @@ void append_trip_rows(const Simulation& sim, std::vector<double>& rows) {
   }
 }
 
-LanePlacer::LanePlacer(const Network& net, const RoadNetwork* roads, double lane_width_m) : net_(net) {
-  lane_offset_m_.resize(net.lanes());
-  for (int l = 0; l < net.lanes(); ++l) {
-    const int e = net.lane_edge[l];
-    const int n = net.edge_lanes(e), i = net.lane_index[l];
-    const int city_edge = net.edge_city[e];
-    const bool two_way_centre_line = roads && city_edge >= 0 && city_edge < static_cast<int>(roads->edges.size()) &&
-                                     roads->edges[city_edge].reverse >= 0;
-    // Lane 0 is the rightmost (as in network_from_city's conflict geometry).
-    lane_offset_m_[l] = (two_way_centre_line ? n - i - 0.5 : n / 2.0 - i - 0.5) * lane_width_m;
-  }
+LanePlacer::LanePlacer(const Network& net) : net_(net) {
   cumulative_m_.resize(net.edges());
   for (int e = 0; e < net.edges(); ++e) {
     const auto& s = net.edge_shape[e];
@@ -78,7 +68,7 @@ VehiclePose LanePlacer::place(int lane, double pos_m) const {
   const double dx = s[k].x - s[k - 1].x, dy = s[k].y - s[k - 1].y;
   const double f = seg > 0 ? std::clamp((along - c[k - 1]) / seg, 0.0, 1.0) : 0.0;
   const double ux = seg > 0 ? dx / seg : 1, uy = seg > 0 ? dy / seg : 0;
-  const double off = lane_offset_m_[lane];
+  const double off = net_.lane_offset_m[lane];
   // Right of the direction (ux, uy) is (uy, -ux).
   return {{s[k - 1].x + f * dx + off * uy, s[k - 1].y + f * dy - off * ux}, std::atan2(uy, ux)};
 }

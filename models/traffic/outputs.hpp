@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/city/city.hpp"
 #include "models/traffic/simulation.hpp"
 
 namespace citytwin::traffic {
@@ -41,20 +40,15 @@ struct VehiclePose {
 };
 
 /// Places vehicles on the lanes' centre lines: along the edge's shape, offset to the right by the lane's
-/// distance from the edge's reference line (`lane_width_m` per lane). With a City's road graph the shape of a
-/// two-way street's edge is the street's centre line, so its lanes lie right of it; otherwise (one-way
-/// streets, SUMO networks) the shape is the middle of the edge's lanes. Thread-safe after construction.
+/// `Network::lane_offset_m` (from a City's road graph, a two-way street's lanes lie right of its centre line;
+/// otherwise, one-way streets and SUMO networks, lanes are centred on the shape). Thread-safe after construction.
 class LanePlacer {
  public:
-  /// `roads`: the City's road graph the network was built from (network_from_city), or nullptr.
-  LanePlacer(const Network& net, const RoadNetwork* roads, double lane_width_m = 3.2);
+  explicit LanePlacer(const Network& net);
   VehiclePose place(int lane, double pos_m) const;
-  /// Lateral offset of a lane's centre to the right of its edge's shape.
-  double lane_offset_m(int lane) const { return lane_offset_m_[lane]; }
 
  private:
   const Network& net_;
-  std::vector<double> lane_offset_m_;
   std::vector<std::vector<double>> cumulative_m_;  // per edge: distance along the shape at each vertex
 };
 

@@ -87,7 +87,7 @@ class TrafficModel final : public Model {
     running_ = ctx.recorder.add_series("traffic.running", "veh");
     trips_table_ = ctx.recorder.add_table(kTripsTable, kTripColumns, kTripUnits, kTripsDescription);
     if (params_.positions_every_s > 0) {
-      placer_ = std::make_unique<LanePlacer>(*net_, &ctx.city.roads);
+      placer_ = std::make_unique<LanePlacer>(*net_);
       vehicles_table_ = ctx.recorder.add_table(kVehiclesTable, kVehicleColumns, kVehicleUnits, kVehiclesDescription);
     }
     arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");

@@ -60,11 +60,10 @@ void traffic_run(const RunOptions& o) {
   Network net;
   RunInfo info;
   info.city_source = o.network;
-  City city;
   if (o.network.ends_with(".xml")) {
     net = io::read_sumo_net(o.network);
   } else {
-    city = load_city({o.network, "", "", ""});
+    const City city = load_city({o.network, "", "", ""});
     net = network_from_city(city.roads);
     info.crs = city.crs;
     info.origin = city.origin;
@@ -107,7 +106,7 @@ void traffic_run(const RunOptions& o) {
   Layer density{"traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)", {}, {}};
   Series running{"traffic.running", "veh", {}, {}};
   Table vehicles{kVehiclesTable, kVehiclesDescription, kVehicleColumns, kVehicleUnits, {}};
-  const LanePlacer placer(net, city.roads.edges.empty() ? nullptr : &city.roads);
+  const LanePlacer placer(net);
   double next_sample = o.positions_every_s > 0 ? 0 : std::numeric_limits<double>::infinity();
   double veh_m = 0, veh_s = 0;
   long long peak_running = 0;
