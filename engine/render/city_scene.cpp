@@ -1,6 +1,7 @@
 #include "engine/render/city_scene.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -18,6 +19,7 @@
 #include <unordered_set>
 
 #include "engine/core/error.hpp"
+#include "engine/render/tiled_geometry.hpp"
 
 namespace citytwin::render {
 namespace {
@@ -32,17 +34,9 @@ struct TriangleCollector {
   }
 };
 
-/// Walls are grouped by the direction they face (kWallSectors sectors of the compass) and each group is
-/// sorted so that the walls that can face a given eye form its tail: a frame draws that tail only.
-constexpr int kWallSectors = 64;
 /// Side of the square tiles (metres) that a set's geometry is cut into: each tile is culled against the view
 /// frustum and chooses its walls' level of detail on its own.
 constexpr double kTileSize = 400;
-
-int wall_sector(double angle) {
-  constexpr double pi = std::numbers::pi;
-  return std::clamp(static_cast<int>((angle + pi) / (2 * pi) * kWallSectors), 0, kWallSectors - 1);
-}
 
 /// One wall: its outward normal (radians from +x, east), a point of it, its length, the tile of its
 /// element, its two triangles' indices.
@@ -54,169 +48,17 @@ struct Wall {
   unsigned index[6] = {};
 };
 
-/// A group of walls, tile by tile, each tile's walls sorted by key = m . p, where m is the unit vector at
-/// the group's mid normal and p a point of the wall, largest first: the walls facing an eye are then a
-/// tail of the tile's slice, nearest first (so that the depth test spares the rasteriser the walls behind
-/// them).
-struct WallGroup {
-  double mx = 0, my = 0;  ///< m
-  double spread = 0;  ///< |n - m| at most, over the group's normals n
-  std::vector<double> keys;
-};
+osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
 
-/// A tile's share of a set: a range of primitive set 0 and, per wall group, a slice of the group.
-struct Tile {
-  osg::BoundingBox box;
-  size_t base_first = 0, base_count = 0;  ///< indices of primitive set 0
-  struct Walls {
-    unsigned group = 0;
-    size_t first = 0, count = 0;  ///< walls of the group (6 indices each)
-    double max_length = 0;        ///< the longest of them (metres)
-  };
-  std::vector<Walls> walls;
-};
-
-/// What decides the triangles a frame draws.
-struct DrawView {
-  osg::Vec3d eye;         ///< local metres
-  double focal_px = 0;    ///< pixels per unit of tangent at the picture's centre; 0: every level of detail
-  bool cull = false;      ///< cull tiles against frustum
-  osg::Polytope frustum;  ///< side planes, local metres
-};
-
-DrawView make_view(const osg::Matrixd& modelview, const osg::Matrixd& projection, double viewport_height) {
-  DrawView v;
-  v.eye = osg::Vec3d(0, 0, 0) * osg::Matrixd::inverse(modelview);
-  // A perspective projection (w = -z of the eye): (1, 1) is cot(fovy / 2). Orthographic views keep every
-  // wall.
-  if (projection(3, 3) == 0 && viewport_height > 0) v.focal_px = projection(1, 1) * viewport_height / 2;
-  v.frustum.setToUnitFrustum(false, false);
-  v.frustum.transformProvidingInverse(modelview * projection);
-  v.cull = true;
-  return v;
-}
-
-/// A set's geometry, cut into tiles, that draws per visible tile its roofs (ribbons, markers) and, of each
-/// wall group, the walls that may face the eye and are wide enough on screen to show.
-///
-/// Facing: a wall with outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane
-/// is vertical and n horizontal); since n . (e - p) <= m . (e - p) + |n - m| |e - p|, a wall whose key m . p
-/// is at least m . e + spread * reach (reach: the farthest the tile lies from the eye, horizontally) faces
-/// away and would be culled as a back face anyway.
-///
-/// Level of detail (screen space): a wall of length w whose centre c lies at distance r from the eye is
-/// about f w n . (e - c) / r^2 pixels wide on screen (f: the view's focal length in pixels). A wall narrower
-/// than kMinWallPixels is left out: with n . (e - p) bounded as above, w by the tile's longest wall and r
-/// from below by the tile's distance d, every wall whose key is at least
-///   m . e + spread * reach - kMinWallPixels d^2 / (f w_max)
-/// is narrower than that. Far away this drops the walls seen edge-on first, then every wall of a tile whose
-/// buildings are about a pixel wide (roofs only); near the eye nothing changes.
-///
-/// Tiles outside the view frustum are not drawn. Primitive set 0 (roofs, ribbons, markers) holds the
-/// tiles' ranges one after the other; set 1 + g holds wall group g. Drawing reads the tiles only: safe from
-/// several draw threads. Picking and for_each_triangle see every triangle (full detail).
-class TiledGeometry : public osg::Geometry {
- public:
-  void set_tiles(std::vector<Tile> tiles, std::vector<WallGroup> groups) {
-    tiles_ = std::move(tiles);
-    groups_ = std::move(groups);
-  }
-  /// Calls emit(primitive set, first index, index count) for each range of indices drawn for the view.
-  template <class F>
-  void select(DrawView& view, F&& emit) const {
-    const osg::Vec3d& e = view.eye;
-    // m . e per group, once per view (a thread's own buffer: several draw threads may draw at once).
-    thread_local std::vector<double> m_dot_e;
-    m_dot_e.clear();
-    for (const WallGroup& g : groups_) m_dot_e.push_back(g.mx * e.x() + g.my * e.y());
-    for (const Tile& t : tiles_) {
-      if (view.cull && !view.frustum.contains(t.box)) continue;
-      if (t.base_count > 0) emit(0u, t.base_first, t.base_count);
-      if (t.walls.empty()) continue;
-      double reach = 0;
-      for (unsigned c = 0; c < 4; ++c) {
-        const osg::Vec3 corner = t.box.corner(c);
-        reach = std::max(reach, std::hypot(e.x() - corner.x(), e.y() - corner.y()));
-      }
-      const double dx = std::max({t.box.xMin() - e.x(), 0.0, e.x() - t.box.xMax()});
-      const double dy = std::max({t.box.yMin() - e.y(), 0.0, e.y() - t.box.yMax()});
-      const double dz = std::max({t.box.zMin() - e.z(), 0.0, e.z() - t.box.zMax()});
-      const double d2 = dx * dx + dy * dy + dz * dz;
-      for (const Tile::Walls& w : t.walls) {
-        const WallGroup& g = groups_[w.group];
-        double limit = m_dot_e[w.group] + g.spread * reach + 0.01;
-        if (view.focal_px > 0) limit -= kMinWallPixels * d2 / (view.focal_px * w.max_length);
-        const auto begin = g.keys.begin() + static_cast<std::ptrdiff_t>(w.first);
-        const auto end = begin + static_cast<std::ptrdiff_t>(w.count);
-        const auto k = static_cast<size_t>(
-            std::partition_point(begin, end, [&](double key) { return key >= limit; }) - begin);
-        if (k < w.count) emit(1 + w.group, 6 * (w.first + k), 6 * (w.count - k));
-      }
-    }
-  }
-  void drawImplementation(osg::RenderInfo& info) const override {
-    osg::State& state = *info.getState();
-    const osg::Viewport* viewport = state.getCurrentViewport();
-    DrawView view =
-        make_view(state.getModelViewMatrix(), state.getProjectionMatrix(), viewport ? viewport->height() : 0);
-    // Ranges per primitive set, neighbours joined: one multi-draw per set. The buffers are the drawing
-    // thread's own, kept from frame to frame.
-    thread_local std::vector<std::vector<std::pair<size_t, size_t>>> ranges;
-    if (ranges.size() < _primitives.size()) ranges.resize(_primitives.size());
-    for (auto& r : ranges) r.clear();
-    select(view, [&](unsigned p, size_t first, size_t count) {
-      auto& r = ranges[p];
-      if (!r.empty() && r.back().first + r.back().second == first)
-        r.back().second += count;
-      else
-        r.emplace_back(first, count);
-    });
-    const bool vbo = state.useVertexBufferObject(_supportsVertexBufferObjects && _useVertexBufferObjects);
-    const bool vao = vbo && state.useVertexArrayObject(_useVertexArrayObject);
-    osg::VertexArrayState* vas = state.getCurrentVertexArrayState();
-    vas->setVertexBufferObjectSupported(vbo);
-    drawVertexArraysImplementation(info);
-    for (unsigned i = 0; i < _primitives.size(); ++i)
-      if (!ranges[i].empty())
-        draw_ranges(state, static_cast<const osg::DrawElementsUInt&>(*_primitives[i]), ranges[i], vbo);
-    if (vbo && !vao) {
-      vas->unbindVertexBufferObject();
-      vas->unbindElementBufferObject();
-    }
-  }
-
- private:
-  /// glMultiDrawElements of these (first index, count) ranges of d.
-  static void draw_ranges(osg::State& state, const osg::DrawElementsUInt& d,
-                          const std::vector<std::pair<size_t, size_t>>& ranges, bool vbo) {
-    osg::GLBufferObject* ebo = vbo ? d.getOrCreateGLBufferObject(state.getContextID()) : nullptr;
-    std::uintptr_t base = 0;
-    if (ebo) {
-      state.getCurrentVertexArrayState()->bindElementBufferObject(ebo);
-      base = static_cast<std::uintptr_t>(ebo->getOffset(d.getBufferIndex()));
-    } else {
-      state.getCurrentVertexArrayState()->unbindElementBufferObject();
-      base = reinterpret_cast<std::uintptr_t>(&d[0]);
-    }
-    thread_local std::vector<GLsizei> counts;
-    thread_local std::vector<const GLvoid*> starts;
-    counts.clear();
-    starts.clear();
-    for (const auto& [first, count] : ranges) {
-      counts.push_back(static_cast<GLsizei>(count));
-      starts.push_back(reinterpret_cast<const GLvoid*>(base + first * sizeof(GLuint)));
-    }
-    const osg::GLExtensions* ext = state.get<osg::GLExtensions>();
-    if (ext->glMultiDrawElements) {
-      ext->glMultiDrawElements(GL_TRIANGLES, counts.data(), GL_UNSIGNED_INT, starts.data(),
-                               static_cast<GLsizei>(counts.size()));
-    } else {
-      for (size_t k = 0; k < counts.size(); ++k)
-        glDrawElements(GL_TRIANGLES, counts[k], GL_UNSIGNED_INT, starts[k]);
-    }
-  }
-  std::vector<Tile> tiles_;
-  std::vector<WallGroup> groups_;
+/// What the point form needs of a building's footprint: its area, the mean shade of its walls and the
+/// bounding rectangle along its longest wall (centre and half axes).
+struct Footprint {
+  double area_m2 = 0, perimeter_m = 0;  ///< perimeter 0: no footprint
+  float wall_shade = 1;
+  Point2 centre;
+  osg::Vec2 half_a, half_b;
+  /// The widest the footprint can be across a line of sight: the rectangle's diagonal.
+  double widest_m() const { return 2 * std::hypot(half_a.length(), half_b.length()); }
 };
 
 /// Indexed triangles of one element set: shared vertices, flat shading (each triangle takes the colour
@@ -229,6 +71,10 @@ struct Builder {
   std::vector<Tile> tiles;
   size_t tile_vertices = 0;  ///< first vertex of the current tile
   BatchedSet* out;
+  /// The point form (buildings only): a point per building and its sizes (see PointForm).
+  osg::ref_ptr<osg::Vec3Array> centres = new osg::Vec3Array;
+  osg::ref_ptr<osg::Vec4Array> point_axes = new osg::Vec4Array;
+  osg::ref_ptr<osg::Vec2Array> point_sizes = new osg::Vec2Array;
 
   unsigned add(const osg::Vec3& v, std::uint32_t element, float shade) {
     vertices->push_back(v);
@@ -247,16 +93,27 @@ struct Builder {
     sector.push_back(w);
     sector.back().tile = static_cast<unsigned>(tiles.size() - 1);
   }
+  /// The point standing for a building of this footprint and height (see PointForm).
+  void point(std::uint32_t element, const Footprint& f, double height_m) {
+    centres->push_back(at(f.centre, static_cast<float>(height_m / 2)));
+    point_axes->push_back(osg::Vec4(f.half_a.x(), f.half_a.y(), f.half_b.x(), f.half_b.y()));
+    point_sizes->push_back(osg::Vec2(static_cast<float>(f.area_m2), f.wall_shade));
+    out->element_of_point.push_back(element);
+    Tile& t = tiles.back();
+    t.point_size_m = std::max(t.point_size_m, point_size_m(f.area_m2, f.widest_m(), height_m));
+  }
   void begin_tile() {
     end_tile();
     tiles.emplace_back();
     tiles.back().base_first = triangles->size();
+    tiles.back().point_first = centres->size();
     tile_vertices = vertices->size();
   }
   void end_tile() {
     if (tiles.empty()) return;
     Tile& t = tiles.back();
     t.base_count = triangles->size() - t.base_first;
+    t.point_count = centres->size() - t.point_first;
     t.box = osg::BoundingBox();
     for (size_t v = tile_vertices; v < vertices->size(); ++v) t.box.expandBy((*vertices)[v]);
   }
@@ -297,7 +154,7 @@ struct Builder {
       groups.push_back(std::move(out_group));
       group.clear();
     }
-    g.set_tiles(std::move(tiles), std::move(groups));
+    g.set_tiles(std::make_shared<const TileSet>(TileSet{std::move(tiles), std::move(groups)}));
   }
 };
 
@@ -310,8 +167,6 @@ float wall_shade(const Point2& a, const Point2& b) {
   const double lx = -0.6, ly = -0.8;
   return static_cast<float>(0.62 + 0.3 * std::abs((nx * lx + ny * ly) / len));
 }
-
-osg::Vec3 at(const Point2& p, float z) { return {static_cast<float>(p.x), static_cast<float>(p.y), z}; }
 
 /// An extruded polygon: per ring vertex one vertex at the ground (carrying the shade of the wall that starts
 /// there) and one at the roof (shade 1, shared by the roof and the walls' upper corners). Walls face out of
@@ -387,6 +242,44 @@ void add_extruded(Builder& b, const Polygon& poly, float z, std::uint32_t elemen
   }
 }
 
+Footprint footprint_of(const std::vector<Polygon>& polygons) {
+  Footprint f;
+  double& perimeter = f.perimeter_m;
+  double shaded = 0, longest = 0, angle = 0;
+  auto ring_area = [](const Ring& r) {
+    double twice = 0;
+    for (size_t i = 0; i < r.size(); ++i)
+      twice += r[i].x * r[(i + 1) % r.size()].y - r[(i + 1) % r.size()].x * r[i].y;
+    return std::abs(twice) / 2;
+  };
+  for (const auto& poly : polygons) {
+    f.area_m2 += ring_area(poly.outer);
+    for (const auto& h : poly.holes) f.area_m2 -= ring_area(h);
+    const Ring& r = poly.outer;
+    for (size_t i = 0; i < r.size(); ++i) {
+      const Point2 &p = r[i], &q = r[(i + 1) % r.size()];
+      const double length = std::hypot(q.x - p.x, q.y - p.y);
+      perimeter += length;
+      shaded += length * wall_shade(p, q);
+      if (length > longest) longest = length, angle = std::atan2(q.y - p.y, q.x - p.x);
+    }
+  }
+  if (perimeter == 0) return f;
+  f.wall_shade = static_cast<float>(shaded / perimeter);
+  const double ux = std::cos(angle), uy = std::sin(angle);
+  double lo_u = 1e300, hi_u = -1e300, lo_v = 1e300, hi_v = -1e300;
+  for (const auto& poly : polygons)
+    for (const Point2& p : poly.outer) {
+      const double u = p.x * ux + p.y * uy, v = -p.x * uy + p.y * ux;
+      lo_u = std::min(lo_u, u), hi_u = std::max(hi_u, u), lo_v = std::min(lo_v, v), hi_v = std::max(hi_v, v);
+    }
+  const double mu = (lo_u + hi_u) / 2, mv = (lo_v + hi_v) / 2, hu = (hi_u - lo_u) / 2, hv = (hi_v - lo_v) / 2;
+  f.centre = {mu * ux - mv * uy, mu * uy + mv * ux};
+  f.half_a.set(static_cast<float>(hu * ux), static_cast<float>(hu * uy));
+  f.half_b.set(static_cast<float>(-hv * uy), static_cast<float>(hv * ux));
+  return f;
+}
+
 /// A flat ribbon of quads along a line, 4 vertices per segment.
 void add_ribbon(Builder& b, const Polyline& line, float half_width, float z, std::uint32_t element) {
   if (line.size() < 2) return;
@@ -459,7 +352,7 @@ std::string default_map_for(const std::string& layer) {
 }
 
 /// Calls f for each triangle that TiledGeometry draws for the view; returns their number.
-size_t drawn_triangles(const BatchedSet& b, DrawView& view,
+size_t drawn_triangles(const BatchedSet& b, const DrawView& view,
                        const std::function<void(unsigned, unsigned, unsigned)>& f) {
   const auto* g = static_cast<const TiledGeometry*>(b.geometry.get());
   size_t n = 0;
@@ -503,10 +396,21 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
       x0 = i == 0 ? centre[i].first : std::min(x0, centre[i].first);
       y0 = i == 0 ? centre[i].second : std::min(y0, centre[i].second);
     }
-    std::vector<std::pair<std::pair<long, long>, std::uint32_t>> order;  // (tile row, column), element
+    // Buildings of one tile are further split by size (the side of their largest outline, in steps of a
+    // factor sqrt(2) from 8 m), so that the small ones switch to the point form without waiting for the
+    // tile's largest.
+    std::vector<Footprint> footprints;
+    if (set.kind == GeometryKind::polygon)
+      for (const auto& polygons : set.polygons) footprints.push_back(footprint_of(polygons));
+    auto size_class = [&](std::uint32_t i) {
+      if (footprints.empty()) return 0L;
+      const double side = point_size_m(footprints[i].area_m2, footprints[i].widest_m(), set.heights_m[i]);
+      return std::lround(std::floor(2 * std::log2(std::max(side, 8.0) / 8)));
+    };
+    std::vector<std::pair<std::array<long, 3>, std::uint32_t>> order;  // (tile row, column, size), element
     for (std::uint32_t i = 0; i < set.size(); ++i)
       order.push_back({{std::lround(std::floor((centre[i].second - y0) / kTileSize)),
-                        std::lround(std::floor((centre[i].first - x0) / kTileSize))},
+                        std::lround(std::floor((centre[i].first - x0) / kTileSize)), size_class(i)},
                        i});
     std::sort(order.begin(), order.end());
     for (size_t k = 0; k < order.size(); ++k) {
@@ -515,6 +419,7 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
       if (set.kind == GeometryKind::polygon) {
         const float h = static_cast<float>(std::max(set.heights_m[i], 0.5));
         for (const auto& poly : set.polygons[i]) add_extruded(b, poly, h, i);
+        if (footprints[i].perimeter_m > 0) b.point(i, footprints[i], h);
       } else if (set.kind == GeometryKind::line) {
         double width = lanes && lanes->texts.empty() ? 3.5 * std::max(1.5, lanes->numbers[i]) : 4.0;
         add_ribbon(b, set.lines[i], static_cast<float>(width / 2), line_z, i);
@@ -539,6 +444,13 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     for (const auto& v : *b.vertices) bounds_.expandBy(v);
     b.finish(*geometry);
     geode->addDrawable(batch.geometry);
+    if (!b.centres->empty()) {
+      batch.points = new PointForm(geometry.get(), b.centres.get(), b.point_axes.get(), b.point_sizes.get());
+      osg::ref_ptr<osg::Vec4ubArray> point_colors = new osg::Vec4ubArray(b.centres->size());
+      point_colors->setNormalize(true);
+      batch.points->setColorArray(point_colors, osg::Array::BIND_PER_VERTEX);
+      geode->addDrawable(batch.points);
+    }
     sets_.push_back(std::move(batch));
     reset_colors(sets_.back());
   }
@@ -568,6 +480,14 @@ void CityScene::apply_colors(BatchedSet& b) {
     (*colors)[v] = to_bytes(b.painted[e] ? b.paint_color : b.element_colors[e], b.shade_of_vertex[v]);
   }
   colors->dirty();
+  if (!b.points) return;
+  // The point form takes the roof colour: its shader shades it.
+  auto* point_colors = static_cast<osg::Vec4ubArray*>(b.points->getColorArray());
+  for (size_t k = 0; k < point_colors->size(); ++k) {
+    const std::uint32_t e = b.element_of_point[k];
+    (*point_colors)[k] = to_bytes(b.painted[e] ? b.paint_color : b.element_colors[e], 1.0f);
+  }
+  point_colors->dirty();
 }
 
 void CityScene::apply_colors(BatchedSet& b, std::vector<Rgb> element_colors) {
@@ -771,6 +691,22 @@ size_t CityScene::for_each_drawn_triangle(size_t set, const osg::Matrixd& view,
                                           const std::function<void(unsigned, unsigned, unsigned)>& f) const {
   DrawView v = make_view(view, projection, height);
   return drawn_triangles(sets_.at(set), v, f);
+}
+
+size_t CityScene::for_each_drawn_point(size_t set, const osg::Matrixd& view, const osg::Matrixd& projection,
+                                       int height, const std::function<void(std::uint32_t)>& f) const {
+  const BatchedSet& b = sets_.at(set);
+  if (!b.points) return 0;
+  size_t n = 0;
+  static_cast<const PointForm*>(b.points.get())
+      ->select(make_view(view, projection, height), [&](size_t first, size_t count) {
+        for (size_t k = first; k < first + count; ++k, ++n) f(b.element_of_point[k]);
+      });
+  return n;
+}
+
+void CityScene::set_level_of_detail(bool on) {
+  for (auto& b : sets_) static_cast<TiledGeometry*>(b.geometry.get())->set_level_of_detail(on);
 }
 
 std::vector<osg::Vec3> CityScene::fit_points() const {

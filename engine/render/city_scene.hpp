@@ -19,9 +19,17 @@ namespace citytwin::render {
 /// from every colour map's range.
 inline constexpr Rgb kClosedColor{0.08f, 0.08f, 0.08f};
 
+/// The sky: the colour pictures and views are cleared to.
+inline constexpr Rgb kSkyColor{0.80f, 0.86f, 0.92f};
+
 /// Walls narrower than this on screen (pixels) are not drawn (see TiledGeometry in city_scene.cpp): the
 /// screen-space level of detail of the batched buildings.
 inline constexpr double kMinWallPixels = 0.25;
+
+/// Buildings whose outline would be smaller on screen than a square of this side (pixels) may be drawn as
+/// one square point of that outline's area, in the mean colour of its roof and walls (the point form, see
+/// PointForm in tiled_geometry.hpp): a tile switches to it when its largest building is that small.
+inline constexpr double kPointFormPixels = 3.0;
 
 /// How a layer is coloured: by a numeric layer or attribute through a colour map, or by category.
 struct Coloring {
@@ -57,9 +65,12 @@ struct PickHit {
 /// are laid out in square tiles; each frame draws, per tile inside the view frustum, its roofs and the walls
 /// that can face the eye and are at least kMinWallPixels wide on screen (one multi-draw per primitive set).
 /// The one vertex and colour array serve every tile and level of detail: colouring writes it as before.
+/// Sets of buildings also have a point form (one point per building) that far tiles are drawn in.
 struct BatchedSet {
   const ElementSet* set = nullptr;
   osg::ref_ptr<osg::Geometry> geometry;
+  osg::ref_ptr<osg::Geometry> points;  ///< the point form; null for lines and markers
+  std::vector<std::uint32_t> element_of_point;
   std::vector<std::uint32_t> element_of_vertex;
   std::vector<float> shade_of_vertex;  ///< baked light factor
   Rgb default_color;
@@ -111,10 +122,20 @@ class CityScene {
   size_t for_each_drawn_triangle(size_t set, const osg::Vec3d& eye,
                                  const std::function<void(unsigned, unsigned, unsigned)>& f) const;
   /// The same for a frame drawn with these view and projection matrices into a viewport `height` pixels
-  /// high: also leaves out the tiles outside the view frustum and the walls narrower than kMinWallPixels.
+  /// high: also leaves out the tiles outside the view frustum, the walls narrower than kMinWallPixels and the
+  /// tiles drawn in point form.
   size_t for_each_drawn_triangle(size_t set, const osg::Matrixd& view, const osg::Matrixd& projection,
                                  int height,
                                  const std::function<void(unsigned, unsigned, unsigned)>& f) const;
+  /// Calls f(element) for each element of a set that a frame drawn with these matrices draws in point form;
+  /// returns their number.
+  size_t for_each_drawn_point(size_t set, const osg::Matrixd& view, const osg::Matrixd& projection,
+                              int height, const std::function<void(std::uint32_t)>& f) const;
+  /// Off: every triangle of what lies in the view is drawn (no wall level of detail, no point form), for
+  /// reference pictures. On by default. Not to be changed while a frame is drawn.
+  void set_level_of_detail(bool on);
+  /// The ground plane (drawn under everything).
+  const osg::Geometry* ground() const { return ground_.get(); }
   /// A sample of the drawn vertices (at most about 20,000), for fitting a camera.
   std::vector<osg::Vec3> fit_points() const;
 

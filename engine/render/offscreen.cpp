@@ -1,13 +1,13 @@
 #include "engine/render/offscreen.hpp"
 
-#include <osgDB/WriteFile>
-#include <osgViewer/Viewer>
 #include <malloc.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <osgDB/WriteFile>
+#include <osgViewer/Viewer>
 #include <stdexcept>
 
 #include "engine/core/error.hpp"
@@ -44,14 +44,15 @@ osg::ref_ptr<osg::GraphicsContext> make_context(int width, int height) {
     traits->pbuffer = false;
     gc = osg::GraphicsContext::createGraphicsContext(traits.get());
   }
-  if (!gc) throw std::runtime_error("cannot create an OpenGL pbuffer on display " + std::string(std::getenv("DISPLAY")));
+  if (!gc)
+    throw std::runtime_error("cannot create an OpenGL pbuffer on display " +
+                             std::string(std::getenv("DISPLAY")));
   return gc;
 }
 
 }  // namespace
 
-osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend, const HudText& text,
-                                      const Picture& picture) {
+osg::ref_ptr<osg::Image> render_view(osg::Node* root, const CameraSetup& cam, const Picture& picture) {
   osgViewer::Viewer viewer;
   viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
   osg::ref_ptr<osg::GraphicsContext> gc = make_context(picture.width, picture.height);
@@ -60,15 +61,31 @@ osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend
   camera->setViewport(0, 0, picture.width, picture.height);
   camera->setDrawBuffer(GL_FRONT);
   camera->setReadBuffer(GL_FRONT);
-  camera->setClearColor(osg::Vec4(0.80f, 0.86f, 0.92f, 1));
+  camera->setClearColor(osg::Vec4(kSkyColor.r, kSkyColor.g, kSkyColor.b, 1));
   camera->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
-  const CameraSetup cam = fit_camera(scene.fit_points(), picture.width, picture.height);
+  camera->setCullingMode(camera->getCullingMode() & ~osg::CullSettings::SMALL_FEATURE_CULLING);
   camera->setViewMatrix(cam.view);
   camera->setProjectionMatrix(cam.projection);
+  osg::ref_ptr<Capture> capture = new Capture;
+  capture->width = picture.width;
+  capture->height = picture.height;
+  camera->setFinalDrawCallback(capture);
+  osg::ref_ptr<osg::Group> holder = new osg::Group;  // the caller keeps root
+  holder->addChild(root);
+  viewer.setSceneData(holder);
+  viewer.realize();
+  viewer.frame();
+  camera->setFinalDrawCallback(nullptr);
+  holder->removeChild(root);
+  return capture->image;
+}
+
+osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend, const HudText& text,
+                                      const Picture& picture) {
+  const CameraSetup cam = fit_camera(scene.fit_points(), picture.width, picture.height);
 
   // Scale at the scene centre and the screen direction of north, for the scale bar and arrow.
-  const osg::Matrixd to_window = cam.view * cam.projection *
-                                 osg::Matrixd::translate(1, 1, 1) *
+  const osg::Matrixd to_window = cam.view * cam.projection * osg::Matrixd::translate(1, 1, 1) *
                                  osg::Matrixd::scale(picture.width / 2.0, picture.height / 2.0, 0.5);
   const osg::Vec3d c = scene.bounds().center();
   const osg::Vec3d centre(c.x(), c.y(), 0);
@@ -80,16 +97,9 @@ osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend
   osg::ref_ptr<osg::Group> root = new osg::Group;
   root->addChild(scene.root());
   root->addChild(make_hud(text, legend, picture.width, picture.height, metres_per_pixel, north));
-  osg::ref_ptr<Capture> capture = new Capture;
-  capture->width = picture.width;
-  capture->height = picture.height;
-  camera->setFinalDrawCallback(capture);
-  viewer.setSceneData(root);
-  viewer.realize();
-  viewer.frame();
-  camera->setFinalDrawCallback(nullptr);
-  root->removeChild(scene.root());  // the scene outlives this viewer
-  return capture->image;
+  osg::ref_ptr<osg::Image> image = render_view(root, cam, picture);
+  root->removeChild(scene.root());  // the scene outlives this picture
+  return image;
 }
 
 void keep_freed_memory() {

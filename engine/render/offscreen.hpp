@@ -14,6 +14,10 @@ struct Picture {
   int height = 720;
 };
 
+/// Renders a node (kept by the caller) seen through the camera into a picture of that size, cleared to
+/// kSkyColor, without small-feature culling. Throws std::runtime_error when no OpenGL context can be made.
+osg::ref_ptr<osg::Image> render_view(osg::Node* root, const CameraSetup& cam, const Picture& picture);
+
 /// Renders the scene as seen by fit_camera() with the HUD. Throws std::runtime_error when no OpenGL
 /// context can be made (no X display). Not thread-safe (one GL context at a time per thread).
 osg::ref_ptr<osg::Image> render_image(CityScene& scene, const LegendInfo& legend, const HudText& text,

@@ -1,7 +1,8 @@
 // citytwin_view_bench: frame times of the viewer's batched scene against a naive one-node-per-building
 // scene with the same triangles and colours, in one process and one window (tools/bench.d/viewer).
 //   citytwin_view_bench [--frames N] (--results DIR | --synthetic BUILDINGS)
-// Prints the median over 5 alternating rounds of N/5 frames of each scene.
+// Prints the median over 5 alternating rounds of N/5 frames of each scene, then how far each scene's picture
+// is from the full detail rendered at 16 samples a pixel.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +18,7 @@
 
 #include "engine/data/results_io.hpp"
 #include "engine/render/city_scene.hpp"
+#include "engine/render/image_compare.hpp"
 #include "engine/render/offscreen.hpp"
 
 using namespace citytwin;
@@ -54,16 +56,9 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene, bool vertex
   root->getOrCreateStateSet()->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
   root->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
   // The ground plane, as it is in the scene.
-  osg::Geode* scene_geode = scene.root()->getChild(0)->asGeode();
-  for (unsigned i = 0; i < scene_geode->getNumDrawables(); ++i) {
-    osg::Drawable* d = scene_geode->getDrawable(i);
-    if (std::none_of(scene.sets().begin(), scene.sets().end(),
-                     [&](const auto& b) { return b.geometry == d; })) {
-      osg::ref_ptr<osg::Geode> geode = new osg::Geode;
-      geode->addDrawable(d);
-      root->addChild(geode);
-    }
-  }
+  osg::ref_ptr<osg::Geode> ground = new osg::Geode;
+  ground->addDrawable(const_cast<osg::Geometry*>(scene.ground()));
+  root->addChild(ground);
   for (const auto& b : scene.sets()) {
     const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
     const auto* c = static_cast<const osg::Vec4ubArray*>(b.geometry->getColorArray());
@@ -192,7 +187,8 @@ int main(int argc, char** argv) {
     viewer.getCamera()->setGraphicsContext(gc);
     viewer.getCamera()->setViewport(0, 0, w, h);
     viewer.getCamera()->setComputeNearFarMode(osg::CullSettings::DO_NOT_COMPUTE_NEAR_FAR);
-    viewer.getCamera()->setClearColor(osg::Vec4(0.80f, 0.86f, 0.92f, 1));
+    viewer.getCamera()->setClearColor(
+        osg::Vec4(render::kSkyColor.r, render::kSkyColor.g, render::kSkyColor.b, 1));
     viewer.realize();
     const auto cam = render::fit_camera(scene.fit_points(), w, h);
     const osg::Vec3d centre(scene.bounds().center().x(), scene.bounds().center().y(), 0);
@@ -219,52 +215,68 @@ int main(int argc, char** argv) {
       std::sort(v.begin(), v.end());
       return v[v.size() / 2];
     };
-    // The pictures, one frame of each scene from the same camera, compared by pixel with the full detail:
-    // every triangle of the city drawn (the naive scene without OSG's small-feature culling, which by default
-    // leaves out nodes under 2 pixels). The batched scene's level of detail and the naive scene's
-    // small-feature culling each change the picture a little, far away.
+    // The pictures, one frame of each scene from the same camera. The reference is the full detail (the
+    // naive scene, every triangle: no small-feature culling, which by default leaves out nodes under 2
+    // pixels) rendered 4 times larger each way and averaged back: 16 samples a pixel, what a picture of
+    // sub-pixel buildings should show. Against it, each scene's picture and the full detail at one sample a
+    // pixel (whose own error is the aliasing of buildings a pixel or two wide), over the pixels the city
+    // covers, per pixel and per 8 x 8 block of pixels (the colour of a patch of city).
     osg::ref_ptr<Grab> grab = new Grab;
     viewer.getCamera()->setFinalDrawCallback(grab);
+    auto save = [](const osg::Image& image, const std::string& name) {
+      if (const char* dir = std::getenv("CITYTWIN_BENCH_PICTURES"))
+        osgDB::writeImageFile(image, std::string(dir) + "/" + name + ".png");
+    };
     auto picture = [&](osg::Node* root, const std::string& name) {
       grab->image = new osg::Image;
       time_frames(viewer, root, cam, centre, 1);
-      if (const char* dir = std::getenv("CITYTWIN_BENCH_PICTURES"))
-        osgDB::writeImageFile(*grab->image, std::string(dir) + "/" + name + ".png");
+      save(*grab->image, name);
       return grab->image;
     };
     for (auto& sc : scenes) sc.picture = picture(sc.root.get(), sc.file);
-    const auto culling = viewer.getCamera()->getCullingMode();
-    viewer.getCamera()->setCullingMode(culling & ~osg::CullSettings::SMALL_FEATURE_CULLING);
-    const osg::ref_ptr<osg::Image> full = picture(scenes[1].root.get(), "full");
-    viewer.getCamera()->setCullingMode(culling);
     viewer.getCamera()->setFinalDrawCallback(nullptr);
-    const osg::Vec4& clear = viewer.getCamera()->getClearColor();
-    const osg::Vec4ub sky = render::to_bytes({clear.r(), clear.g(), clear.b()});
-    size_t drawn = 0;
-    for (int i = 0; i < w * h; ++i) {
-      const unsigned char* p = scenes[0].picture->data() + 3 * i;
-      drawn += std::abs(p[0] - sky[0]) + std::abs(p[1] - sky[1]) + std::abs(p[2] - sky[2]) > 3;
+    constexpr int kSamples = 4;
+    const osg::ref_ptr<osg::Image> full = render::render_view(scenes[1].root.get(), cam, {w, h});
+    const osg::ref_ptr<osg::Image> reference = render::downsample(
+        *render::render_view(scenes[1].root.get(), cam, {kSamples * w, kSamples * h}), kSamples);
+    osg::ref_ptr<osg::Geode> ground = new osg::Geode;
+    ground->setStateSet(scene.root()->getStateSet());
+    ground->addDrawable(const_cast<osg::Geometry*>(scene.ground()));
+    const osg::ref_ptr<osg::Image> empty = render::render_view(ground.get(), cam, {w, h});
+    save(*full, "full");
+    save(*reference, "reference");
+    std::vector<bool> city = render::differing_pixels(*reference, *empty, 2);
+    for (const osg::Image* p : {full.get(), scenes[0].picture.get(), scenes[1].picture.get()}) {
+      const std::vector<bool> more = render::differing_pixels(*p, *empty, 2);
+      for (size_t i = 0; i < city.size(); ++i) city[i] = city[i] || more[i];
     }
-    std::printf("%s: %zu elements, %zu triangles, %.1f%% of the pixels drawn\n",
+    const size_t city_pixels = static_cast<size_t>(std::count(city.begin(), city.end(), true));
+    std::printf("%s: %zu elements, %zu triangles, the city covers %.1f%% of the picture (%zu pixels)\n",
                 synthetic ? "synthetic city" : "bundled city", elements, triangles,
-                100.0 * static_cast<double>(drawn) / (w * h));
+                100.0 * static_cast<double>(city_pixels) / (w * h), city_pixels);
     const double b_wall = median(scenes[0].wall), b_cpu = median(scenes[0].cpu),
                  b_main = median(scenes[0].main);
     for (const auto& sc : scenes) {
-      size_t differ = 0;
-      for (int i = 0; i < 3 * w * h; i += 3) {
-        const unsigned char *p = full->data() + i, *q = sc.picture->data() + i;
-        differ += std::abs(p[0] - q[0]) > 2 || std::abs(p[1] - q[1]) > 2 || std::abs(p[2] - q[2]) > 2;
-      }
       const double wall = median(sc.wall), cpu = median(sc.cpu), main = median(sc.main);
       std::printf("  %-22s %7.1f ms/frame (%5.1f fps)  cpu %7.1f ms, main thread %6.1f ms", sc.name, wall,
                   1000 / wall, cpu, main);
       if (&sc != &scenes[0])
         std::printf("  ratio %4.1fx (cpu %4.1fx, main thread %4.1fx)", wall / b_wall, cpu / b_cpu,
                     main / b_main);
-      std::printf(", pixels off the full detail %zu (%.1f%%)\n", differ,
-                  100.0 * static_cast<double>(differ) / (w * h));
+      std::printf("\n");
     }
+    std::printf("  pictures against the full detail at 16 samples a pixel, over the city's pixels:\n");
+    auto compare = [&](const char* name, const osg::Image& p) {
+      const auto d = render::picture_difference(p, *reference, city, 8);
+      const auto f = render::picture_difference(p, *full, city, 8);
+      std::printf(
+          "    %-22s mean error %5.1f levels a pixel, %4.1f an 8x8 block; pixels off the full detail at "
+          "1 sample %5.1f%%\n",
+          name, d.pixel_levels, d.block_levels,
+          100.0 * static_cast<double>(f.pixels_off) / static_cast<double>(std::max<size_t>(1, f.pixels)));
+    };
+    compare("full detail, 1 sample", *full);
+    for (const auto& sc : scenes) compare(sc.name, *sc.picture);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "citytwin_view_bench: %s\n", e.what());
     return 2;

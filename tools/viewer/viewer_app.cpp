@@ -203,7 +203,7 @@ void App::setup_window() {
   osg::Camera* camera = viewer_.getCamera();
   camera->setGraphicsContext(gc);
   camera->setViewport(0, 0, width_, height_);
-  camera->setClearColor(osg::Vec4(0.80f, 0.86f, 0.92f, 1));
+  camera->setClearColor(osg::Vec4(render::kSkyColor.r, render::kSkyColor.g, render::kSkyColor.b, 1));
   camera->setProjectionMatrixAsPerspective(30, static_cast<double>(width_) / height_, 1, 10000);
   camera->setComputeNearFarMode(osg::CullSettings::COMPUTE_NEAR_FAR_USING_BOUNDING_VOLUMES);
   osg::ref_ptr<FinalDraw> final_draw = new FinalDraw;
@@ -634,8 +634,8 @@ void App::draw_layers_panel() {
   size_t closed = 0;
   for (const auto& c : run->closures) closed += c.active(session_.time());
   if (closed > 0)
-    ImGui::TextColored(ImVec4(0.5f, 0.5f, 0.5f, 1), "%zu element%s out of service now, drawn near black", closed,
-                       closed == 1 ? "" : "s");
+    ImGui::TextColored(ImVec4(0.5f, 0.5f, 0.5f, 1), "%zu element%s out of service now, drawn near black",
+                       closed, closed == 1 ? "" : "s");
   if (run->vehicles) {
     bool on = session_.visible("vehicles");
     const std::string label = "vehicles (" + std::to_string(session_.vehicles_shown()) + " of " +

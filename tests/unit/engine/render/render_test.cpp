@@ -1,16 +1,17 @@
-#include <osg/Geode>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <osg/Geode>
+#include <random>
 #include <set>
 #include <tuple>
-#include <unistd.h>
 
 #include "engine/core/error.hpp"
-
 #include "engine/data/recorder.hpp"
+#include "engine/render/image_compare.hpp"
 #include "engine/render/offscreen.hpp"
 
 using namespace citytwin;
@@ -66,10 +67,13 @@ bool near(const Rgb& a, const Rgb& b) {
 BOOST_AUTO_TEST_CASE(geometry_is_batched_per_element_set) {
   Results res = three_buildings();
   CityScene scene(res);
-  // One drawable per element set plus the ground, whatever the number of buildings.
+  // One drawable per element set (and the buildings' point form) plus the ground, whatever the number of
+  // buildings.
   auto* geode = scene.root()->getChild(0)->asGeode();
   BOOST_REQUIRE(geode);
-  BOOST_TEST(geode->getNumDrawables() == 3u);
+  BOOST_TEST(geode->getNumDrawables() == 4u);
+  BOOST_TEST(scene.sets()[0].points.valid());
+  BOOST_TEST(!scene.sets()[1].points.valid());
 }
 
 BOOST_AUTO_TEST_CASE(roofs_show_the_layer_colours_where_the_data_says) {
@@ -131,4 +135,67 @@ BOOST_AUTO_TEST_CASE(unknown_layer_lists_the_known_ones) {
     BOOST_TEST(std::string(e.what()).find("layer nope: unknown layer (layers: test.value, buildings.use") !=
                std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_far_city_in_point_form_looks_like_its_full_detail_antialiased) {
+  // 14,400 box buildings on a 24 m grid (2.9 km square), 10 to 18 m wide, turned at random, 6 to 60 m tall,
+  // coloured at random by a layer; seen from 12 km away and 50 degrees up (about 18 m a pixel): every one
+  // is 1 to 3 pixels on screen and drawn as a point.
+  Recorder rec;
+  ElementSet b;
+  b.name = "buildings";
+  b.kind = GeometryKind::polygon;
+  std::mt19937 rng(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> values;
+  const int side = 120;
+  for (int k = 0; k < side * side; ++k) {
+    const double cx = 24.0 * (k % side), cy = 24.0 * (k / side), half = 5 + 4 * u(rng), turn = 1.57 * u(rng);
+    Ring ring;
+    for (int c = 0; c < 4; ++c)
+      ring.push_back({cx + half * std::sqrt(2.0) * std::cos(turn + 0.785 + 1.571 * c),
+                      cy + half * std::sqrt(2.0) * std::sin(turn + 0.785 + 1.571 * c)});
+    b.ids.push_back("b" + std::to_string(k));
+    b.polygons.push_back({Polygon{ring, {}}});
+    b.heights_m.push_back(6 + 54 * u(rng));
+    values.push_back(u(rng));
+  }
+  rec.add_set(b);
+  rec.record_layer(rec.add_layer("test.value", "buildings", "1", "value"), 0, values);
+  Results r = rec.take();
+  CityScene scene(r);
+  scene.color({"test.value", 0, "", {}, {}});
+  const int w = 640, h = 360;
+  const osg::Vec3d centre(1428, 1428, 0);
+  const double e = osg::DegreesToRadians(50.0), azimuth = osg::DegreesToRadians(-70.0);
+  const osg::Vec3d eye =
+      centre +
+      osg::Vec3d(std::cos(e) * std::cos(azimuth), std::cos(e) * std::sin(azimuth), std::sin(e)) * 12000;
+  const CameraSetup cam{osg::Matrixd::lookAt(eye, centre, osg::Vec3d(0, 0, 1)),
+                        osg::Matrixd::perspective(30, double(w) / h, 100, 40000)};
+  BOOST_TEST(scene.for_each_drawn_point(0, cam.view, cam.projection, h, [](std::uint32_t) {}) == b.size());
+  BOOST_TEST(scene.for_each_drawn_triangle(0, cam.view, cam.projection, h,
+                                           [](unsigned, unsigned, unsigned) {}) == 0u);
+  const auto points = render_view(scene.root(), cam, {w, h});
+  scene.set_level_of_detail(false);
+  const auto full = render_view(scene.root(), cam, {w, h});
+  const auto reference = downsample(*render_view(scene.root(), cam, {4 * w, 4 * h}), 4);
+  scene.sets()[0].geometry->setNodeMask(0);
+  const auto empty = render_view(scene.root(), cam, {w, h});
+  std::vector<bool> city = differing_pixels(*reference, *empty, 2);
+  for (const osg::Image* p : {points.get(), full.get()}) {
+    const std::vector<bool> more = differing_pixels(*p, *empty, 2);
+    for (size_t i = 0; i < city.size(); ++i) city[i] = city[i] || more[i];
+  }
+  const PictureDifference d = picture_difference(*points, *reference, city, 8);
+  const PictureDifference f = picture_difference(*full, *reference, city, 8);
+  BOOST_TEST_MESSAGE("city " << d.pixels << " pixels; against the antialiased full detail, point form "
+                             << d.pixel_levels << " levels a pixel, " << d.block_levels
+                             << " a block; full detail at 1 sample " << f.pixel_levels << ", "
+                             << f.block_levels);
+  BOOST_TEST(d.pixels > 20000u);
+  // Both sample buildings a pixel or two wide once a pixel, so both are far from the antialiased picture
+  // pixel by pixel, and near it in the colour of 8 x 8 blocks.
+  BOOST_TEST(d.pixel_levels <= 1.1 * f.pixel_levels);
+  BOOST_TEST(d.block_levels <= 2 * f.block_levels);
 }

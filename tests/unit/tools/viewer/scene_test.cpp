@@ -293,18 +293,31 @@ BOOST_AUTO_TEST_CASE(a_frame_leaves_out_only_walls_too_narrow_on_screen_and_what
   const int height = 720;
   const osg::Matrixd projection = osg::Matrixd::perspective(30, 1280.0 / height, 1, 1e6);
   const double focal_px = height / 2.0 / std::tan(osg::DegreesToRadians(15.0));
+  const ElementSet& set = r.sets[0];
+  // A building's largest outline (m^2) by the footprint's area and widest extent (any two corners apart).
+  auto largest_outline_m2 = [&](std::uint32_t e) {
+    const Ring& ring = set.polygons[e][0].outer;
+    double twice_area = 0, widest = 0;
+    for (size_t a = 0; a < ring.size(); ++a) {
+      const Point2 &p = ring[a], &q = ring[(a + 1) % ring.size()];
+      twice_area += p.x * q.y - q.x * p.y;
+      for (const Point2& o : ring) widest = std::max(widest, std::hypot(o.x - p.x, o.y - p.y));
+    }
+    return std::abs(twice_area) / 2 + set.heights_m[e] * widest;
+  };
   struct Case {
     osg::Vec3d eye, centre;
     double narrow_min, narrow_max;  ///< share of the facing triangles left out as too narrow
+    double points_min, points_max;  ///< share of the buildings drawn in point form
     bool tiles_left_out;
   };
-  // 5 km away only walls seen nearly edge-on are left out; 39 km away (buildings about a pixel wide, walls a
-  // fraction of one) a good share of the walls (about a fifth at a quarter pixel); from inside the city, the
-  // tiles behind the eye.
-  for (const Case& c : {Case{{600, -4000, 3000}, {600, 600, 0}, 0.0, 0.1, false},
-                        Case{{600, -30000, 25000}, {600, 600, 0}, 0.15, 1.0, false},
-                        Case{{-9000, 300, 2000}, {600, 600, 0}, 0.01, 1.0, false},
-                        Case{{300, 300, 30}, {1200, 1200, 0}, 0.0, 1.0, true}}) {
+  // 5 km away only walls seen nearly edge-on are left out, and a few of the smallest buildings drawn as
+  // points; 9 km away more of them; 39 km away (buildings about a pixel wide) every building; from inside
+  // the city nothing is that small, and the tiles behind the eye are left out.
+  for (const Case& c : {Case{{600, -4000, 3000}, {600, 600, 0}, 0.0, 0.1, 0.0, 0.05, false},
+                        Case{{600, -30000, 25000}, {600, 600, 0}, 0.0, 0.0, 1.0, 1.0, false},
+                        Case{{-9000, 300, 2000}, {600, 600, 0}, 0.01, 1.0, 0.01, 0.9, false},
+                        Case{{300, 300, 30}, {1200, 1200, 0}, 0.0, 1.0, 0.0, 0.0, true}}) {
     const osg::Matrixd view = osg::Matrixd::lookAt(c.eye, c.centre, osg::Vec3d(0, 0, 1));
     const osg::Matrixd clip = view * projection;
     std::set<std::array<unsigned, 3>> drawn;
@@ -313,13 +326,32 @@ BOOST_AUTO_TEST_CASE(a_frame_leaves_out_only_walls_too_narrow_on_screen_and_what
           drawn.insert({i, j, k});
         });
     BOOST_TEST(n == drawn.size());
-    size_t facing = 0, missing = 0, narrow = 0, outside = 0;
+    // Each building drawn as a point is drawn once and none of its triangles is; its outline would be under
+    // kPointFormPixels on screen, seen from its nearest corner.
+    std::vector<int> points(set.size(), 0);
+    const size_t n_points =
+        scene.for_each_drawn_point(0, view, projection, height, [&](std::uint32_t e) { ++points[e]; });
+    size_t too_large = 0;
+    for (std::uint32_t e = 0; e < set.size(); ++e) {
+      if (!points[e]) continue;
+      double nearest = 1e300;
+      for (const Point2& p : set.polygons[e][0].outer)
+        for (double z : {0.0, set.heights_m[e]})
+          nearest = std::min(nearest, (osg::Vec3d(p.x, p.y, z) - c.eye).length());
+      too_large += focal_px * std::sqrt(largest_outline_m2(e)) / nearest >= kPointFormPixels;
+    }
+    BOOST_TEST(std::count(points.begin(), points.end(), 1) == static_cast<long>(n_points));
+    BOOST_TEST(too_large == 0u);
+    size_t facing = 0, missing = 0, narrow = 0, outside = 0, twice = 0;
     for_each_triangle(scene.sets()[0], [&](unsigned i, unsigned j, unsigned k) {
       const osg::Vec3d p = (*v)[i], q = (*v)[j], s = (*v)[k];
       const osg::Vec3d e = c.eye;
+      const bool as_point = points[scene.sets()[0].element_of_vertex[i]] > 0;
+      const bool was_drawn = drawn.count({i, j, k}) > 0;
+      twice += was_drawn && as_point;
       if (((q - p) ^ (s - p)) * (e - p) <= 1e-6) return;
       ++facing;
-      if (drawn.count({i, j, k})) return;
+      if (was_drawn || as_point) return;
       // Outside the frustum: all three corners beyond one side plane (clip x or y beyond +-w).
       bool out = false;
       for (int axis = 0; axis < 2 && !out; ++axis)
@@ -356,8 +388,12 @@ BOOST_AUTO_TEST_CASE(a_frame_leaves_out_only_walls_too_narrow_on_screen_and_what
       ++missing;
     });
     BOOST_TEST_CONTEXT("eye " << c.eye.x() << " " << c.eye.y() << " " << c.eye.z() << ": " << narrow
-                              << " narrow, " << outside << " outside of " << facing) {
+                              << " narrow, " << outside << " outside of " << facing << ", " << n_points
+                              << " points") {
       BOOST_TEST(missing == 0u);
+      BOOST_TEST(twice == 0u);
+      BOOST_TEST(n_points >= c.points_min * static_cast<double>(set.size()));
+      BOOST_TEST(n_points <= c.points_max * static_cast<double>(set.size()));
       BOOST_TEST(narrow >= c.narrow_min * static_cast<double>(facing));
       BOOST_TEST(narrow <= c.narrow_max * static_cast<double>(facing));
       BOOST_TEST((outside > 0) == c.tiles_left_out);
