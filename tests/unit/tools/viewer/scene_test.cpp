@@ -400,3 +400,30 @@ BOOST_AUTO_TEST_CASE(a_frame_leaves_out_only_walls_too_narrow_on_screen_and_what
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(degenerate_footprints_keep_their_point_and_no_footprint_has_none) {
+  // A ring of two points (a line), one of three points on a line (no area: both are drawn as bare walls),
+  // a building without polygons (nothing drawn), and a sound 10 m square: far away each of the three with
+  // walls is drawn as a point, the empty one not.
+  Recorder rec;
+  ElementSet b;
+  b.name = "buildings";
+  b.kind = GeometryKind::polygon;
+  b.ids = {"line", "flat", "none", "square"};
+  b.polygons = {{Polygon{{{0, 0}, {10, 0}}, {}}},
+                {Polygon{{{20, 0}, {25, 0}, {30, 0}}, {}}},
+                {},
+                {Polygon{{{40, 0}, {50, 0}, {50, 10}, {40, 10}}, {}}}};
+  b.heights_m = {10, 10, 10, 10};
+  rec.add_set(b);
+  Results r = rec.take();
+  CityScene scene(r);
+  BOOST_REQUIRE(scene.sets()[0].points.valid());
+  const osg::Matrixd view =
+      osg::Matrixd::lookAt(osg::Vec3d(25, -20000, 15000), osg::Vec3d(25, 5, 0), osg::Vec3d(0, 0, 1));
+  const osg::Matrixd projection = osg::Matrixd::perspective(30, 1280.0 / 720, 1, 1e6);
+  std::vector<std::uint32_t> points;
+  scene.for_each_drawn_point(0, view, projection, 720, [&](std::uint32_t e) { points.push_back(e); });
+  std::sort(points.begin(), points.end());
+  BOOST_TEST(points == (std::vector<std::uint32_t>{0, 1, 3}));
+}
