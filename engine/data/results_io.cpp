@@ -446,30 +446,26 @@ void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& 
 
 }  // namespace
 
-Results load_results(const std::string& dir) {
-  const fs::path root(dir);
-  if (!fs::is_directory(root)) throw InputError({dir, 0, ""}, "no such results directory");
-  json manifest = read_json(root / "manifest.json");
+namespace {
+
+/// Everything the manifest describes: run info, element sets (from the GeoPackage), layers, series and tables.
+/// A manifest of the wrong shape comes out as a json::exception for the caller to name.
+void read_manifest(const fs::path& root, const json& manifest, Results& r) {
   const fs::path mpath = root / "manifest.json";
-  if (manifest.value("format", "") != "citytwin-results")
+  if (!manifest.is_object() || manifest.value("format", "") != "citytwin-results")
     throw InputError({mpath.string(), 0, ""}, "not a citytwin results manifest");
   if (manifest.value("version", 0) != kFormatVersion)
     throw InputError({mpath.string(), 0, ""}, "results format version " + std::to_string(manifest.value("version", 0)) +
                                                   ", this citytwin reads version " + std::to_string(kFormatVersion));
-  Results r;
-  try {
-    r.info.scenario_name = manifest.value("scenario", "");
-    r.info.scenario_file = manifest.value("scenario_file", "");
-    r.info.city_source = manifest.value("city", "");
-    r.info.start_unix_s = manifest.value("start_unix_s", std::int64_t{0});
-    r.info.duration_s = manifest.value("duration_s", 0.0);
-    r.info.step_s = manifest.value("step_s", 0.0);
-    r.info.seed = manifest.value("seed", std::uint64_t{0});
-    r.info.crs = manifest.value("crs", "");
-    r.info.origin = {manifest.at("origin").at(0).get<double>(), manifest.at("origin").at(1).get<double>()};
-  } catch (const json::exception& e) {
-    throw InputError({mpath.string(), 0, ""}, std::string("malformed manifest: ") + e.what());
-  }
+  r.info.scenario_name = manifest.value("scenario", "");
+  r.info.scenario_file = manifest.value("scenario_file", "");
+  r.info.city_source = manifest.value("city", "");
+  r.info.start_unix_s = manifest.value("start_unix_s", std::int64_t{0});
+  r.info.duration_s = manifest.value("duration_s", 0.0);
+  r.info.step_s = manifest.value("step_s", 0.0);
+  r.info.seed = manifest.value("seed", std::uint64_t{0});
+  r.info.crs = manifest.value("crs", "");
+  r.info.origin = {manifest.at("origin").at(0).get<double>(), manifest.at("origin").at(1).get<double>()};
   read_sets(root / "layers.gpkg", manifest, r);
   for (const auto& jl : member(manifest, "layers")) {
     Layer l;
@@ -492,23 +488,36 @@ Results load_results(const std::string& dir) {
   }
   for (const auto& jt : member(manifest, "tables")) {
     Table t;
-    try {
-      t.name = jt.at("name").get<std::string>();
-      t.description = jt.value("description", "");
-      t.columns = jt.at("columns").get<std::vector<std::string>>();
-      t.units = jt.at("units").get<std::vector<std::string>>();
-    } catch (const json::exception& e) {
-      throw InputError({mpath.string(), 0, "tables"}, std::string("malformed table entry: ") + e.what());
-    }
+    t.name = jt.at("name").get<std::string>();
+    t.description = jt.value("description", "");
+    t.columns = jt.at("columns").get<std::vector<std::string>>();
+    t.units = jt.at("units").get<std::vector<std::string>>();
     if (t.columns.empty() || t.units.size() != t.columns.size())
       throw InputError({mpath.string(), 0, t.name}, "a table needs columns and one unit per column");
     read_table_csv(root / jt.value("file", ""), t);
     r.tables.push_back(std::move(t));
   }
-  json kpis = read_json(root / "kpis.json");
-  const json kpi_table = member(kpis, "kpis");
-  for (const auto& [name, k] : kpi_table.items())
-    r.kpis.push_back(Kpi{name, k.value("value", 0.0), k.value("unit", ""), k.value("description", "")});
+}
+
+}  // namespace
+
+Results load_results(const std::string& dir) {
+  const fs::path root(dir);
+  if (!fs::is_directory(root)) throw InputError({dir, 0, ""}, "no such results directory");
+  const fs::path mpath = root / "manifest.json", kpath = root / "kpis.json";
+  Results r;
+  try {
+    read_manifest(root, read_json(mpath), r);
+  } catch (const json::exception& e) {
+    throw InputError({mpath.string(), 0, ""}, std::string("malformed manifest: ") + e.what());
+  }
+  try {
+    const json kpis = member(read_json(kpath), "kpis");  // kept: items() refers to it
+    for (const auto& [name, k] : kpis.items())
+      r.kpis.push_back(Kpi{name, k.value("value", 0.0), k.value("unit", ""), k.value("description", "")});
+  } catch (const json::exception& e) {
+    throw InputError({kpath.string(), 0, ""}, std::string("malformed KPIs: ") + e.what());
+  }
   return r;
 }
 

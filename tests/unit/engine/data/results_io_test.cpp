@@ -141,5 +141,22 @@ BOOST_AUTO_TEST_CASE(foreign_or_corrupt_directories_are_errors) {
   }
   std::ofstream(dir / "manifest.json") << "{ not json";
   BOOST_CHECK_THROW(load_results(dir.string()), InputError);
+  // JSON of the wrong shape: an error naming the file, not an escaping JSON type error.
+  auto error_of = [&](const std::string& file, const std::string& text) {
+    write_results(dir.string(), sample_results(), {});
+    std::ofstream(dir / file) << text;
+    try {
+      load_results(dir.string());
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  BOOST_TEST(error_of("manifest.json", "[1, 2]").find("manifest.json: not a citytwin results manifest") !=
+             std::string::npos);
+  const std::string layers_of_numbers =
+      error_of("manifest.json", R"({"format": "citytwin-results", "version": 1, "origin": [0, 0], "layers": [5]})");
+  BOOST_TEST(layers_of_numbers.find("manifest.json: malformed manifest") != std::string::npos, layers_of_numbers);
+  BOOST_TEST(error_of("kpis.json", R"({"kpis": {"a": 5}})").find("kpis.json: malformed KPIs") != std::string::npos);
   fs::remove_all(dir);
 }
