@@ -5,11 +5,8 @@
 #include <cmath>
 #include <functional>
 #include <map>
-#include <numbers>
-#include <osg/GLExtensions>
 #include <osg/Geode>
 #include <osg/PolygonOffset>
-#include <osg/Polytope>
 #include <osg/ShadeModel>
 #include <osg/TriangleIndexFunctor>
 #include <osgUtil/LineSegmentIntersector>
