@@ -442,7 +442,7 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     b.finish(*geometry);
     geode->addDrawable(batch.geometry);
     if (!b.centres->empty()) {
-      batch.points = new PointForm(geometry.get(), b.centres.get(), b.point_axes.get(), b.point_sizes.get());
+      batch.points = new PointForm(geometry->tiles(), b.centres.get(), b.point_axes.get(), b.point_sizes.get());
       osg::ref_ptr<osg::Vec4ubArray> point_colors = new osg::Vec4ubArray(b.centres->size());
       point_colors->setNormalize(true);
       batch.points->setColorArray(point_colors, osg::Array::BIND_PER_VERTEX);
@@ -703,7 +703,18 @@ size_t CityScene::for_each_drawn_point(size_t set, const osg::Matrixd& view, con
 }
 
 void CityScene::set_level_of_detail(bool on) {
-  for (auto& b : sets_) static_cast<TiledGeometry*>(b.geometry.get())->set_level_of_detail(on);
+  for (auto& b : sets_) {
+    static_cast<TiledGeometry*>(b.geometry.get())->set_level_of_detail(on);
+    if (b.points) static_cast<PointForm*>(b.points.get())->set_level_of_detail(on);
+  }
+}
+
+void CityScene::set_visible(const std::string& set, bool visible) {
+  for (auto& b : sets_) {
+    if (b.set->name != set) continue;
+    b.geometry->setNodeMask(visible ? ~0u : 0u);
+    if (b.points) b.points->setNodeMask(visible ? ~0u : 0u);
+  }
 }
 
 std::vector<osg::Vec3> CityScene::fit_points() const {

@@ -131,6 +131,8 @@ class CityScene {
   /// returns their number.
   size_t for_each_drawn_point(size_t set, const osg::Matrixd& view, const osg::Matrixd& projection,
                               int height, const std::function<void(std::uint32_t)>& f) const;
+  /// Shows or hides the sets of that name (triangles and point form); hidden sets are not picked either.
+  void set_visible(const std::string& set, bool visible);
   /// Off: every triangle of what lies in the view is drawn (no wall level of detail, no point form), for
   /// reference pictures. On by default. Not to be changed while a frame is drawn.
   void set_level_of_detail(bool on);

@@ -225,9 +225,9 @@ void main() {
 
 }  // namespace
 
-PointForm::PointForm(const TiledGeometry* triangles, osg::Vec3Array* centres, osg::Vec4Array* half_axes,
+PointForm::PointForm(std::shared_ptr<const TileSet> tiles, osg::Vec3Array* centres, osg::Vec4Array* half_axes,
                      osg::Vec2Array* sizes)
-    : triangles_(triangles) {
+    : tiles_(std::move(tiles)) {
   setUseDisplayList(false);
   setUseVertexBufferObjects(true);
   setVertexArray(centres);
@@ -246,14 +246,14 @@ PointForm::PointForm(const TiledGeometry* triangles, osg::Vec3Array* centres, os
 }
 
 void PointForm::select(const DrawView& view, const std::function<void(size_t, size_t)>& emit) const {
-  for (const Tile& t : triangles_->tiles()->tiles) {
+  for (const Tile& t : tiles_->tiles) {
     if (view.cull && !view.frustum.contains(t.box)) continue;
     if (drawn_as_points(t, view)) emit(t.point_first, t.point_count);
   }
 }
 
 void PointForm::drawImplementation(osg::RenderInfo& info) const {
-  if (triangles_->getNodeMask() == 0 || !triangles_->level_of_detail()) return;
+  if (!level_of_detail_) return;
   osg::State& state = *info.getState();
   const DrawView view = current_view(state);
   thread_local Ranges ranges;

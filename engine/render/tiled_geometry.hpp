@@ -87,7 +87,6 @@ class TiledGeometry : public osg::Geometry {
   /// Off: frames draw every triangle of the tiles in the frustum (no wall level of detail, no point form).
   /// Not to be changed while a frame is drawn.
   void set_level_of_detail(bool on) { level_of_detail_ = on; }
-  bool level_of_detail() const { return level_of_detail_; }
   /// Calls emit(primitive set, first index, index count) for each range of indices drawn for the view.
   void select(const DrawView& view, const std::function<void(unsigned, size_t, size_t)>& emit) const;
   void drawImplementation(osg::RenderInfo& info) const override;
@@ -102,18 +101,21 @@ class TiledGeometry : public osg::Geometry {
 /// area (m^2) and the mean shade of its walls, in texture coordinate 1 the rectangle's two half axes (m);
 /// coloured with its roof colour. Shaders draw each point as a screen rectangle of the building's outline
 /// (width and area), shaded by the shares of roof and walls in that outline. Drawn per frame for the tiles
-/// in the frustum drawn as points; hidden whenever `triangles` is, and never drawn while its level of
+/// in the frustum drawn as points (the tiles of the set's TiledGeometry); never drawn while its level of
 /// detail is off.
 class PointForm : public osg::Geometry {
  public:
-  PointForm(const TiledGeometry* triangles, osg::Vec3Array* centres, osg::Vec4Array* half_axes,
+  PointForm(std::shared_ptr<const TileSet> tiles, osg::Vec3Array* centres, osg::Vec4Array* half_axes,
             osg::Vec2Array* sizes);
+  /// Off: nothing is drawn (the triangles draw every tile). Not to be changed while a frame is drawn.
+  void set_level_of_detail(bool on) { level_of_detail_ = on; }
   /// Calls emit(first point, count) for each range of points drawn for the view.
   void select(const DrawView& view, const std::function<void(size_t, size_t)>& emit) const;
   void drawImplementation(osg::RenderInfo& info) const override;
 
  private:
-  const TiledGeometry* triangles_;  ///< owned by the same scene
+  std::shared_ptr<const TileSet> tiles_;
+  bool level_of_detail_ = true;
 };
 
 }  // namespace citytwin::render

@@ -45,7 +45,8 @@ void add_render(CLI::App& app) {
     const Layer* layer = results.find_layer(opt->layer);
     const std::string shown = layer ? layer->set : opt->layer.substr(0, opt->layer.rfind('.'));
     for (const auto& b : scene.sets())
-      if (b.set->name != "buildings" && b.set->name != "roads" && b.set->name != shown) b.geometry->setNodeMask(0);
+      if (b.set->name != "buildings" && b.set->name != "roads" && b.set->name != shown)
+        scene.set_visible(b.set->name, false);
     render::HudText text{results.info.scenario_name + "  -  " + opt->layer,
                          format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)) + " UTC"};
     auto image = render::render_image(scene, legend, text, {opt->width, opt->height});

@@ -105,9 +105,7 @@ std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std
     run->scenario_text = read_text(copy);
   }
   run->scene = std::make_unique<render::CityScene>(run->results);
-  for (const auto& set : hidden_)
-    for (auto& b : run->scene->sets())
-      if (b.set->name == set) b.geometry->setNodeMask(0);
+  for (const auto& set : hidden_) run->scene->set_visible(set, false);
   if (const Table* table = run->results.find_table(render::kVehicleTable)) {
     try {
       run->vehicles = std::make_unique<render::Vehicles>(*table);
@@ -275,9 +273,7 @@ void Session::set_visible(const std::string& set, bool visible) {
   std::erase(hidden_, set);
   if (!visible) hidden_.push_back(set);
   for (Run* run : {a_.get(), b_.get()})
-    if (run)
-      for (auto& b : run->scene->sets())
-        if (b.set->name == set) b.geometry->setNodeMask(visible ? ~0u : 0u);
+    if (run) run->scene->set_visible(set, visible);
   if (set == "vehicles")
     for (Run* run : {a_.get(), b_.get()})
       if (run && run->vehicles) run->vehicles->node()->setNodeMask(visible ? ~0u : 0u);

@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(a_far_city_in_point_form_looks_like_its_full_detail_antiali
   scene.set_level_of_detail(false);
   const auto full = render_view(scene.root(), cam, {w, h});
   const auto reference = downsample(*render_view(scene.root(), cam, {4 * w, 4 * h}), 4);
-  scene.sets()[0].geometry->setNodeMask(0);
+  scene.set_visible("buildings", false);
   const auto empty = render_view(scene.root(), cam, {w, h});
   std::vector<bool> city = differing_pixels(*reference, *empty, 2);
   for (const osg::Image* p : {points.get(), full.get()}) {

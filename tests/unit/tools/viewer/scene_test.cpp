@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(a_ray_through_an_anchor_picks_that_element) {
   // Empty ground between buildings picks nothing; a hidden set is not hit.
   const osg::Vec2d gap = window_of(osg::Vec3d(70, 20, 0), cam, w, h);
   BOOST_TEST(!scene.pick(cam.view, cam.projection, w, h, gap.x(), gap.y()));
-  scene.sets()[0].geometry->setNodeMask(0);
+  scene.set_visible("buildings", false);
   const osg::Vec2d px = window_of(scene.element_anchor(0, 2), cam, w, h);
   BOOST_TEST(!scene.pick(cam.view, cam.projection, w, h, px.x(), px.y()));
 }
