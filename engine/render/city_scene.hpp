@@ -111,7 +111,7 @@ class CityScene {
   const std::vector<BatchedSet>& sets() const { return sets_; }
   /// The nearest visible element under a window pixel (x right, y up from the bottom-left corner, in a
   /// width x height viewport), or nothing when the ray first meets the ground or the sky. Sets hidden with
-  /// a node mask of 0 are not hit.
+  /// set_visible(..., false) are not hit.
   std::optional<PickHit> pick(const osg::Matrixd& view, const osg::Matrixd& projection, int width, int height,
                               double x, double y) const;
   /// A point on the element that a click should hit: the centroid of the largest roof triangle of a
