@@ -4,6 +4,15 @@
 
 namespace citytwin {
 
+double signed_area(const Ring& ring) {
+  double twice = 0;
+  for (size_t i = 0; i < ring.size(); ++i) {
+    const Point2 &a = ring[i], &b = ring[(i + 1) % ring.size()];
+    twice += a.x * b.y - b.x * a.y;
+  }
+  return twice / 2;
+}
+
 double polyline_length(const Polyline& line) {
   double length = 0;
   for (size_t i = 1; i < line.size(); ++i) length += std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);

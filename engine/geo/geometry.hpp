@@ -42,6 +42,9 @@ struct Box2 {
   double height() const { return max_y - min_y; }
 };
 
+/// Area enclosed by a ring (shoelace formula), positive when it runs counter-clockwise.
+double signed_area(const Ring& ring);
+
 /// Length of a polyline in its own units.
 double polyline_length(const Polyline& line);
 

@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "engine/core/error.hpp"
+#include "engine/geo/geometry.hpp"
 #include "engine/render/tiled_geometry.hpp"
 
 namespace citytwin::render {
@@ -174,9 +175,7 @@ void add_extruded(Builder& b, const Polygon& poly, float z, std::uint32_t elemen
   auto walls = [&](const Ring& r, bool outer) {
     const size_t n = r.size();
     if (n < 2) return;
-    double twice_area = 0;
-    for (size_t i = 0; i < n; ++i) twice_area += r[i].x * r[(i + 1) % n].y - r[(i + 1) % n].x * r[i].y;
-    const bool flip = (twice_area > 0) != outer;
+    const bool flip = (signed_area(r) > 0) != outer;
     // The wall from ring point i to i+1 (flip: from i+1 to i) starts at its "from" point.
     const unsigned base = static_cast<unsigned>(b.vertices->size());
     for (size_t i = 0; i < n; ++i) {
@@ -243,15 +242,9 @@ Footprint footprint_of(const std::vector<Polygon>& polygons) {
   Footprint f;
   double& perimeter = f.perimeter_m;
   double shaded = 0, longest = 0, angle = 0;
-  auto ring_area = [](const Ring& r) {
-    double twice = 0;
-    for (size_t i = 0; i < r.size(); ++i)
-      twice += r[i].x * r[(i + 1) % r.size()].y - r[(i + 1) % r.size()].x * r[i].y;
-    return std::abs(twice) / 2;
-  };
   for (const auto& poly : polygons) {
-    f.area_m2 += ring_area(poly.outer);
-    for (const auto& h : poly.holes) f.area_m2 -= ring_area(h);
+    f.area_m2 += std::abs(signed_area(poly.outer));
+    for (const auto& h : poly.holes) f.area_m2 -= std::abs(signed_area(h));
     const Ring& r = poly.outer;
     for (size_t i = 0; i < r.size(); ++i) {
       const Point2 &p = r[i], &q = r[(i + 1) % r.size()];

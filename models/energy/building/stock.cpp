@@ -6,6 +6,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "engine/geo/geometry.hpp"
 #include "models/energy/building/constructions.hpp"
 #include "models/energy/building/rc_zone.hpp"
 
@@ -54,12 +55,7 @@ int facade_of(double nx, double ny) {
 void add_ring(const Ring& ring, std::array<double, kFacades>& length) {
   const size_t n = ring.size();
   if (n < 3) return;
-  double twice_area = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const Point2 &a = ring[k], &b = ring[(k + 1) % n];
-    twice_area += a.x * b.y - b.x * a.y;
-  }
-  const double sign = twice_area >= 0 ? 1.0 : -1.0;  // counter-clockwise: outward normal is (dy, -dx)
+  const double sign = signed_area(ring) >= 0 ? 1.0 : -1.0;  // counter-clockwise: outward normal is (dy, -dx)
   for (size_t k = 0; k < n; ++k) {
     const Point2 &a = ring[k], &b = ring[(k + 1) % n];
     double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
