@@ -91,14 +91,15 @@ struct Builder {
     sector.push_back(w);
     sector.back().tile = static_cast<unsigned>(tiles.size() - 1);
   }
-  /// The point standing for a building of this footprint and height (see PointForm).
-  void point(std::uint32_t element, const Footprint& f, double height_m) {
+  /// The point standing for a building of this footprint and height (see PointForm); side_m: its
+  /// point_size_m.
+  void point(std::uint32_t element, const Footprint& f, double height_m, double side_m) {
     centres->push_back(at(f.centre, static_cast<float>(height_m / 2)));
     point_axes->push_back(osg::Vec4(f.half_a.x(), f.half_a.y(), f.half_b.x(), f.half_b.y()));
     point_sizes->push_back(osg::Vec2(static_cast<float>(f.area_m2), f.wall_shade));
     out->element_of_point.push_back(element);
     Tile& t = tiles.back();
-    t.point_size_m = std::max(t.point_size_m, point_size_m(f.area_m2, f.widest_m(), height_m));
+    t.point_size_m = std::max(t.point_size_m, side_m);
   }
   void begin_tile() {
     end_tile();
@@ -389,13 +390,17 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     // Buildings of one tile are further split by size (the side of their largest outline, in steps of a
     // factor sqrt(2) from 8 m), so that the small ones switch to the point form without waiting for the
     // tile's largest.
+    auto height_of = [&](std::uint32_t i) { return static_cast<float>(std::max(set.heights_m[i], 0.5)); };
     std::vector<Footprint> footprints;
+    std::vector<double> sides;  // point_size_m, 0 without a footprint
     if (set.kind == GeometryKind::polygon)
-      for (const auto& polygons : set.polygons) footprints.push_back(footprint_of(polygons));
+      for (std::uint32_t i = 0; i < set.size(); ++i) {
+        const Footprint& f = footprints.emplace_back(footprint_of(set.polygons[i]));
+        sides.push_back(f.perimeter_m > 0 ? point_size_m(f.area_m2, f.widest_m(), height_of(i)) : 0.0);
+      }
     auto size_class = [&](std::uint32_t i) {
-      if (footprints.empty()) return 0L;
-      const double side = point_size_m(footprints[i].area_m2, footprints[i].widest_m(), set.heights_m[i]);
-      return std::lround(std::floor(2 * std::log2(std::max(side, 8.0) / 8)));
+      if (sides.empty()) return 0L;
+      return std::lround(std::floor(2 * std::log2(std::max(sides[i], 8.0) / 8)));
     };
     std::vector<std::pair<std::array<long, 3>, std::uint32_t>> order;  // (tile row, column, size), element
     for (std::uint32_t i = 0; i < set.size(); ++i)
@@ -407,9 +412,9 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
       const std::uint32_t i = order[k].second;
       if (k == 0 || order[k].first != order[k - 1].first) b.begin_tile();
       if (set.kind == GeometryKind::polygon) {
-        const float h = static_cast<float>(std::max(set.heights_m[i], 0.5));
+        const float h = height_of(i);
         for (const auto& poly : set.polygons[i]) add_extruded(b, poly, h, i);
-        if (footprints[i].perimeter_m > 0) b.point(i, footprints[i], h);
+        if (footprints[i].perimeter_m > 0) b.point(i, footprints[i], h, sides[i]);
       } else if (set.kind == GeometryKind::line) {
         double width = lanes && lanes->texts.empty() ? 3.5 * std::max(1.5, lanes->numbers[i]) : 4.0;
         add_ribbon(b, set.lines[i], static_cast<float>(width / 2), line_z, i);
@@ -435,7 +440,8 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
     b.finish(*geometry);
     geode->addDrawable(batch.geometry);
     if (!b.centres->empty()) {
-      batch.points = new PointForm(geometry->tiles(), b.centres.get(), b.point_axes.get(), b.point_sizes.get());
+      batch.points =
+          new PointForm(geometry->tiles(), b.centres.get(), b.point_axes.get(), b.point_sizes.get());
       osg::ref_ptr<osg::Vec4ubArray> point_colors = new osg::Vec4ubArray(b.centres->size());
       point_colors->setNormalize(true);
       batch.points->setColorArray(point_colors, osg::Array::BIND_PER_VERTEX);

@@ -44,10 +44,10 @@ double distance2(const osg::BoundingBox& box, const osg::Vec3d& e) {
 
 }  // namespace
 
-bool drawn_as_points(const Tile& tile, const DrawView& view) {
-  if (view.focal_px <= 0 || tile.point_size_m <= 0 || tile.point_count == 0) return false;
+bool drawn_as_points(const Tile& tile, const DrawView& view, double distance2) {
+  if (view.focal_px <= 0 || tile.point_size_m <= 0) return false;
   const double limit = kPointFormPixels / view.focal_px;  // metres per metre of distance
-  return tile.point_size_m < limit * std::sqrt(distance2(tile.box, view.eye));
+  return tile.point_size_m < limit * std::sqrt(distance2);
 }
 
 // Facing: a wall with outward normal n through point p faces an eye at e when n . (e - p) > 0 (its plane is
@@ -71,7 +71,8 @@ void TiledGeometry::select(const DrawView& view,
   for (const WallGroup& g : tiles_->groups) m_dot_e.push_back(g.mx * e.x() + g.my * e.y());
   for (const Tile& t : tiles_->tiles) {
     if (view.cull && !view.frustum.contains(t.box)) continue;
-    if (drawn_as_points(t, view)) continue;
+    const double d2 = distance2(t.box, e);
+    if (drawn_as_points(t, view, d2)) continue;
     if (t.base_count > 0) emit(0u, t.base_first, t.base_count);
     if (t.walls.empty()) continue;
     double reach = 0;
@@ -79,7 +80,6 @@ void TiledGeometry::select(const DrawView& view,
       const osg::Vec3 corner = t.box.corner(c);
       reach = std::max(reach, std::hypot(e.x() - corner.x(), e.y() - corner.y()));
     }
-    const double d2 = distance2(t.box, e);
     for (const Tile::Walls& w : t.walls) {
       const WallGroup& g = tiles_->groups[w.group];
       double limit = m_dot_e[w.group] + g.spread * reach + 0.01;
@@ -248,7 +248,7 @@ PointForm::PointForm(std::shared_ptr<const TileSet> tiles, osg::Vec3Array* centr
 void PointForm::select(const DrawView& view, const std::function<void(size_t, size_t)>& emit) const {
   for (const Tile& t : tiles_->tiles) {
     if (view.cull && !view.frustum.contains(t.box)) continue;
-    if (drawn_as_points(t, view)) emit(t.point_first, t.point_count);
+    if (drawn_as_points(t, view, distance2(t.box, view.eye))) emit(t.point_first, t.point_count);
   }
 }
 

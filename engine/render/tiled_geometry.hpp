@@ -72,8 +72,8 @@ DrawView make_view(const osg::Matrixd& modelview, const osg::Matrixd& projection
 double point_size_m(double area_m2, double widest_m, double height_m);
 
 /// Whether a tile is drawn in point form for the view: its largest building, seen from the tile's nearest
-/// point, is under kPointFormPixels on screen.
-bool drawn_as_points(const Tile& tile, const DrawView& view);
+/// point (at squared distance `distance2` from the eye), is under kPointFormPixels on screen.
+bool drawn_as_points(const Tile& tile, const DrawView& view, double distance2);
 
 /// A set's triangles, cut into tiles, drawing per visible tile its roofs (ribbons, markers) and, of each
 /// wall group, the walls that may face the eye and are wide enough on screen to show; tiles drawn in point
