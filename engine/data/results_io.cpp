@@ -448,10 +448,10 @@ void read_matrix_csv(const fs::path& path, size_t columns, std::vector<double>& 
 
 namespace {
 
-/// Everything the manifest describes: run info, element sets (from the GeoPackage), layers, series and tables.
-/// A manifest of the wrong shape comes out as a json::exception for the caller to name.
-void read_manifest(const fs::path& root, const json& manifest, Results& r) {
-  const fs::path mpath = root / "manifest.json";
+/// Everything the manifest (at mpath in the results directory root) describes: run info, element sets (from
+/// the GeoPackage), layers, series and tables. A manifest of the wrong shape comes out as a json::exception
+/// for the caller to name.
+void read_manifest(const fs::path& root, const fs::path& mpath, const json& manifest, Results& r) {
   if (!manifest.is_object() || manifest.value("format", "") != "citytwin-results")
     throw InputError({mpath.string(), 0, ""}, "not a citytwin results manifest");
   if (manifest.value("version", 0) != kFormatVersion)
@@ -507,7 +507,7 @@ Results load_results(const std::string& dir) {
   const fs::path mpath = root / "manifest.json", kpath = root / "kpis.json";
   Results r;
   try {
-    read_manifest(root, read_json(mpath), r);
+    read_manifest(root, mpath, read_json(mpath), r);
   } catch (const json::exception& e) {
     throw InputError({mpath.string(), 0, ""}, std::string("malformed manifest: ") + e.what());
   }

@@ -42,14 +42,18 @@ osg::ref_ptr<osg::Image> downsample(const osg::Image& image, int factor) {
   return out;
 }
 
-std::vector<bool> differing_pixels(const osg::Image& a, const osg::Image& b, int threshold) {
-  check_same_size(a, b);
-  const size_t n = static_cast<size_t>(a.s()) * static_cast<size_t>(a.t());
-  std::vector<bool> out(n);
-  const unsigned char *p = a.data(), *q = b.data();
-  for (size_t i = 0; i < n; ++i)
-    out[i] = std::abs(p[3 * i] - q[3 * i]) > threshold || std::abs(p[3 * i + 1] - q[3 * i + 1]) > threshold ||
-             std::abs(p[3 * i + 2] - q[3 * i + 2]) > threshold;
+std::vector<bool> differing_pixels(const osg::Image& base, std::initializer_list<const osg::Image*> pictures,
+                                   int threshold) {
+  check_rgb(base);
+  const size_t n = static_cast<size_t>(base.s()) * static_cast<size_t>(base.t());
+  std::vector<bool> out(n, false);
+  for (const osg::Image* picture : pictures) {
+    check_same_size(base, *picture);
+    const unsigned char *p = base.data(), *q = picture->data();
+    for (size_t i = 0; i < n; ++i)
+      out[i] = out[i] || std::abs(p[3 * i] - q[3 * i]) > threshold ||
+               std::abs(p[3 * i + 1] - q[3 * i + 1]) > threshold || std::abs(p[3 * i + 2] - q[3 * i + 2]) > threshold;
+  }
   return out;
 }
 

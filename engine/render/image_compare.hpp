@@ -1,6 +1,7 @@
 #pragma once
 /// Comparing pictures of one scene: how far a picture is from a reference, by pixel and by block (what the
 /// eye sees of a region's colour), for judging a level of detail against the full detail.
+#include <initializer_list>
 #include <osg/Image>
 #include <vector>
 
@@ -11,8 +12,10 @@ namespace citytwin::render {
 /// bytes).
 osg::ref_ptr<osg::Image> downsample(const osg::Image& image, int factor);
 
-/// Pixels (RGB, bytes) where two pictures of one size differ by more than `threshold` levels in a channel.
-std::vector<bool> differing_pixels(const osg::Image& a, const osg::Image& b, int threshold);
+/// Pixels (RGB, bytes, pictures of one size) where any of the pictures differs from `base` by more than
+/// `threshold` levels in a channel: with a picture of the empty ground as base, what a scene covers.
+std::vector<bool> differing_pixels(const osg::Image& base, std::initializer_list<const osg::Image*> pictures,
+                                   int threshold);
 
 struct PictureDifference {
   size_t pixels = 0;        ///< in the region

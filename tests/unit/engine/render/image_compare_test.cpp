@@ -54,6 +54,6 @@ BOOST_AUTO_TEST_CASE(pixel_and_block_errors_tell_noise_from_a_shift_in_colour) {
   BOOST_TEST(d.pixels == size_t(w * h / 2));
   BOOST_TEST(d.block_levels == 10.0);
   BOOST_TEST(d.pixel_levels == 100.0);  // |0 - 110| and |200 - 110| alternate: 110 and 90
-  BOOST_TEST(differing_pixels(*flat, *brighter, 9) == all);
-  BOOST_TEST(differing_pixels(*flat, *brighter, 10) == std::vector<bool>(w * h, false));
+  BOOST_TEST(differing_pixels(*flat, {brighter.get()}, 9) == all);
+  BOOST_TEST(differing_pixels(*flat, {brighter.get()}, 10) == std::vector<bool>(w * h, false));
 }
