@@ -48,6 +48,14 @@ Results synthetic_city(int buildings) {
   return r;
 }
 
+/// The scene's ground plane alone, drawn as in the scene (unlit).
+osg::ref_ptr<osg::Geode> ground_only(const render::CityScene& scene) {
+  osg::ref_ptr<osg::Geode> ground = new osg::Geode;
+  ground->setStateSet(scene.root()->getStateSet());
+  ground->addDrawable(const_cast<osg::Geometry*>(scene.ground()));
+  return ground;
+}
+
 /// The obvious scene: one Geode and Geometry per element, a plain list of triangles with a colour per
 /// vertex (each triangle in one colour, so the same pixels as the batched, flat-shaded scene), with the
 /// batched sets' back-face culling; in display lists (OSG's default) or in vertex buffers.
@@ -55,10 +63,7 @@ osg::ref_ptr<osg::Group> naive_scene(const render::CityScene& scene, bool vertex
   osg::ref_ptr<osg::Group> root = new osg::Group;
   root->getOrCreateStateSet()->setMode(GL_LIGHTING, osg::StateAttribute::OFF);
   root->getOrCreateStateSet()->setMode(GL_CULL_FACE, osg::StateAttribute::ON);
-  // The ground plane, as it is in the scene.
-  osg::ref_ptr<osg::Geode> ground = new osg::Geode;
-  ground->addDrawable(const_cast<osg::Geometry*>(scene.ground()));
-  root->addChild(ground);
+  root->addChild(ground_only(scene));
   for (const auto& b : scene.sets()) {
     const auto* v = static_cast<const osg::Vec3Array*>(b.geometry->getVertexArray());
     const auto* c = static_cast<const osg::Vec4ubArray*>(b.geometry->getColorArray());
@@ -239,10 +244,7 @@ int main(int argc, char** argv) {
     const osg::ref_ptr<osg::Image> full = render::render_view(scenes[1].root.get(), cam, {w, h});
     const osg::ref_ptr<osg::Image> reference = render::downsample(
         *render::render_view(scenes[1].root.get(), cam, {kSamples * w, kSamples * h}), kSamples);
-    osg::ref_ptr<osg::Geode> ground = new osg::Geode;
-    ground->setStateSet(scene.root()->getStateSet());
-    ground->addDrawable(const_cast<osg::Geometry*>(scene.ground()));
-    const osg::ref_ptr<osg::Image> empty = render::render_view(ground.get(), cam, {w, h});
+    const osg::ref_ptr<osg::Image> empty = render::render_view(ground_only(scene), cam, {w, h});
     save(*full, "full");
     save(*reference, "reference");
     const std::vector<bool> city = render::differing_pixels(
