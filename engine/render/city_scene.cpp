@@ -470,19 +470,16 @@ CityScene::CityScene(const Results& results) : results_(results), root_(new osg:
 }
 
 void CityScene::apply_colors(BatchedSet& b) {
+  auto color_of = [&](std::uint32_t e) { return b.painted[e] ? b.paint_color : b.element_colors[e]; };
   auto* colors = static_cast<osg::Vec4ubArray*>(b.geometry->getColorArray());
-  for (size_t v = 0; v < colors->size(); ++v) {
-    const std::uint32_t e = b.element_of_vertex[v];
-    (*colors)[v] = to_bytes(b.painted[e] ? b.paint_color : b.element_colors[e], b.shade_of_vertex[v]);
-  }
+  for (size_t v = 0; v < colors->size(); ++v)
+    (*colors)[v] = to_bytes(color_of(b.element_of_vertex[v]), b.shade_of_vertex[v]);
   colors->dirty();
   if (!b.points) return;
   // The point form takes the roof colour: its shader shades it.
   auto* point_colors = static_cast<osg::Vec4ubArray*>(b.points->getColorArray());
-  for (size_t k = 0; k < point_colors->size(); ++k) {
-    const std::uint32_t e = b.element_of_point[k];
-    (*point_colors)[k] = to_bytes(b.painted[e] ? b.paint_color : b.element_colors[e], 1.0f);
-  }
+  for (size_t k = 0; k < point_colors->size(); ++k)
+    (*point_colors)[k] = to_bytes(color_of(b.element_of_point[k]), 1.0f);
   point_colors->dirty();
 }
 
