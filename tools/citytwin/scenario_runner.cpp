@@ -7,7 +7,7 @@
 #include "engine/city/import.hpp"
 #include "engine/data/results_io.hpp"
 #include "engine/sim/simulation.hpp"
-#include "tools/citytwin/models.hpp"
+#include "models/all_models.hpp"
 
 namespace citytwin::cli {
 

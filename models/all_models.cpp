@@ -1,4 +1,4 @@
-#include "tools/citytwin/models.hpp"
+#include "models/all_models.hpp"
 
 #include "models/occupancy/occupancy_model.hpp"
 #ifdef CITYTWIN_HAS_WATER
@@ -11,7 +11,7 @@
 #include "models/traffic/traffic_model.hpp"
 #endif
 
-namespace citytwin::cli {
+namespace citytwin {
 
 ModelRegistry all_models() {
   ModelRegistry registry;
@@ -28,4 +28,4 @@ ModelRegistry all_models() {
   return registry;
 }
 
-}  // namespace citytwin::cli
+}  // namespace citytwin
