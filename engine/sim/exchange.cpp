@@ -5,13 +5,7 @@
 namespace citytwin {
 
 Exchange::SignalId Exchange::declare(const std::string& name, size_t size, double initial) {
-  for (size_t i = 0; i < signals_.size(); ++i) {
-    if (signals_[i].name != name) continue;
-    if (signals_[i].current.size() != size)
-      throw std::logic_error("signal " + name + " declared with sizes " + std::to_string(signals_[i].current.size()) +
-                             " and " + std::to_string(size));
-    return i;
-  }
+  if (has(name)) throw std::logic_error("signal " + name + " declared twice (one writer declares a signal)");
   signals_.push_back(Signal{name, std::vector<double>(size, initial), std::vector<double>(size, initial)});
   return signals_.size() - 1;
 }

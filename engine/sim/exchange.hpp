@@ -13,7 +13,7 @@ class Exchange {
  public:
   using SignalId = size_t;
 
-  /// Setup phase: declares a signal (or returns the existing one; a size mismatch throws std::logic_error).
+  /// Setup phase: the writer declares its signal (a second declaration throws std::logic_error).
   SignalId declare(const std::string& name, size_t size, double initial = 0.0);
   /// The id of a declared signal, or throws std::out_of_range naming it.
   SignalId id(std::string_view name) const;

@@ -54,8 +54,9 @@ ElementSet roads_set(const City& city) {
 
 namespace {
 
-/// Checks the declared Exchange access: one writer per signal, and every read signal written by someone.
-void check_signals(const std::vector<std::unique_ptr<Model>>& models, const Exchange& exchange, Log& log) {
+/// Checks the declared Exchange access before setup: one writer per signal, and every signal a model
+/// needs written by some model of this run.
+void check_access(const Scenario& scenario, const std::vector<std::unique_ptr<Model>>& models) {
   std::map<std::string, std::string> writer;
   for (const auto& m : models)
     for (const auto& s : m->signals().writes) {
@@ -65,41 +66,60 @@ void check_signals(const std::vector<std::unique_ptr<Model>>& models, const Exch
     }
   for (const auto& m : models)
     for (const auto& s : m->signals().reads)
-      if (!writer.count(s) && exchange.has(s))
-        log.info(m->name() + " reads " + s + ", which no model writes: it keeps its initial values");
+      if (!writer.count(s)) {
+        auto section = scenario.models.find(m->name());
+        SourceLocation where = section != scenario.models.end() ? section->second.where : SourceLocation{scenario.file, 0, {}};
+        where.element = "models." + m->name();
+        throw InputError(where, m->name() + " reads the signal " + s + ", which no model of this run writes");
+      }
 }
 
-}  // namespace
+/// After setup: each model declared what it said it writes, and nothing else was declared.
+void check_declared(const std::vector<std::unique_ptr<Model>>& models, const Exchange& exchange) {
+  std::set<std::string> written;
+  for (const auto& m : models)
+    for (const auto& s : m->signals().writes) {
+      if (!exchange.has(s)) throw std::logic_error(m->name() + " lists " + s + " in its writes but did not declare it");
+      written.insert(s);
+    }
+  for (size_t i = 0; i < exchange.count(); ++i)
+    if (!written.count(exchange.name(i)))
+      throw std::logic_error("signal " + exchange.name(i) + " declared by a model that does not list it in its writes");
+}
 
-Results run_simulation(const Scenario& scenario, const City& city, const ModelRegistry& registry,
-                       const RunOptions& options) {
-  Log local_log;
-  Log& log = options.log ? *options.log : local_log;
-  auto models = registry.create(scenario);
+void check_intervention_models(const Scenario& scenario, const std::vector<std::unique_ptr<Model>>& models) {
+  std::set<std::string> names;
+  for (const auto& m : models) names.insert(m->name());
+  for (const auto& iv : scenario.interventions)
+    if (!names.count(iv.model)) throw InputError(iv.where, "model \"" + iv.model + "\" is not part of this run");
+}
+
+/// Prepares, sets up and steps the models, in the calling thread's arena (run_simulation's).
+Results run_models(const Scenario& scenario, const City& city, std::vector<std::unique_ptr<Model>>& models,
+                   const RunOptions& options, Log& log, int threads) {
+  PreparedCache local_cache;
+  PreparedCache& cache = options.prepared ? *options.prepared : local_cache;
+  std::vector<std::shared_ptr<const PreparedData>> prepared;
+  for (const auto& m : models) prepared.push_back(cache.get(*m, city));
 
   Exchange exchange;
   Recorder recorder;
   recorder.add_set(buildings_set(city));
   recorder.add_set(roads_set(city));
-  RunContext ctx{city, scenario, exchange, recorder, log};
-
-  const int threads = options.threads > 0 ? options.threads : scenario.threads;
-  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-
-  // Setup: each model declares its signals, sets and layers and checks its own interventions.
-  std::set<std::string> names;
-  for (auto& m : models) {
-    m->setup(ctx);
-    names.insert(m->name());
-  }
-  for (const auto& iv : scenario.interventions)
-    if (!names.count(iv.model)) throw InputError(iv.where, "model \"" + iv.model + "\" is not part of this run");
-  check_signals(models, exchange, log);
+  std::vector<RunContext> contexts;
+  contexts.reserve(models.size());
+  for (size_t i = 0; i < models.size(); ++i)
+    contexts.push_back(RunContext{city, scenario, exchange, recorder, log, prepared[i].get(), threads});
+  // Each model builds its state, declares its signals, sets and layers and checks its interventions; then
+  // each looks up what it reads, so the order of setup does not matter.
+  for (size_t i = 0; i < models.size(); ++i) models[i]->setup(contexts[i]);
+  for (size_t i = 0; i < models.size(); ++i) models[i]->connect(contexts[i]);
+  check_declared(models, exchange);
 
   const long steps = static_cast<long>(std::ceil(scenario.duration_s / scenario.step_s - 1e-9));
   log.info("run " + scenario.name + ": " + std::to_string(models.size()) + " models, " + std::to_string(steps) +
            " steps of " + std::to_string(scenario.step_s) + " s from " + format_datetime(scenario.start_unix_s) +
-           ", " + std::to_string(arena.max_concurrency()) + " threads");
+           ", " + std::to_string(threads) + " threads");
   Progress progress("run " + scenario.name, static_cast<double>(steps), options.show_progress);
 
   for (auto& m : models) m->record(0.0);
@@ -120,19 +140,38 @@ Results run_simulation(const Scenario& scenario, const City& city, const ModelRe
                "." + iv.action + (iv.target.empty() ? "" : " " + iv.target));
     }
     // Models are independent within an interval (they see the Exchange as of t0): run them concurrently.
-    arena.execute([&] {
-      tbb::task_group group;
-      for (auto& m : models) group.run([&m, t0, t1] { m->advance(t0, t1); });
-      group.wait();
-    });
+    tbb::task_group group;
+    for (auto& m : models) group.run([&m, t0, t1] { m->advance(t0, t1); });
+    group.wait();
     exchange.sync();
     for (auto& m : models) m->record(t1);
     progress.update(static_cast<double>(k + 1), format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t1)));
   }
   progress.finish();
   for (auto& m : models) m->finish();
+  return recorder.take();
+}
 
-  Results results = recorder.take();
+}  // namespace
+
+int run_threads(const Scenario& scenario, const RunOptions& options) {
+  const int threads = options.threads > 0 ? options.threads : scenario.threads;
+  return threads > 0 ? threads : tbb::task_arena(tbb::task_arena::automatic).max_concurrency();
+}
+
+Results run_simulation(const Scenario& scenario, const City& city, const ModelRegistry& registry,
+                       const RunOptions& options) {
+  Log local_log;
+  Log& log = options.log ? *options.log : local_log;
+  auto models = registry.create(scenario);
+  check_intervention_models(scenario, models);
+  check_access(scenario, models);
+
+  // Everything the models do runs in this run's arena, so the thread count reaches every parallel loop.
+  const int threads = run_threads(scenario, options);
+  tbb::task_arena arena(threads);
+  Results results;
+  arena.execute([&] { results = run_models(scenario, city, models, options, log, threads); });
   results.info.scenario_name = scenario.name;
   results.info.scenario_file = scenario.file;
   results.info.city_source = city.source;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "engine/core/time.hpp"
+#include "engine/sim/signals.hpp"
 #include "models/occupancy/profiles.hpp"
 
 namespace citytwin::occupancy {
@@ -28,7 +29,7 @@ class OccupancyModel final : public Model {
 
   std::string name() const override { return "occupancy"; }
 
-  SignalAccess signals() const override { return {{}, {"occupancy.building.people"}}; }
+  SignalAccess signals() const override { return {{}, {signals::kBuildingPeople}, {}}; }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
@@ -41,7 +42,7 @@ class OccupancyModel final : public Model {
       use_[i] = static_cast<std::uint8_t>(buildings[i].use);
       capacity_[i] = params_.scale * buildings[i].floor_area_m2 / floor_area_per_person_m2(buildings[i].use);
     }
-    signal_ = ctx.exchange.declare("occupancy.building.people", n);
+    signal_ = ctx.exchange.declare(signals::kBuildingPeople, n);
     layer_ = ctx.recorder.add_layer("occupancy.people", "buildings", "people", "people in the building");
     total_ = ctx.recorder.add_series("occupancy.total_people", "people");
     for (int u = 0; u < kUseClassCount; ++u)

@@ -41,11 +41,12 @@ std::vector<std::int32_t> building_edges(const City& city, const Network& net) {
 }
 
 GeneratedDemand generate_city_trips(const City& city, const Network& net, const GeneratorOptions& opt, double begin_s,
-                                    double end_s, double start_hour) {
+                                    double end_s, double start_hour, std::span<const std::int32_t> building_edge) {
   GeneratedDemand out;
   const auto& bs = city.buildings;
   if (bs.empty() || net.edges() == 0 || !(opt.trips_per_day > 0)) return out;
-  const std::vector<std::int32_t> edge_of = building_edges(city, net);
+  const std::vector<std::int32_t> own_edges = building_edge.empty() ? building_edges(city, net) : std::vector<std::int32_t>{};
+  const std::span<const std::int32_t> edge_of = building_edge.empty() ? std::span<const std::int32_t>(own_edges) : building_edge;
   const std::vector<Purpose> purposes = {
       {"w", 0.5, 8.0, 0.75, 8.5, {UseClass::office, UseClass::industrial, UseClass::commercial, UseClass::public_use}},
       {"s", 0.35, 14.0, 3.0, 1.5, {UseClass::commercial}},

@@ -3,6 +3,7 @@
 /// destination drawn by a gravity model (floor area x exp(-distance / L), Wilson 1967-style), the departure by
 /// a time-of-day profile of the purpose, and the return trip after the purpose's dwell time.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "engine/city/city.hpp"
@@ -23,9 +24,11 @@ struct GeneratedDemand {
 };
 
 /// Trips departing in [begin_s, end_s) of a run that starts at `start_hour` (hour of day, 0..24).
-/// Buildings are snapped to their nearest network edge; trips whose ends snap to one edge are left out.
+/// Buildings are snapped to their nearest network edge (building_edge, from building_edges(); computed
+/// here when empty); trips whose ends snap to one edge are left out.
 GeneratedDemand generate_city_trips(const City& city, const Network& net, const GeneratorOptions& options,
-                                    double begin_s, double end_s, double start_hour);
+                                    double begin_s, double end_s, double start_hour,
+                                    std::span<const std::int32_t> building_edge = {});
 
 /// For each building, the nearest network edge (to its centroid).
 std::vector<std::int32_t> building_edges(const City& city, const Network& net);

@@ -114,8 +114,16 @@ struct Simulation::State {
 
 Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
                        SimulationOptions options)
-    : net_(net), types_(std::move(types)), trips_(std::move(trips)), opt_(options), router_(net),
-      s_(std::make_unique<State>()) {
+    : Simulation(net, std::make_unique<Router>(net), nullptr, std::move(types), std::move(trips), options) {}
+
+Simulation::Simulation(const Network& net, const Router& router, std::vector<VehicleType> types,
+                       std::vector<Trip> trips, SimulationOptions options)
+    : Simulation(net, nullptr, &router, std::move(types), std::move(trips), options) {}
+
+Simulation::Simulation(const Network& net, std::unique_ptr<Router> own, const Router* shared,
+                       std::vector<VehicleType> types, std::vector<Trip> trips, SimulationOptions options)
+    : net_(net), types_(std::move(types)), trips_(std::move(trips)), opt_(options), own_router_(std::move(own)),
+      router_(shared ? *shared : *own_router_), s_(std::make_unique<State>()) {
   if (types_.empty()) types_.push_back(VehicleType{});
   if (!(opt_.step_s > 0)) throw std::invalid_argument("traffic: step must be positive");
   int concurrency = tbb::task_arena::automatic;

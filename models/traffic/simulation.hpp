@@ -99,6 +99,10 @@ class Simulation {
   /// are counted as unroutable.
   Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
              SimulationOptions options);
+  /// The same with a Router of the network built before (shared, e.g. by the runs of a Session), which
+  /// must outlive the simulation.
+  Simulation(const Network& net, const Router& router, std::vector<VehicleType> types, std::vector<Trip> trips,
+             SimulationOptions options);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -156,6 +160,8 @@ class Simulation {
 
  private:
   struct State;
+  Simulation(const Network& net, std::unique_ptr<Router> own, const Router* shared, std::vector<VehicleType> types,
+             std::vector<Trip> trips, SimulationOptions options);
   void run_phases();
   void update_signals();
   void insert_departures();
@@ -192,7 +198,8 @@ class Simulation {
   std::vector<VehicleType> types_;
   std::vector<Trip> trips_;
   SimulationOptions opt_;
-  Router router_;
+  std::unique_ptr<Router> own_router_;  ///< when none was given
+  const Router& router_;
   std::unique_ptr<State> s_;
   std::unique_ptr<tbb::task_arena> arena_;
   double t_ = 0;

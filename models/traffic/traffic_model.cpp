@@ -6,6 +6,7 @@
 #include <span>
 
 #include "engine/core/time.hpp"
+#include "engine/sim/signals.hpp"
 
 #include "models/traffic/demand_generator.hpp"
 #include "models/traffic/io/demand.hpp"
@@ -27,6 +28,39 @@ struct TrafficParams {
   double positions_every_s = 10;  ///< sampling period of "traffic.vehicles"; 0 = off
 };
 
+/// The static data of the traffic model on a City: the lane network, its router's landmarks, the nearest
+/// edge of each building and the nearest building to the end of each edge, and the lane geometry for
+/// vehicle positions. Shared by every run of a Session.
+struct TrafficPrepared final : PreparedData {
+  explicit TrafficPrepared(const City& city)
+      : net(network_from_city(city.roads)),
+        router(net),
+        placer(net),
+        building_edge(building_edges(city, net)),
+        edge_building(nearest_buildings(city, net)) {}
+
+  Network net;
+  Router router;
+  LanePlacer placer;
+  std::vector<std::int32_t> building_edge;  ///< per building
+  std::vector<std::int32_t> edge_building;  ///< per edge: the building nearest to its end
+
+ private:
+  static std::vector<std::int32_t> nearest_buildings(const City& city, const Network& net) {
+    std::vector<std::int32_t> out(net.edges(), -1);
+    for (int e = 0; e < net.edges(); ++e) {
+      const Point2 p = net.edge_shape[e].back();
+      double best = std::numeric_limits<double>::infinity();
+      for (size_t b = 0; b < city.buildings.size(); ++b) {
+        const Point2 c = city.buildings[b].centroid;
+        const double d = std::hypot(c.x - p.x, c.y - p.y);
+        if (d < best) best = d, out[e] = static_cast<std::int32_t>(b);
+      }
+    }
+    return out;
+  }
+};
+
 /// A change to undo when a timed intervention ends.
 struct Revert {
   double at_s;
@@ -38,11 +72,18 @@ class TrafficModel final : public Model {
   explicit TrafficModel(TrafficParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "traffic"; }
-  SignalAccess signals() const override { return {{}, {"traffic.building.ev_arrivals"}}; }
+  SignalAccess signals() const override { return {{}, {signals::kBuildingEvArrivals}, {}}; }
+
+  // The network depends on the City alone.
+  std::string prepare_key() const override { return "roads"; }
+  std::shared_ptr<const PreparedData> prepare(const City& city) const override {
+    return std::make_shared<const TrafficPrepared>(city);
+  }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
-    net_ = std::make_unique<Network>(network_from_city(ctx.city.roads));
+    const auto& prepared = ctx.prepared_as<TrafficPrepared>();
+    net_ = &prepared.net;
     const double start_hour = calendar_time(ctx.scenario.start_unix_s).hour_frac;
     std::vector<Trip> trips;
     std::vector<VehicleType> types;
@@ -52,7 +93,7 @@ class TrafficModel final : public Model {
       types = std::move(d.types);
       // Destination building: the building nearest to the end of the destination edge.
       to_building_.resize(trips.size(), -1);
-      const auto edge_building = nearest_buildings(ctx.city);
+      const auto& edge_building = prepared.edge_building;
       for (size_t i = 0; i < trips.size(); ++i) {
         const int to = trips[i].to_edge >= 0 ? trips[i].to_edge : (trips[i].route.empty() ? -1 : trips[i].route.back());
         if (to >= 0) to_building_[i] = edge_building[to];
@@ -62,7 +103,7 @@ class TrafficModel final : public Model {
       g.trips_per_day = params_.trips_per_day;
       g.gravity_length_m = params_.gravity_length_m;
       g.seed = ctx.scenario.seed;
-      auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, start_hour);
+      auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, start_hour, prepared.building_edge);
       trips = std::move(d.trips);
       to_building_ = std::move(d.to_building);
       types = io::builtin_types();
@@ -70,15 +111,15 @@ class TrafficModel final : public Model {
     SimulationOptions o;
     o.step_s = params_.step_s;
     o.seed = ctx.scenario.seed;
-    o.threads = ctx.scenario.threads;  // 0 = all cores
+    o.threads = ctx.threads;
     o.teleport_after_s = params_.teleport_after_s;
     o.collision_teleport = params_.collision_teleport;
     o.reroute_period_s = params_.reroute_period_s;
-    sim_ = std::make_unique<Simulation>(*net_, std::move(types), std::move(trips), o);
+    sim_ = std::make_unique<Simulation>(*net_, prepared.router, std::move(types), std::move(trips), o);
     ctx.log.info("traffic: " + std::to_string(net_->edges()) + " edges, " + std::to_string(net_->lanes()) + " lanes, " +
                  std::to_string(sim_->trips().size()) + " trips, " + std::to_string(sim_->counters().unroutable) +
                  " unroutable");
-    ev_ = ctx.exchange.declare("traffic.building.ev_arrivals", ctx.city.buildings.size());
+    ev_ = ctx.exchange.declare(signals::kBuildingEvArrivals, ctx.city.buildings.size());
     speed_ = ctx.recorder.add_layer("traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road");
     flow_ = ctx.recorder.add_layer("traffic.flow", "roads", "veh/h", "vehicles entering the road per hour");
     density_ = ctx.recorder.add_layer("traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)");
@@ -87,7 +128,7 @@ class TrafficModel final : public Model {
     running_ = ctx.recorder.add_series("traffic.running", "veh");
     trips_table_ = ctx.recorder.add_table(kTripsTable, kTripColumns, kTripUnits, kTripsDescription);
     if (params_.positions_every_s > 0) {
-      placer_ = std::make_unique<LanePlacer>(*net_);
+      placer_ = &prepared.placer;
       vehicles_table_ = ctx.recorder.add_table(kVehiclesTable, kVehicleColumns, kVehicleUnits, kVehiclesDescription);
     }
     arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");
@@ -189,20 +230,6 @@ class TrafficModel final : public Model {
   }
 
  private:
-  std::vector<std::int32_t> nearest_buildings(const City& city) const {
-    std::vector<std::int32_t> out(net_->edges(), -1);
-    for (int e = 0; e < net_->edges(); ++e) {
-      const Point2 p = net_->edge_shape[e].back();
-      double best = std::numeric_limits<double>::infinity();
-      for (size_t b = 0; b < city.buildings.size(); ++b) {
-        const Point2 c = city.buildings[b].centroid;
-        const double d = std::hypot(c.x - p.x, c.y - p.y);
-        if (d < best) best = d, out[e] = static_cast<std::int32_t>(b);
-      }
-    }
-    return out;
-  }
-
   int edge(const Intervention& iv) const {
     const int e = net_->find_edge(iv.target);
     if (e < 0) throw InputError(iv.where, "traffic." + iv.action + ": unknown road edge \"" + iv.target + "\"");
@@ -281,7 +308,7 @@ class TrafficModel final : public Model {
 
   TrafficParams params_;
   RunContext* ctx_ = nullptr;
-  std::unique_ptr<Network> net_;
+  const Network* net_ = nullptr;
   std::unique_ptr<Simulation> sim_;
   std::vector<std::int32_t> to_building_;
   std::vector<Revert> reverts_;
@@ -289,7 +316,7 @@ class TrafficModel final : public Model {
   Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0, travel_time_ = 0;
   Recorder::SeriesId running_ = 0, arrived_series_ = 0;
   Recorder::TableId trips_table_ = 0, vehicles_table_ = 0;
-  std::unique_ptr<LanePlacer> placer_;
+  const LanePlacer* placer_ = nullptr;
   std::vector<double> sample_rows_;
   double next_sample_s_ = 0;
   double interval_s_ = 1, total_veh_s_ = 0, total_veh_m_ = 0;

@@ -4,9 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/city/import.hpp"
 #include "engine/data/results_io.hpp"
-#include "engine/sim/simulation.hpp"
+#include "engine/sim/session.hpp"
 #include "models/all_models.hpp"
 
 namespace citytwin::cli {
@@ -24,14 +23,14 @@ ScenarioRun run_scenario_file(const std::string& path, int threads, bool progres
   // Check model parameters before the (slower) city import.
   registry.create(run.scenario);
   log.info("loading city " + run.scenario.city.path);
-  City city = load_city(run.scenario.city);
-  log.info("city: " + std::to_string(city.buildings.size()) + " buildings, " +
-           std::to_string(city.roads.edges.size()) + " road edges, CRS " + city.crs);
+  Session session = Session::open(run.scenario.city, std::move(registry));
+  log.info("city: " + std::to_string(session.city().buildings.size()) + " buildings, " +
+           std::to_string(session.city().roads.edges.size()) + " road edges, CRS " + session.city().crs);
   RunOptions options;
   options.threads = threads;
   options.show_progress = progress;
   options.log = &log;
-  run.results = run_simulation(run.scenario, city, registry, options);
+  run.results = session.run(run.scenario, options);
   return run;
 }
 

@@ -61,12 +61,12 @@ class Producer final : public Model {
 class Consumer final : public Model {
  public:
   std::string name() const override { return "consumer"; }
-  SignalAccess signals() const override { return {{"producer.value"}, {}}; }
+  SignalAccess signals() const override { return {{"producer.value"}, {}, {}}; }
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
-    id_ = ctx.exchange.declare("producer.value", ctx.city.buildings.size());
     series_ = ctx.recorder.add_series("consumer.sum", "1");
   }
+  void connect(RunContext& ctx) override { id_ = ctx.exchange.id("producer.value"); }
   void apply(const Intervention&, double) override {}
   void advance(double, double) override {
     auto in = ctx_->exchange.read(id_);

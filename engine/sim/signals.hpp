@@ -1,0 +1,16 @@
+#pragma once
+/// The names of the Exchange signals that couple models: the writer and every reader use these constants.
+/// Each is one value per element of the set named in its comment, in the City's (or network's) order.
+
+namespace citytwin::signals {
+
+/// People in each building (occupancy; City building order).
+inline constexpr const char* kBuildingPeople = "occupancy.building.people";
+/// Vehicles arriving at each building during the interval (traffic; City building order).
+inline constexpr const char* kBuildingEvArrivals = "traffic.building.ev_arrivals";
+/// Net electric demand of each building in W (energy; City building order).
+inline constexpr const char* kBuildingDemandW = "energy.building.demand_w";
+/// 1 when the building's feeder is energized, 0 during an outage (energy's grid; City building order).
+inline constexpr const char* kBuildingEnergized = "grid.building.energized";
+
+}  // namespace citytwin::signals
