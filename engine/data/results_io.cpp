@@ -175,6 +175,13 @@ std::string column_name(const std::string& layer, const char* suffix) {
 
 void write_geopackage(const fs::path& path, const Results& r) {
   GDALAllRegister();
+  // GeoPackage stamps each table with the time it was written (gpkg_contents.last_change): stamp the run's
+  // start instead, so that the same run gives the same bytes.
+  const std::string stamp = format_datetime(r.info.start_unix_s) + ".000Z";
+  CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp.c_str());
+  struct ResetStamp {
+    ~ResetStamp() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+  } reset;
   GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!driver) throw InputError({path.string(), 0, ""}, "GDAL has no GPKG driver");
   std::unique_ptr<GDALDataset> ds(driver->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));

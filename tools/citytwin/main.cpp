@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show every subcommand's help");
   citytwin::cli::add_info(app);
   citytwin::cli::add_run(app);
+  citytwin::cli::add_batch(app);
   citytwin::cli::add_render(app);
 #ifdef CITYTWIN_HAS_WATER
   citytwin::cli::add_water(app);

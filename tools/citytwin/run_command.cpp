@@ -32,13 +32,7 @@ void add_run(CLI::App& app) {
     Log log;
     log.set_echo(false);
     auto run = run_scenario_file(opt->scenario, opt->threads, !opt->quiet, log);
-    WriteOptions w;
-    w.geopackage = run.scenario.outputs.geopackage;
-    w.timeseries = run.scenario.outputs.timeseries;
-    w.scenario_text = run.scenario_text;
-    log.info("writing results to " + opt->out);
-    w.log_text = log.text();
-    write_results(opt->out, run.results, w);
+    write_run(opt->out, run, log);
     print_kpis(run.results);
     std::printf("results: %s\n", opt->out.c_str());
   });

@@ -5,33 +5,50 @@
 #include <sstream>
 
 #include "engine/data/results_io.hpp"
-#include "engine/sim/session.hpp"
 #include "models/all_models.hpp"
 
 namespace citytwin::cli {
 
-ScenarioRun run_scenario_file(const std::string& path, int threads, bool progress, Log& log) {
+ScenarioRun load_scenario_file(const std::string& path) {
   ScenarioRun run;
   run.scenario = load_scenario(path);
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    run.scenario_text = text.str();
-  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  run.scenario_text = text.str();
+  return run;
+}
+
+Session open_session(const Scenario& scenario, Log& log) {
   ModelRegistry registry = all_models();
   // Check model parameters before the (slower) city import.
-  registry.create(run.scenario);
-  log.info("loading city " + run.scenario.city.path);
-  Session session = Session::open(run.scenario.city, std::move(registry));
+  registry.create(scenario);
+  log.info("loading city " + scenario.city.path);
+  Session session = Session::open(scenario.city, std::move(registry));
   log.info("city: " + std::to_string(session.city().buildings.size()) + " buildings, " +
            std::to_string(session.city().roads.edges.size()) + " road edges, CRS " + session.city().crs);
+  return session;
+}
+
+ScenarioRun run_scenario_file(const std::string& path, int threads, bool progress, Log& log) {
+  ScenarioRun run = load_scenario_file(path);
+  const Session session = open_session(run.scenario, log);
   RunOptions options;
   options.threads = threads;
   options.show_progress = progress;
   options.log = &log;
   run.results = session.run(run.scenario, options);
   return run;
+}
+
+void write_run(const std::string& dir, const ScenarioRun& run, Log& log, const std::string& log_before) {
+  WriteOptions w;
+  w.geopackage = run.scenario.outputs.geopackage;
+  w.timeseries = run.scenario.outputs.timeseries;
+  w.scenario_text = run.scenario_text;
+  log.info("writing results to " + dir);
+  w.log_text = log_before + log.text();
+  write_results(dir, run.results, w);
 }
 
 Results results_from(const std::string& scenario_or_dir, Log& log) {

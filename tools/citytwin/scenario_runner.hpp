@@ -1,10 +1,11 @@
 #pragma once
-/// Loading a scenario, its city, and running it: shared by `run`, `render` and the viewer.
+/// Loading a scenario, its city, and running it: shared by `run`, `batch`, `render` and the viewer.
 #include <string>
 
 #include "engine/core/log.hpp"
 #include "engine/data/results.hpp"
 #include "engine/sim/scenario.hpp"
+#include "engine/sim/session.hpp"
 
 namespace citytwin::cli {
 
@@ -14,8 +15,17 @@ struct ScenarioRun {
   Results results;
 };
 
+/// Reads and checks a scenario file (not its model parameters), keeping its text for the results' copy.
+ScenarioRun load_scenario_file(const std::string& path);
+
+/// Opens a Session on the scenario's city with every model, logging what was loaded.
+Session open_session(const Scenario& scenario, Log& log);
+
 /// Loads and runs a scenario file. threads 0 = the scenario's setting. Throws InputError on bad input.
 ScenarioRun run_scenario_file(const std::string& path, int threads, bool progress, Log& log);
+
+/// Writes a run's results directory (run.log: log_before, then the log as it is now), as `citytwin run` does.
+void write_run(const std::string& dir, const ScenarioRun& run, Log& log, const std::string& log_before = {});
 
 /// A results directory as is, or a scenario file run in memory first.
 Results results_from(const std::string& scenario_or_dir, Log& log);
