@@ -1,10 +1,14 @@
 #include "engine/core/time.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+
+#include <date/tz.h>
 
 namespace citytwin {
 namespace {
@@ -20,6 +24,8 @@ bool to_int(std::string_view s, int& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
+
+std::optional<std::int64_t> parse_utc_datetime(std::string_view text);
 
 }  // namespace
 
@@ -40,7 +46,26 @@ std::optional<double> parse_duration_s(std::string_view text) {
 }
 
 std::optional<std::int64_t> parse_datetime(std::string_view text) {
-  // YYYY-MM-DDTHH:MM[:SS]
+  // YYYY-MM-DDTHH:MM[:SS], then an optional UTC offset: Z, +HH:MM or -HH:MM.
+  int offset_s = 0;
+  if (!text.empty() && text.back() == 'Z') {
+    text.remove_suffix(1);
+  } else if (text.size() > 6 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
+             text[text.size() - 3] == ':') {
+    const auto off = text.substr(text.size() - 6);
+    int oh = 0, om = 0;
+    if (!to_int(off.substr(1, 2), oh) || !to_int(off.substr(4, 2), om) || oh > 14 || om > 59) return std::nullopt;
+    offset_s = (oh * 3600 + om * 60) * (off[0] == '-' ? -1 : 1);
+    text.remove_suffix(6);
+  }
+  auto utc = parse_utc_datetime(text);
+  if (!utc) return std::nullopt;
+  return *utc - offset_s;
+}
+
+namespace {
+
+std::optional<std::int64_t> parse_utc_datetime(std::string_view text) {
   if (text.size() != 16 && text.size() != 19) return std::nullopt;
   if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') || text[13] != ':')
     return std::nullopt;
@@ -56,6 +81,8 @@ std::optional<std::int64_t> parse_datetime(std::string_view text) {
   return static_cast<std::int64_t>(days) * 86400 + h * 3600 + mi * 60 + s;
 }
 
+}  // namespace
+
 std::string format_datetime(std::int64_t unix_s) {
   using namespace std::chrono;
   std::int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
@@ -68,27 +95,65 @@ std::string format_datetime(std::int64_t unix_s) {
   return buf;
 }
 
-std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s) {
+std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s, const TimeZone& zone) {
   if (text.empty()) return std::nullopt;
   if (text.front() == '+') return parse_duration_s(text.substr(1));
   if (auto dt = parse_datetime(text)) return static_cast<double>(*dt - start_unix_s);
   if (text.size() == 5 && text[2] == ':') {
     int h = 0, m = 0;
     if (!to_int(text.substr(0, 2), h) || !to_int(text.substr(3, 2), m) || h > 24 || m > 59) return std::nullopt;
-    std::int64_t day_start = start_unix_s - ((start_unix_s % 86400) + 86400) % 86400;
-    return static_cast<double>(day_start + h * 3600 + m * 60 - start_unix_s);
+    const std::int64_t local_start = start_unix_s + zone.utc_offset_s(start_unix_s);
+    const std::int64_t local = local_start - ((local_start % 86400) + 86400) % 86400 + h * 3600 + m * 60;
+    // The offset in force at that local time (it differs from the start's across a daylight saving change).
+    const std::int64_t utc = local - zone.utc_offset_s(local - zone.utc_offset_s(local_start));
+    return static_cast<double>(utc - start_unix_s);
   }
   return to_number(text);
 }
 
-CalendarTime calendar_time(std::int64_t unix_s) {
-  std::int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
-  std::int64_t rest = unix_s - days * 86400;
+std::optional<TimeZone> TimeZone::find(const std::string& name) {
+  TimeZone z;
+  if (name == "UTC") return z;
+  try {
+    z.zone_ = date::locate_zone(name);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  z.name_ = name;
+  return z;
+}
+
+int TimeZone::utc_offset_s(std::int64_t unix_s) const {
+  if (!zone_) return 0;
+  const auto info = static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}});
+  return static_cast<int>(info.offset.count());
+}
+
+std::string TimeZone::abbreviation(std::int64_t unix_s) const {
+  if (!zone_) return "UTC";
+  return static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}}).abbrev;
+}
+
+std::string format_local_datetime(std::int64_t unix_s, const TimeZone& zone) {
+  const int offset = zone.utc_offset_s(unix_s);
+  const int minutes = std::abs(offset) / 60;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60 % 100, minutes % 60);
+  return format_datetime(unix_s + offset) + buf;
+}
+
+CalendarTime local_time(double unix_s, const TimeZone& zone) {
+  const double whole = std::floor(unix_s);
+  const double local = unix_s + zone.utc_offset_s(static_cast<std::int64_t>(whole));
+  const double days = std::floor(local / 86400);
+  const double rest = local - days * 86400;
   CalendarTime c;
-  c.hour = static_cast<int>(rest / 3600);
-  c.hour_frac = static_cast<double>(rest) / 3600.0;
+  c.hour_frac = rest / 3600.0;
+  c.hour = std::min(23, static_cast<int>(c.hour_frac));
   // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-  c.weekday = static_cast<int>(((days % 7) + 7 + 3) % 7);
+  const auto d = static_cast<std::int64_t>(days);
+  c.weekday = static_cast<int>(((d % 7) + 7 + 3) % 7);
+  c.local_hours = local / 3600.0;
   return c;
 }
 

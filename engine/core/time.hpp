@@ -10,22 +10,48 @@ namespace citytwin {
 /// Parses a duration such as "15min", "1h", "30s", "0.5s", "2d" or a plain number of seconds.
 std::optional<double> parse_duration_s(std::string_view text);
 
-/// Parses "YYYY-MM-DDTHH:MM[:SS]" (or with a space) as UTC; returns Unix seconds.
+/// Parses "YYYY-MM-DDTHH:MM[:SS]" (or with a space) as UTC, or with a UTC offset ("Z", "+02:00",
+/// "-05:00") as ISO 8601 reads it; returns Unix seconds.
 std::optional<std::int64_t> parse_datetime(std::string_view text);
 
 /// Formats Unix seconds as "YYYY-MM-DDTHH:MM:SS".
 std::string format_datetime(std::int64_t unix_s);
 
-/// Resolves a time given on the command line against a run's start: "HH:MM" (time of day on the first
-/// day), "+2h" (offset), a full datetime, or a plain number of seconds from the start.
-std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s);
+class TimeZone;
+/// Resolves a time given on the command line against a run's start: "HH:MM" (local time of day in zone on
+/// the first local day), "+2h" (offset), a full datetime, or a plain number of seconds from the start.
+std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s, const TimeZone& zone);
 
-/// Calendar facts of an instant, for profiles by hour of day and day of week.
+/// A time zone of the system's tz database (an IANA name such as "Europe/Monaco"), daylight saving time
+/// included. The default is UTC.
+class TimeZone {
+ public:
+  TimeZone() = default;
+  /// The zone of that name; nullopt when the tz database has no such zone.
+  static std::optional<TimeZone> find(const std::string& name);
+  const std::string& name() const { return name_; }
+  /// Seconds to add to UTC for local (civil) time at an instant.
+  int utc_offset_s(std::int64_t unix_s) const;
+  /// The abbreviation in use at an instant ("CEST", "JST", "UTC").
+  std::string abbreviation(std::int64_t unix_s) const;
+
+ private:
+  const void* zone_ = nullptr;  ///< a date::time_zone of the tz database; null = UTC
+  std::string name_ = "UTC";
+};
+
+/// Formats Unix seconds as local time in a zone with its UTC offset, ISO 8601: "2026-07-13T00:00:00+02:00".
+std::string format_local_datetime(std::int64_t unix_s, const TimeZone& zone);
+
+/// Calendar facts of an instant in local time, for profiles by hour of day and day of week.
 struct CalendarTime {
   int hour = 0;          ///< 0..23
   double hour_frac = 0;  ///< hour of day with fraction, 0..24
   int weekday = 0;       ///< 0 = Monday .. 6 = Sunday
+  double local_hours = 0;  ///< local time as hours since 1970-01-01 00:00 local (for daily profiles across days)
 };
-CalendarTime calendar_time(std::int64_t unix_s);
+/// The one function through which every model takes its time of day: the local time of a UTC instant
+/// (Unix seconds, with fraction) in a zone.
+CalendarTime local_time(double unix_s, const TimeZone& zone);
 
 }  // namespace citytwin

@@ -83,6 +83,7 @@ struct RunInfo {
   std::string scenario_file;
   std::string city_source;
   std::int64_t start_unix_s = 0;
+  std::string timezone = "UTC";  ///< the scenario's [period] timezone (IANA name)
   double duration_s = 0;
   double step_s = 0;
   std::uint64_t seed = 0;

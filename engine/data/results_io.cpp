@@ -69,6 +69,7 @@ json manifest_json(const Results& r) {
   j["city"] = r.info.city_source.empty() ? "" : fs::absolute(r.info.city_source, ec).string();
   j["start"] = format_datetime(r.info.start_unix_s);
   j["start_unix_s"] = r.info.start_unix_s;
+  j["timezone"] = r.info.timezone;
   j["duration_s"] = r.info.duration_s;
   j["step_s"] = r.info.step_s;
   j["seed"] = r.info.seed;
@@ -99,14 +100,15 @@ json kpis_json(const Results& r) {
   return j;
 }
 
-void write_layer_csv(const fs::path& path, const Layer& layer, const ElementSet& set, std::int64_t start) {
+void write_layer_csv(const fs::path& path, const Layer& layer, const ElementSet& set, std::int64_t start,
+                     const TimeZone& zone) {
   std::ofstream out(path, std::ios::binary);
   out << "time_s,time";
   for (const auto& id : set.ids) out << ',' << csv_field(id);
   out << '\n';
   const size_t n = layer.elements();
   for (size_t t = 0; t < layer.times_s.size(); ++t) {
-    out << format_number(layer.times_s[t]) << ',' << format_datetime(start + std::llround(layer.times_s[t]));
+    out << format_number(layer.times_s[t]) << ',' << format_local_datetime(start + std::llround(layer.times_s[t]), zone);
     const float* row = layer.row(t);
     for (size_t i = 0; i < n; ++i) out << ',' << format_float(row[i]);
     out << '\n';
@@ -114,11 +116,11 @@ void write_layer_csv(const fs::path& path, const Layer& layer, const ElementSet&
   if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
 }
 
-void write_series_csv(const fs::path& path, const Series& s, std::int64_t start) {
+void write_series_csv(const fs::path& path, const Series& s, std::int64_t start, const TimeZone& zone) {
   std::ofstream out(path, std::ios::binary);
   out << "time_s,time," << csv_field(s.name) << '\n';
   for (size_t t = 0; t < s.times_s.size(); ++t)
-    out << format_number(s.times_s[t]) << ',' << format_datetime(start + std::llround(s.times_s[t])) << ','
+    out << format_number(s.times_s[t]) << ',' << format_local_datetime(start + std::llround(s.times_s[t]), zone) << ','
         << format_number(s.values[t]) << '\n';
   if (!out) throw InputError({path.string(), 0, ""}, "cannot write");
 }
@@ -260,12 +262,13 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
     write_text(tmp / "manifest.json", manifest_json(r).dump(2) + "\n");
     write_text(tmp / "kpis.json", kpis_json(r).dump(2) + "\n");
     if (options.timeseries) {
+      const TimeZone zone = TimeZone::find(r.info.timezone).value_or(TimeZone{});
       for (const auto& l : r.layers) {
         const ElementSet* set = r.find_set(l.set);
-        write_layer_csv(tmp / "timeseries" / layer_file_name(l.name), l, *set, r.info.start_unix_s);
+        write_layer_csv(tmp / "timeseries" / layer_file_name(l.name), l, *set, r.info.start_unix_s, zone);
       }
       for (const auto& s : r.series)
-        write_series_csv(tmp / "timeseries" / series_file_name(s.name), s, r.info.start_unix_s);
+        write_series_csv(tmp / "timeseries" / series_file_name(s.name), s, r.info.start_unix_s, zone);
     }
     if (!r.tables.empty()) fs::create_directories(tmp / "tables");
     for (const auto& t : r.tables) write_table_csv(tmp / "tables" / table_file_name(t.name), t);
@@ -468,6 +471,7 @@ void read_manifest(const fs::path& root, const fs::path& mpath, const json& mani
   r.info.scenario_file = manifest.value("scenario_file", "");
   r.info.city_source = manifest.value("city", "");
   r.info.start_unix_s = manifest.value("start_unix_s", std::int64_t{0});
+  r.info.timezone = manifest.value("timezone", "UTC");
   r.info.duration_s = manifest.value("duration_s", 0.0);
   r.info.step_s = manifest.value("step_s", 0.0);
   r.info.seed = manifest.value("seed", std::uint64_t{0});

@@ -21,10 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 
 /// A time given as a datetime, "HH:MM", "+offset" or seconds, relative to the scenario start.
-std::optional<double> read_time(const toml::node* n, std::int64_t start) {
+std::optional<double> read_time(const toml::node* n, std::int64_t start, const TimeZone& zone) {
   if (!n) return std::nullopt;
   if (n->is_number()) return n->value<double>();
-  if (auto s = n->as_string()) return resolve_time_s(s->get(), start);
+  if (auto s = n->as_string()) return resolve_time_s(s->get(), start, zone);
   return std::nullopt;
 }
 
@@ -51,7 +51,7 @@ void read_interventions(const toml::node* node, const std::string& file, Scenari
     for (const char* key : {"at", "until"}) {
       const toml::node* n = t->get(key);
       if (!n) continue;
-      auto v = read_time(n, sc.start_unix_s);
+      auto v = read_time(n, sc.start_unix_s, sc.timezone);
       if (!v || *v < 0 || *v > sc.duration_s)
         p.error(key, "expected a time within the period (\"2026-07-13T08:00\", \"08:00\", \"+2h\" or seconds), got " +
                          describe_toml(*n));
@@ -117,6 +117,15 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     return t.value_or(0);
   };
   sc.start_unix_s = read_start();
+  if (period.has("timezone")) {
+    const std::string name = period.string("timezone", "");
+    if (auto zone = TimeZone::find(name)) {
+      sc.timezone = *zone;
+      sc.timezone_given = true;
+    } else {
+      period.error("timezone", "unknown time zone \"" + name + "\" (an IANA name such as \"Europe/Monaco\" or \"UTC\")");
+    }
+  }
   sc.step_s = period.duration_s("step", 900, 0.1, 86400);
   if (period.has("end") && period.has("duration")) period.error("duration", "give either end or duration, not both");
   if (period.has("end")) {

@@ -10,6 +10,7 @@
 
 #include "engine/city/import.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 
 namespace citytwin {
 
@@ -41,7 +42,9 @@ struct Scenario {
   std::string name;
   std::string description;
   CitySource city;
-  std::int64_t start_unix_s = 0;
+  std::int64_t start_unix_s = 0;  ///< UTC
+  TimeZone timezone;              ///< [period] timezone: every model's local time of day (default UTC)
+  bool timezone_given = false;
   double duration_s = 0;
   double step_s = 0;
   std::uint64_t seed = 0;

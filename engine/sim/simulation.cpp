@@ -5,6 +5,8 @@
 #include <oneapi/tbb/task_group.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -53,6 +55,19 @@ ElementSet roads_set(const City& city) {
 }
 
 namespace {
+
+/// Says which local time the models take their time of day in.
+void log_local_time(const Scenario& scenario, Log& log) {
+  const auto& zone = scenario.timezone;
+  const auto start = scenario.start_unix_s;
+  const int offset_min = zone.utc_offset_s(start) / 60;
+  char offset[16];
+  std::snprintf(offset, sizeof offset, "%+03d:%02d", offset_min / 60, std::abs(offset_min % 60));
+  std::string line = "local time: " + zone.name() + " (" + zone.abbreviation(start) + ", UTC" + offset + "), start " +
+                     format_datetime(start + zone.utc_offset_s(start)) + " local";
+  if (!scenario.timezone_given) line += "; the scenario gives no [period] timezone, so UTC is used";
+  log.info(line);
+}
 
 /// Checks the declared Exchange access before setup: one writer per signal, and every signal a model
 /// needs written by some model of this run.
@@ -119,7 +134,8 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
   const long steps = static_cast<long>(std::ceil(scenario.duration_s / scenario.step_s - 1e-9));
   log.info("run " + scenario.name + ": " + std::to_string(models.size()) + " models, " + std::to_string(steps) +
            " steps of " + std::to_string(scenario.step_s) + " s from " + format_datetime(scenario.start_unix_s) +
-           ", " + std::to_string(threads) + " threads");
+           " UTC, " + std::to_string(threads) + " threads");
+  log_local_time(scenario, log);
   Progress progress("run " + scenario.name, static_cast<double>(steps), options.show_progress);
 
   for (auto& m : models) m->record(0.0);
@@ -176,6 +192,7 @@ Results run_simulation(const Scenario& scenario, const City& city, const ModelRe
   results.info.scenario_file = scenario.file;
   results.info.city_source = city.source;
   results.info.start_unix_s = scenario.start_unix_s;
+  results.info.timezone = scenario.timezone.name();
   results.info.duration_s = scenario.duration_s;
   results.info.step_s = scenario.step_s;
   results.info.seed = scenario.seed;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <memory>
@@ -11,7 +12,9 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "engine/core/time.hpp"
 #include "engine/sim/scenario.hpp"
+#include "engine/sim/signals.hpp"
 #include "models/energy/building/stock.hpp"
 #include "models/energy/grid/city_grid.hpp"
 #include "models/energy/grid/power_flow.hpp"
@@ -43,28 +46,6 @@ struct Outage {
   double until_s;
 };
 
-/// Local standard time of an instant: hour of the year in the weather's (non-leap) year, hour of day, weekday.
-struct LocalTime {
-  int day_of_year = 0;  ///< 0..364 (29 February reads 28 February)
-  double hour = 0;      ///< 0..24
-  int weekday = 0;      ///< 0 = Monday
-};
-
-LocalTime local_time(double unix_s, double timezone_h) {
-  const double local = unix_s + timezone_h * 3600;
-  long long days = static_cast<long long>(std::floor(local / 86400));
-  LocalTime lt;
-  lt.hour = (local - days * 86400.0) / 3600.0;
-  lt.weekday = static_cast<int>(((days + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday
-  int year = 1970;
-  auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
-  while (days < 0) days += leap(--year) ? 366 : 365;
-  while (days >= (leap(year) ? 366 : 365)) days -= leap(year++) ? 366 : 365;
-  if (leap(year) && days >= 59) --days;  // drop 29 February onto the 28th
-  lt.day_of_year = static_cast<int>(days);
-  return lt;
-}
-
 /// A heat wave in force until until_s: an offset added to the outdoor air temperature, or a replacement of it
 /// (a constant, a daily profile between a minimum at 03:00 and a maximum at 15:00, or an hourly series).
 struct HeatWave {
@@ -75,44 +56,122 @@ struct HeatWave {
   double until_s = 0;
 };
 
+/// A number with every digit, for prepare keys.
+std::string exact(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// What every run on the same weather, buildings and grid shares.
+struct EnergyPrepared final : PreparedData {
+  Weather weather;
+  std::vector<double> temperature_series;  ///< the scenario's replacement per hour of the year, NaN = keep
+  BuildingStock stock;
+  std::vector<ClimateHour> climate;
+  PvIrradiance pv_irr;
+  double ground_c = 15, mean_pressure_pa = 101325;
+  CityGrid grid;      ///< generated when the parameters ask for the grid
+  ElementSet lines;   ///< "grid.lines"
+};
+
+/// Each building's design load for sizing the generated grid: its largest electric demand over a year of
+/// the weather file (hourly, weekdays, no heat wave, PV or EV).
+std::vector<double> design_loads(const EnergyPrepared& p) {
+  const size_t records = p.weather.size(), n = p.stock.size();
+  std::vector<StockStepInputs> steps(records);
+  for (size_t r = 0; r < records; ++r) {
+    steps[r].climate = &p.climate[r];
+    steps[r].ground_c = p.ground_c;
+    steps[r].reference_pressure_pa = p.mean_pressure_pa;
+    steps[r].hour_of_day = static_cast<int>((r / static_cast<size_t>(p.weather.records_per_hour)) % 24);
+    steps[r].dt_s = p.weather.step_s();
+  }
+  StockState state(n);
+  std::vector<double> peak(n, 0.0);
+  run_stock(p.stock, steps, state, nullptr, {}, peak);
+  return peak;
+}
+
+ElementSet grid_lines(const EnergyPrepared& p) {
+  const size_t nb = p.grid.grid.branches.size();
+  ElementSet lines;
+  lines.name = "grid.lines";
+  lines.kind = GeometryKind::line;
+  lines.ids = p.grid.branch_ids;
+  lines.lines = p.grid.branch_shapes;
+  Attribute rating{"rating_mva", {}, {}};
+  for (const auto& br : p.grid.grid.branches) rating.numbers.push_back(br.rate_a_va / 1e6);
+  lines.attributes.push_back(rating);
+  Attribute circuits{"circuits", {}, {}}, section{"cross_section_mm2", {}, {}}, design{"design_load_mw", {}, {}};
+  for (size_t b = 0; b < nb; ++b) {
+    circuits.numbers.push_back(p.grid.branch_circuits[b]);
+    section.numbers.push_back(p.grid.branch_cross_section_mm2[b]);
+    design.numbers.push_back(p.grid.branch_design_load_w[b] / 1e6);
+  }
+  lines.attributes.push_back(circuits);
+  lines.attributes.push_back(section);
+  lines.attributes.push_back(design);
+  return lines;
+}
+
+std::shared_ptr<const EnergyPrepared> prepare_energy(const City& city, const EnergyParams& params) {
+  auto p = std::make_shared<EnergyPrepared>();
+  p->weather = read_epw(params.weather_path);
+  if (!params.temperature_file.empty()) p->temperature_series = read_temperature_csv(params.temperature_file);
+  p->stock = make_stock(city);
+  p->climate = climate_hours(p->weather, p->stock.envelope);
+  p->pv_irr = pv_irradiance(p->weather, params.pv);
+  const auto& w = p->weather;
+  p->ground_c = std::accumulate(w.dry_bulb_c.begin(), w.dry_bulb_c.end(), 0.0) / w.size();
+  p->mean_pressure_pa = std::accumulate(w.pressure_pa.begin(), w.pressure_pa.end(), 0.0) / w.size();
+  if (params.grid) {
+    CityGridParams g = params.grid_params;
+    g.design_load_w = design_loads(*p);
+    p->grid = generate_city_grid(city, g);
+    p->lines = grid_lines(*p);
+  }
+  return p;
+}
+
 class EnergyModel final : public Model {
  public:
   explicit EnergyModel(EnergyParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "energy"; }
   SignalAccess signals() const override {
-    if (params_.grid) return {{kArrivals}, {"energy.building.demand_w", "grid.building.energized"}};
-    return {{kArrivals}, {"energy.building.demand_w"}};
+    if (params_.grid) return {{}, {signals::kBuildingDemandW, signals::kBuildingEnergized}, {signals::kBuildingEvArrivals}};
+    return {{}, {signals::kBuildingDemandW}, {signals::kBuildingEvArrivals}};
   }
+
+  // Weather, building stock and grid depend on the files and the parameters that shape them; shares,
+  // the fleet (the seed), heat waves and outages are per run.
+  std::string prepare_key() const override {
+    const auto& g = params_.grid_params;
+    return params_.weather_path + "|" + params_.temperature_file + "|" + exact(params_.pv.tilt_deg) + "|" +
+           exact(params_.pv.azimuth_deg) + "|" + (params_.grid ? "grid " + std::to_string(g.substations) : "no grid");
+  }
+  std::shared_ptr<const PreparedData> prepare(const City& city) const override { return prepare_energy(city, params_); }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
+    prep_ = &ctx.prepared_as<EnergyPrepared>();
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check_intervention(iv);
-    weather_ = read_epw(params_.weather_path);
-    if (!params_.temperature_file.empty()) temperature_series_ = read_temperature_csv(params_.temperature_file);
-    stock_ = make_stock(ctx.city);
-    climate_ = climate_hours(weather_, stock_.envelope);
-    pv_irr_ = pv_irradiance(weather_, params_.pv);
-    fleet_ = make_fleet(stock_, params_.ev, ctx.scenario.seed);
-    ground_c_ = std::accumulate(weather_.dry_bulb_c.begin(), weather_.dry_bulb_c.end(), 0.0) / weather_.size();
-    mean_pressure_pa_ = std::accumulate(weather_.pressure_pa.begin(), weather_.pressure_pa.end(), 0.0) / weather_.size();
-    const size_t n = stock_.size();
+    fleet_ = make_fleet(prep_->stock, params_.ev, ctx.scenario.seed);
+    const size_t n = prep_->stock.size();
     state_ = StockState(n);
     pv_rank_.resize(n);
     pv_area_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       pv_rank_[i] = pv_rank(ctx.scenario.seed, i);
-      pv_area_[i] = params_.pv.roof_usable * stock_.roof_area_m2[i];
+      pv_area_[i] = params_.pv.roof_usable * prep_->stock.roof_area_m2[i];
     }
     pv_share_ = params_.pv_share;
     ev_share_ = params_.ev_share;
     for (auto* v : {&demand_, &pv_w_, &ev_w_, &interval_energy_, &interval_pv_, &interval_ev_, &ev_step_})
       v->assign(n, 0.0);
-    signal_ = ctx.exchange.declare("energy.building.demand_w", n);
-    // EV arrivals come from the traffic model when it runs; otherwise the standalone daily profile.
-    use_arrivals_ = ctx.scenario.models.count("traffic") > 0;
-    arrivals_signal_ = ctx.exchange.declare(kArrivals, n);
+    signal_ = ctx.exchange.declare(signals::kBuildingDemandW, n);
     ev_pending_j_.assign(n, 0.0);
     auto& r = ctx.recorder;
     layer_demand_ = r.add_layer("energy.demand", "buildings", "W",
@@ -127,8 +186,14 @@ class EnergyModel final : public Model {
     series_out_ = r.add_series("energy.outdoor_temperature", "C");
     if (params_.grid) setup_grid(ctx);
     // The series' first record (the start, before any step) shows the outdoor temperature of that instant.
-    const LocalTime start = local_time(static_cast<double>(ctx.scenario.start_unix_s), weather_.location.timezone_h);
-    last_outdoor_c_ = outdoor_temperature(0, record_of(start), start.hour);
+    const auto start = static_cast<double>(ctx.scenario.start_unix_s);
+    last_outdoor_c_ = outdoor_temperature(0, prep_->weather.record_at(start), local_time(start, ctx.scenario.timezone).hour_frac);
+  }
+
+  // EV arrivals come from the traffic model when it runs; otherwise the standalone daily profile.
+  void connect(RunContext& ctx) override {
+    use_arrivals_ = ctx.exchange.has(signals::kBuildingEvArrivals);
+    if (use_arrivals_) arrivals_signal_ = ctx.exchange.id(signals::kBuildingEvArrivals);
   }
 
   // setup checked every intervention and parsed the heat waves; the Simulation applies those same objects
@@ -141,7 +206,7 @@ class EnergyModel final : public Model {
   }
 
   void advance(double t0_s, double t1_s) override {
-    const size_t n = stock_.size();
+    const size_t n = prep_->stock.size();
     std::fill(interval_energy_.begin(), interval_energy_.end(), 0.0);
     std::fill(interval_pv_.begin(), interval_pv_.end(), 0.0);
     std::fill(interval_ev_.begin(), interval_ev_.end(), 0.0);
@@ -156,20 +221,20 @@ class EnergyModel final : public Model {
     for (int k = 0; k < steps; ++k) {
       const double t = t0_s + k * dt;
       const double unix_mid = ctx_->scenario.start_unix_s + t + 0.5 * dt;
-      const LocalTime lt = local_time(unix_mid, weather_.location.timezone_h);
-      const size_t rec = record_of(lt);
+      const CalendarTime lt = local_time(unix_mid, ctx_->scenario.timezone);
+      const size_t rec = prep_->weather.record_at(unix_mid);
       StockStepInputs& in = step_inputs_[k];
-      in.climate = &climate_[rec];
-      in.temperature_offset_c = outdoor_temperature(t, rec, lt.hour) - climate_[rec].theta_e;
-      in.ground_c = ground_c_;
-      in.reference_pressure_pa = mean_pressure_pa_;
-      in.hour_of_day = std::min(23, static_cast<int>(lt.hour));
+      in.climate = &prep_->climate[rec];
+      in.temperature_offset_c = outdoor_temperature(t, rec, lt.hour_frac) - prep_->climate[rec].theta_e;
+      in.ground_c = prep_->ground_c;
+      in.reference_pressure_pa = prep_->mean_pressure_pa;
+      in.hour_of_day = lt.hour;
       in.weekend = lt.weekday >= 5;
       in.dt_s = dt;
       records[k] = rec;
-      hours0[k] = (unix_mid - 0.5 * dt) / 3600.0 + weather_.location.timezone_h;
+      hours0[k] = local_time(unix_mid - 0.5 * dt, ctx_->scenario.timezone).local_hours;
     }
-    run_stock(stock_, step_inputs_, state_, &stock_totals_, interval_energy_);
+    run_stock(prep_->stock, step_inputs_, state_, &stock_totals_, interval_energy_);
     const double share = pv_share_;
     if (share != equipped_share_) {
       equipped_share_ = share;
@@ -179,8 +244,8 @@ class EnergyModel final : public Model {
     }
     for (int k = 0; k < steps; ++k) {
       const size_t rec = records[k];
-      const double outdoor = climate_[rec].theta_e + step_inputs_[k].temperature_offset_c;
-      const double pv_w_m2 = pv_power_w_m2(params_.pv, pv_irr_.poa_wm2[rec], pv_irr_.effective_wm2[rec], outdoor);
+      const double outdoor = prep_->climate[rec].theta_e + step_inputs_[k].temperature_offset_c;
+      const double pv_w_m2 = pv_power_w_m2(params_.pv, prep_->pv_irr.poa_wm2[rec], prep_->pv_irr.effective_wm2[rec], outdoor);
       if (use_arrivals_)
         ev_queue_step(ev_pending_j_, k == 0 ? ctx_->exchange.read(arrivals_signal_) : std::span<const double>{},
                       ev_share_, params_.ev, dt, ev_step_);
@@ -265,20 +330,14 @@ class EnergyModel final : public Model {
   }
 
  private:
-  /// The weather record of a local time.
-  size_t record_of(const LocalTime& lt) const {
-    return (static_cast<size_t>(lt.day_of_year) * 24 * weather_.records_per_hour +
-            static_cast<size_t>(lt.hour * weather_.records_per_hour)) % weather_.size();
-  }
-
   /// Outdoor air temperature at time t_s (from the start) for weather record rec: the weather's, or the
   /// scenario's replacement series, plus the scenario's offset, then every heat wave in force in the order
   /// they began (a replacement sets the value, an offset adds to it). The sky temperature moves with the air
   /// (run_stock applies the difference as an offset to both).
   double outdoor_temperature(double t_s, size_t rec, double local_hour) const {
-    const size_t hour = (rec / static_cast<size_t>(weather_.records_per_hour)) % kHoursPerYear;
-    double te = climate_[rec].theta_e;
-    if (!temperature_series_.empty() && !std::isnan(temperature_series_[hour])) te = temperature_series_[hour];
+    const size_t hour = (rec / static_cast<size_t>(prep_->weather.records_per_hour)) % kHoursPerYear;
+    double te = prep_->climate[rec].theta_e;
+    if (!prep_->temperature_series.empty() && !std::isnan(prep_->temperature_series[hour])) te = prep_->temperature_series[hour];
     te += params_.temperature_offset_c;
     for (const auto& hw : heat_waves_) {
       if (t_s >= hw.until_s) continue;
@@ -286,7 +345,7 @@ class EnergyModel final : public Model {
         case HeatWave::Kind::offset: te += hw.value_c; break;
         case HeatWave::Kind::constant: te = hw.value_c; break;
         case HeatWave::Kind::daily:
-          // Cosine between the minimum at 03:00 and the maximum at 15:00 local standard time.
+          // Cosine between the minimum at 03:00 and the maximum at 15:00 local time (the scenario's zone).
           te = 0.5 * (hw.value_c + hw.max_c) + 0.5 * (hw.max_c - hw.value_c) * std::cos(2 * kPi * (local_hour - 15) / 24);
           break;
         case HeatWave::Kind::series:
@@ -381,70 +440,26 @@ class EnergyModel final : public Model {
                                    "\" (actions: heat_wave, pv_share, ev_share, substation_outage, line_outage)");
   }
 
-  /// Line IDs exist only once the grid is generated; before that any "L<n>"/"T<n>" form is accepted and
-  /// checked again by setup_grid.
   bool line_ids_checked(const std::string& id) const {
-    if (!grid_ready_) return id.size() > 1 && (id[0] == 'L' || id[0] == 'T');
-    return std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id) != grid_.branch_ids.end();
-  }
-
-  /// Each building's design load for sizing the generated grid: its largest electric demand over a year of
-  /// the weather file (hourly, weekdays, no heat wave, PV or EV).
-  std::vector<double> design_loads() const {
-    const size_t records = weather_.size(), n = stock_.size();
-    std::vector<StockStepInputs> steps(records);
-    for (size_t r = 0; r < records; ++r) {
-      steps[r].climate = &climate_[r];
-      steps[r].ground_c = ground_c_;
-      steps[r].reference_pressure_pa = mean_pressure_pa_;
-      steps[r].hour_of_day = static_cast<int>((r / static_cast<size_t>(weather_.records_per_hour)) % 24);
-      steps[r].dt_s = weather_.step_s();
-    }
-    StockState state(n);
-    std::vector<double> peak(n, 0.0);
-    run_stock(stock_, steps, state, nullptr, {}, peak);
-    return peak;
+    return std::find(prep_->grid.branch_ids.begin(), prep_->grid.branch_ids.end(), id) != prep_->grid.branch_ids.end();
   }
 
   void setup_grid(RunContext& ctx) {
-    params_.grid_params.design_load_w = design_loads();
-    grid_ = generate_city_grid(ctx.city, params_.grid_params);
-    grid_ready_ = true;
-    // Only the line IDs were left to check (the rest passed in setup).
-    for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name() && iv.action == "line_outage") check_intervention(iv);
-    active_ = grid_.grid;
+    active_ = prep_->grid.grid;
     pf_workspace_ = PowerFlowWorkspace{};  // tied to the network it was built for
     flow_ = std::make_unique<PowerFlow>(active_);
-    const size_t nb = grid_.grid.branches.size();
-    ElementSet lines;
-    lines.name = "grid.lines";
-    lines.kind = GeometryKind::line;
-    lines.ids = grid_.branch_ids;
-    lines.lines = grid_.branch_shapes;
-    Attribute rating{"rating_mva", {}, {}};
-    for (const auto& br : grid_.grid.branches) rating.numbers.push_back(br.rate_a_va / 1e6);
-    lines.attributes.push_back(rating);
-    Attribute circuits{"circuits", {}, {}}, section{"cross_section_mm2", {}, {}}, design{"design_load_mw", {}, {}};
-    for (size_t b = 0; b < nb; ++b) {
-      circuits.numbers.push_back(grid_.branch_circuits[b]);
-      section.numbers.push_back(grid_.branch_cross_section_mm2[b]);
-      design.numbers.push_back(grid_.branch_design_load_w[b] / 1e6);
-    }
-    lines.attributes.push_back(circuits);
-    lines.attributes.push_back(section);
-    lines.attributes.push_back(design);
-    ctx.recorder.add_set(std::move(lines));
+    const size_t nb = prep_->grid.grid.branches.size();
+    ctx.recorder.add_set(prep_->lines);
     layer_loading_ = ctx.recorder.add_layer("energy.line_loading", "grid.lines", "1",
                                             "loading of each 20 kV cable and 110/20 kV transformer (1 = rating)");
     series_losses_ = ctx.recorder.add_series("energy.grid_losses", "W");
     loading_.assign(nb, 0.0);
-    energized_.assign(stock_.size(), 1.0);
-    energized_signal_ = ctx.exchange.declare("grid.building.energized", stock_.size(), 1.0);
-    bus_p_.assign(grid_.grid.buses.size(), 0.0);
-    bus_q_.assign(grid_.grid.buses.size(), 0.0);
-    ctx.log.info("energy: generated grid with " + std::to_string(grid_.grid.buses.size()) + " buses, " +
-                 std::to_string(nb) + " branches, " + std::to_string(grid_.substation_bus.size()) + " substations");
+    energized_.assign(prep_->stock.size(), 1.0);
+    energized_signal_ = ctx.exchange.declare(signals::kBuildingEnergized, prep_->stock.size(), 1.0);
+    bus_p_.assign(prep_->grid.grid.buses.size(), 0.0);
+    bus_q_.assign(prep_->grid.grid.buses.size(), 0.0);
+    ctx.log.info("energy: generated grid with " + std::to_string(prep_->grid.grid.buses.size()) + " buses, " +
+                 std::to_string(nb) + " branches, " + std::to_string(prep_->grid.substation_bus.size()) + " substations");
   }
 
   /// Rebuilds the network when the set of outages in force changes.
@@ -455,18 +470,18 @@ class EnergyModel final : public Model {
     std::sort(now.begin(), now.end());
     if (now == outages_in_force_) return;
     outages_in_force_ = now;
-    active_ = grid_.grid;
+    active_ = prep_->grid.grid;
     for (const auto& id : now) {
       if (id[0] == 'S') {
         const int sub = std::atoi(id.c_str() + 1) - 1;
         for (auto& gen : active_.generators)
-          if (gen.bus == grid_.substation_bus[sub]) gen.in_service = false;
+          if (gen.bus == prep_->grid.substation_bus[sub]) gen.in_service = false;
         active_.branches[sub].in_service = false;
       } else {
-        auto it = std::find(grid_.branch_ids.begin(), grid_.branch_ids.end(), id);
-        if (it == grid_.branch_ids.end())
+        auto it = std::find(prep_->grid.branch_ids.begin(), prep_->grid.branch_ids.end(), id);
+        if (it == prep_->grid.branch_ids.end())
           throw InputError("energy.line_outage: unknown line \"" + id + "\" in the generated grid");
-        active_.branches[it - grid_.branch_ids.begin()].in_service = false;
+        active_.branches[it - prep_->grid.branch_ids.begin()].in_service = false;
       }
     }
     pf_workspace_ = PowerFlowWorkspace{};  // tied to the network it was built for
@@ -480,14 +495,14 @@ class EnergyModel final : public Model {
     std::fill(bus_p_.begin(), bus_p_.end(), 0.0);
     std::fill(bus_q_.begin(), bus_q_.end(), 0.0);
     for (size_t i = 0; i < demand_.size(); ++i) {
-      bus_p_[grid_.building_bus[i]] += demand_[i];
-      bus_q_[grid_.building_bus[i]] += std::max(demand_[i], 0.0) * tan_phi;
+      bus_p_[prep_->grid.building_bus[i]] += demand_[i];
+      bus_q_[prep_->grid.building_bus[i]] += std::max(demand_[i], 0.0) * tan_phi;
     }
     PowerFlowOptions opt;
     PowerFlowResult r = flow_->solve(opt, bus_p_, bus_q_, &pf_workspace_);
     auto energized = ctx_->exchange.write(energized_signal_);
     for (size_t i = 0; i < demand_.size(); ++i) {
-      energized_[i] = r.energized[grid_.building_bus[i]] ? 1.0 : 0.0;
+      energized_[i] = r.energized[prep_->grid.building_bus[i]] ? 1.0 : 0.0;
       energized[i] = energized_[i];
       if (!energized_[i]) unserved_j_ += std::max(demand_[i], 0.0) * span;
     }
@@ -498,7 +513,7 @@ class EnergyModel final : public Model {
       last_losses_w_ = 0;
       return;
     }
-    const size_t k = grid_.substation_bus.size();
+    const size_t k = prep_->grid.substation_bus.size();
     for (size_t b = 0; b < loading_.size(); ++b) {
       const double s = std::max(std::hypot(r.p_from_w[b], r.q_from_var[b]), std::hypot(r.p_to_w[b], r.q_to_var[b]));
       loading_[b] = s / active_.branches[b].rate_a_va;
@@ -518,17 +533,12 @@ class EnergyModel final : public Model {
 
   EnergyParams params_;
   RunContext* ctx_ = nullptr;
-  Weather weather_;
-  BuildingStock stock_;
-  std::vector<ClimateHour> climate_;
-  PvIrradiance pv_irr_;
+  const EnergyPrepared* prep_ = nullptr;
   EvFleet fleet_;
   StockState state_;
   std::vector<StockStepInputs> step_inputs_;
   StockTotals stock_totals_;
   double equipped_share_ = -1, equipped_area_m2_ = 0;  // PV: the share the area was summed for
-  static constexpr const char* kArrivals = "traffic.building.ev_arrivals";
-  double ground_c_ = 15, mean_pressure_pa_ = 101325;
   bool use_arrivals_ = false;
   Exchange::SignalId arrivals_signal_ = 0;
   std::vector<double> ev_pending_j_;
@@ -537,15 +547,12 @@ class EnergyModel final : public Model {
   double pv_share_ = 0, ev_share_ = 0;
   std::vector<HeatWave> heat_waves_;
   std::unordered_map<const Intervention*, HeatWave> heat_wave_of_;  ///< parsed in setup, by entry
-  std::vector<double> temperature_series_;  // the scenario's replacement per hour of the year, NaN = keep
   Exchange::SignalId signal_ = 0;
   Recorder::LayerId layer_demand_ = 0, layer_temp_ = 0, layer_pv_ = 0;
   Recorder::SeriesId series_load_ = 0, series_pv_ = 0, series_ev_ = 0, series_heat_ = 0, series_cool_ = 0, series_out_ = 0;
   double interval_heat_ = 0, interval_cool_ = 0, interval_span_ = 0, last_outdoor_c_ = 0;
   double peak_w_ = -1e300, peak_t_ = 0, energy_j_ = 0, pv_j_ = 0, ev_j_ = 0, heat_j_ = 0, cool_j_ = 0;
   // Grid (static generated network, the network with outages applied, and per-run results).
-  CityGrid grid_;
-  bool grid_ready_ = false;
   GridCase active_;
   std::unique_ptr<PowerFlow> flow_;
   PowerFlowWorkspace pf_workspace_;

@@ -109,7 +109,8 @@ class OccupancyModel final : public Model {
   }
 
   void compute(double t_s) {
-    const auto cal = calendar_time(ctx_->scenario.start_unix_s + static_cast<std::int64_t>(std::floor(t_s)));
+    const auto cal = local_time(static_cast<double>(ctx_->scenario.start_unix_s + static_cast<std::int64_t>(std::floor(t_s))),
+                                ctx_->scenario.timezone);
     const double hour = cal.hour_frac + (t_s - std::floor(t_s)) / 3600.0;
     const bool weekend = cal.weekday >= 5;
     std::array<double, kUseClassCount> share{}, factor{};

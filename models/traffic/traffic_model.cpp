@@ -84,7 +84,7 @@ class TrafficModel final : public Model {
     ctx_ = &ctx;
     const auto& prepared = ctx.prepared_as<TrafficPrepared>();
     net_ = &prepared.net;
-    const double start_hour = calendar_time(ctx.scenario.start_unix_s).hour_frac;
+    const double start_hour = local_time(static_cast<double>(ctx.scenario.start_unix_s), ctx.scenario.timezone).hour_frac;
     std::vector<Trip> trips;
     std::vector<VehicleType> types;
     if (!params_.trips_file.empty()) {

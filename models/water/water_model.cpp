@@ -1,6 +1,7 @@
 #include "models/water/water_model.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -8,6 +9,7 @@
 #include <numbers>
 
 #include "engine/geo/crs.hpp"
+#include "engine/sim/signals.hpp"
 #include "models/water/city_network.hpp"
 #include "models/water/extended_period.hpp"
 #include "models/water/io/inp_reader.hpp"
@@ -31,31 +33,145 @@ struct TimedChange {
   double value = 0;
 };
 
+/// A number with every digit, for prepare keys.
+std::string exact(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// The network of the parameters: generated on the city's streets, or read from an .inp file and moved
+/// from its CRS into the City's local metres.
+Network load_network(const City& city, const WaterParams& params) {
+  if (params.network == "generated") return generate_city_network(city, params.generator);
+  Network net = read_inp(params.network);
+  if (params.demand_model == "dda") net.options.demand_model = DemandModel::DDA;
+  if (params.demand_model == "pda") net.options.demand_model = DemandModel::PDA;
+  if (params.crs.empty()) return net;
+  Transform tr(params.crs, city.crs);
+  for (int n = 0; n < net.num_nodes(); ++n) {
+    if (!std::isfinite(net.x[n])) continue;
+    const Point2 p = tr.forward(Point2{net.x[n], net.y[n]});
+    net.x[n] = p.x - city.origin.x;
+    net.y[n] = p.y - city.origin.y;
+  }
+  for (auto& v : net.link_vertices) {
+    for (size_t i = 0; i + 1 < v.size(); i += 2) {
+      const Point2 p = tr.forward(Point2{v[i], v[i + 1]});
+      v[i] = p.x - city.origin.x;
+      v[i + 1] = p.y - city.origin.y;
+    }
+  }
+  return net;
+}
+
+Point2 node_point(const Network& net, int n) {
+  return Point2{std::isfinite(net.x[n]) ? net.x[n] : 0.0, std::isfinite(net.y[n]) ? net.y[n] : 0.0};
+}
+
+ElementSet node_set(const Network& net) {
+  ElementSet nodes;
+  nodes.name = "water.nodes";
+  nodes.kind = GeometryKind::point;
+  Attribute elev{"elevation_m", {}, {}}, type{"type", {}, {}};
+  for (int n = 0; n < net.num_nodes(); ++n) {
+    nodes.ids.push_back(net.node_ids[n]);
+    nodes.points.push_back(node_point(net, n));
+    elev.numbers.push_back(net.elevation_m[n]);
+    type.texts.push_back(net.node_type[n] == NodeType::Junction    ? "junction"
+                         : net.node_type[n] == NodeType::Reservoir ? "reservoir"
+                                                                   : "tank");
+  }
+  nodes.attributes = {elev, type};
+  return nodes;
+}
+
+ElementSet pipe_set(const Network& net) {
+  ElementSet pipes;
+  pipes.name = "water.pipes";
+  pipes.kind = GeometryKind::line;
+  Attribute diam{"diameter_m", {}, {}}, ltype{"type", {}, {}};
+  static const char* kTypes[] = {"cv_pipe", "pipe", "pump", "prv", "psv", "pbv", "fcv", "tcv", "gpv"};
+  for (int k = 0; k < net.num_links(); ++k) {
+    pipes.ids.push_back(net.link_ids[k]);
+    Polyline line{node_point(net, net.from[k])};
+    const auto& v = net.link_vertices[k];
+    for (size_t i = 0; i + 1 < v.size(); i += 2) line.push_back(Point2{v[i], v[i + 1]});
+    line.push_back(node_point(net, net.to[k]));
+    pipes.lines.push_back(std::move(line));
+    diam.numbers.push_back(net.diameter_m[k]);
+    ltype.texts.push_back(kTypes[static_cast<int>(net.link_type[k])]);
+  }
+  pipes.attributes = {diam, ltype};
+  return pipes;
+}
+
+/// Each building's nearest junction with coordinates (-1 when the network has none).
+std::vector<int> nearest_junctions(const City& city, const Network& net) {
+  std::vector<int> out(city.buildings.size(), -1);
+  for (size_t b = 0; b < city.buildings.size(); ++b) {
+    double best = std::numeric_limits<double>::infinity();
+    for (int n = 0; n < net.num_junctions; ++n) {
+      if (!std::isfinite(net.x[n]) || !std::isfinite(net.y[n])) continue;
+      const double d = std::hypot(net.x[n] - city.buildings[b].centroid.x, net.y[n] - city.buildings[b].centroid.y);
+      if (d < best) best = d, out[b] = n;
+    }
+  }
+  return out;
+}
+
+/// What every run on the same network shares: the network, its element sets and the building snapping.
+struct WaterPrepared final : PreparedData {
+  WaterPrepared(const City& city, const WaterParams& params)
+      : net(load_network(city, params)), nodes(node_set(net)), pipes(pipe_set(net)),
+        junction_of_building(nearest_junctions(city, net)) {}
+  Network net;
+  ElementSet nodes, pipes;
+  std::vector<int> junction_of_building;
+};
+
 class WaterModel final : public Model {
  public:
   explicit WaterModel(WaterParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "water"; }
   SignalAccess signals() const override {
-    return counts_people_ ? SignalAccess{{"occupancy.building.people"}, {}} : SignalAccess{};
+    return SignalAccess{{}, {}, {signals::kBuildingPeople}};
+  }
+
+  // The network depends on the parameters that shape it; service pressure and interventions are per run.
+  std::string prepare_key() const override {
+    const auto& g = params_.generator;
+    return params_.network + "|" + params_.crs + "|" + params_.demand_model + "|" + exact(g.litres_per_m2_day) + "|" +
+           exact(g.supply_head_m);
+  }
+  std::shared_ptr<const PreparedData> prepare(const City& city) const override {
+    return std::make_shared<const WaterPrepared>(city, params_);
   }
 
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
-    load_network();
+    prepared_ = &ctx.prepared_as<WaterPrepared>();
+    net_ = &prepared_->net;
     run_ = std::make_unique<HydraulicRun>(*net_);
     run_->set_duration(std::numeric_limits<long>::max() / 4);
     run_->init();
-    build_sets();
     auto& r = ctx.recorder;
+    r.add_set(prepared_->nodes);
+    r.add_set(prepared_->pipes);
     pressure_layer_ = r.add_layer("water.pressure", "water.nodes", "m", "pressure head at the node");
     flow_layer_ = r.add_layer("water.flow", "water.pipes", "L/s", "flow, positive from start to end node");
     velocity_layer_ = r.add_layer("water.velocity", "water.pipes", "m/s", "mean flow velocity");
     min_series_ = r.add_series("water.min_pressure", "m");
     demand_series_ = r.add_series("water.demand", "L/s");
-    map_buildings_to_junctions();
     for (const auto& iv : ctx.scenario.interventions)
       if (iv.model == name()) check_intervention(iv);
+  }
+
+  // People in buildings (when some model writes them) add to the demand KPIs of their nearest junction.
+  void connect(RunContext& ctx) override {
+    counts_people_ = ctx.exchange.has(signals::kBuildingPeople) && !ctx.city.buildings.empty() && net_->num_junctions > 0;
+    if (counts_people_) people_signal_ = ctx.exchange.id(signals::kBuildingPeople);
   }
 
   void apply(const Intervention& iv, double t_s) override {
@@ -124,8 +240,9 @@ class WaterModel final : public Model {
     if (counts_people_) {
       const auto people = ctx_->exchange.read(people_signal_);
       double affected = 0;
-      for (size_t b = 0; b < junction_of_building_.size(); ++b) {
-        const int n = junction_of_building_[b];
+      const auto& junction_of_building = prepared_->junction_of_building;
+      for (size_t b = 0; b < junction_of_building.size(); ++b) {
+        const int n = junction_of_building[b];
         if (n >= 0 && values_[n] < params_.service_pressure_m) affected += people[b];
       }
       max_people_below_ = std::max(max_people_below_, affected);
@@ -165,88 +282,6 @@ class WaterModel final : public Model {
     int index = -1;
     double value = 0;
   };
-
-  void load_network() {
-    const City& city = ctx_->city;
-    if (params_.network == "generated") {
-      net_ = std::make_unique<Network>(generate_city_network(city, params_.generator));
-      return;
-    }
-    net_ = std::make_unique<Network>(read_inp(params_.network));
-    if (params_.demand_model == "dda") net_->options.demand_model = DemandModel::DDA;
-    if (params_.demand_model == "pda") net_->options.demand_model = DemandModel::PDA;
-    if (!params_.crs.empty()) {
-      Transform tr(params_.crs, city.crs);
-      for (int n = 0; n < net_->num_nodes(); ++n) {
-        if (!std::isfinite(net_->x[n])) continue;
-        const Point2 p = tr.forward(Point2{net_->x[n], net_->y[n]});
-        net_->x[n] = p.x - city.origin.x;
-        net_->y[n] = p.y - city.origin.y;
-      }
-      for (auto& v : net_->link_vertices) {
-        for (size_t i = 0; i + 1 < v.size(); i += 2) {
-          const Point2 p = tr.forward(Point2{v[i], v[i + 1]});
-          v[i] = p.x - city.origin.x;
-          v[i + 1] = p.y - city.origin.y;
-        }
-      }
-    }
-  }
-
-  void map_buildings_to_junctions() {
-    const auto& buildings = ctx_->city.buildings;
-    const Network& net = *net_;
-    counts_people_ = ctx_->scenario.models.count("occupancy") > 0 && !buildings.empty() && net.num_junctions > 0;
-    if (!counts_people_) return;
-    people_signal_ = ctx_->exchange.declare("occupancy.building.people", buildings.size());
-    junction_of_building_.assign(buildings.size(), -1);
-    for (size_t b = 0; b < buildings.size(); ++b) {
-      double best = std::numeric_limits<double>::infinity();
-      for (int n = 0; n < net.num_junctions; ++n) {
-        if (!std::isfinite(net.x[n]) || !std::isfinite(net.y[n])) continue;
-        const double d = std::hypot(net.x[n] - buildings[b].centroid.x, net.y[n] - buildings[b].centroid.y);
-        if (d < best) best = d, junction_of_building_[b] = n;
-      }
-    }
-  }
-
-  void build_sets() {
-    const Network& net = *net_;
-    auto xy = [&](int n) {
-      return Point2{std::isfinite(net.x[n]) ? net.x[n] : 0.0, std::isfinite(net.y[n]) ? net.y[n] : 0.0};
-    };
-    ElementSet nodes;
-    nodes.name = "water.nodes";
-    nodes.kind = GeometryKind::point;
-    Attribute elev{"elevation_m", {}, {}}, type{"type", {}, {}};
-    for (int n = 0; n < net.num_nodes(); ++n) {
-      nodes.ids.push_back(net.node_ids[n]);
-      nodes.points.push_back(xy(n));
-      elev.numbers.push_back(net.elevation_m[n]);
-      type.texts.push_back(net.node_type[n] == NodeType::Junction    ? "junction"
-                           : net.node_type[n] == NodeType::Reservoir ? "reservoir"
-                                                                     : "tank");
-    }
-    nodes.attributes = {elev, type};
-    ctx_->recorder.add_set(std::move(nodes));
-    ElementSet pipes;
-    pipes.name = "water.pipes";
-    pipes.kind = GeometryKind::line;
-    Attribute diam{"diameter_m", {}, {}}, ltype{"type", {}, {}};
-    static const char* kTypes[] = {"cv_pipe", "pipe", "pump", "prv", "psv", "pbv", "fcv", "tcv", "gpv"};
-    for (int k = 0; k < net.num_links(); ++k) {
-      pipes.ids.push_back(net.link_ids[k]);
-      Polyline line{xy(net.from[k])};
-      const auto& v = net.link_vertices[k];
-      for (size_t i = 0; i + 1 < v.size(); i += 2) line.push_back(Point2{v[i], v[i + 1]});
-      line.push_back(xy(net.to[k]));
-      pipes.lines.push_back(std::move(line));
-      diam.numbers.push_back(net.diameter_m[k]);
-      ltype.texts.push_back(kTypes[static_cast<int>(net.link_type[k])]);
-    }
-    pipes.attributes = {diam, ltype};
-    ctx_->recorder.add_set(std::move(pipes));
-  }
 
   void solve() {
     run_->run();
@@ -348,7 +383,8 @@ class WaterModel final : public Model {
 
   WaterParams params_;
   RunContext* ctx_ = nullptr;
-  std::unique_ptr<Network> net_;
+  const WaterPrepared* prepared_ = nullptr;
+  const Network* net_ = nullptr;
   std::unique_ptr<HydraulicRun> run_;
   std::vector<TimedChange> timed_;
   std::vector<double> values_;
@@ -359,7 +395,6 @@ class WaterModel final : public Model {
   // from the occupancy model through the Exchange, so the KPI exists only when that model runs.
   bool counts_people_ = false;
   Exchange::SignalId people_signal_ = 0;
-  std::vector<int> junction_of_building_;
   double max_people_below_ = 0;
   long unbalanced_ = 0;
   Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0;

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   citytwin::parse_lanes(text);
   citytwin::parse_duration_s(text);
   citytwin::parse_datetime(text);
-  citytwin::resolve_time_s(text, 1783900800);
+  citytwin::resolve_time_s(text, 1783900800, citytwin::TimeZone{});
   if (auto dt = citytwin::parse_datetime(text)) citytwin::format_datetime(*dt);
   return 0;
 }

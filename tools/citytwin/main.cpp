@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 #ifdef CITYTWIN_HAS_TRAFFIC
   citytwin::cli::add_traffic(app);
 #endif
-#ifdef CITYTWIN_HAS_VIEWER
+#if defined(CITYTWIN_HAS_VIEWER) || !defined(CITYTWIN_HAS_RENDER)  // without the renderer: says so
   citytwin::cli::add_view(app);
 #endif
   try {

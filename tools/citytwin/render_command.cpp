@@ -31,7 +31,7 @@ void add_render(CLI::App& app) {
   cmd->callback([opt] {
     Log log;
     Results results = results_from(opt->input, log);
-    auto t = resolve_time_s(opt->at, results.info.start_unix_s);
+    auto t = resolve_time_s(opt->at, results.info.start_unix_s, TimeZone::find(results.info.timezone).value_or(TimeZone{}));
     if (!t || *t < 0 || *t > results.info.duration_s + 1e-6)
       throw InputError({"", 0, "--at " + opt->at},
                        "not a time within the run (" + format_datetime(results.info.start_unix_s) + " to " +

@@ -12,6 +12,10 @@ namespace citytwin::cli {
 ScenarioRun load_scenario_file(const std::string& path) {
   ScenarioRun run;
   run.scenario = load_scenario(path);
+#ifndef CITYTWIN_HAS_RENDER
+  if (!run.scenario.outputs.render_layer.empty())
+    throw InputError({path, 0, "outputs.render_layer"}, "this build has no renderer (configured with CITYTWIN_RENDER=OFF)");
+#endif
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();

@@ -249,12 +249,17 @@ void Session::set_time(double t_s) { time_s_ = std::clamp(t_s, 0.0, duration());
 
 std::string Session::time_text(double t_s) const {
   if (!a_) return "-";
-  return format_datetime(a_->results.info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s))) + " UTC";
+  // Local time in the scenario's zone, as planners read a clock.
+  const auto& info = a_->results.info;
+  const auto zone = TimeZone::find(info.timezone).value_or(TimeZone{});
+  const std::int64_t t = info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s));
+  return format_datetime(t + zone.utc_offset_s(t)) + " " + zone.abbreviation(t);
 }
 
 std::optional<double> Session::parse_time(const std::string& text) const {
   if (!a_) return std::nullopt;
-  return resolve_time_s(text, a_->results.info.start_unix_s);
+  const auto& info = a_->results.info;
+  return resolve_time_s(text, info.start_unix_s, TimeZone::find(info.timezone).value_or(TimeZone{}));
 }
 
 bool Session::set_view(ViewMode mode) {

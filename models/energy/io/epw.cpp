@@ -187,4 +187,17 @@ Weather parse_epw(const std::string& text, const std::string& file) {
 
 Weather read_epw(const std::string& path) { return parse_epw(read_text_file(path), path); }
 
+size_t Weather::record_at(double unix_s) const {
+  const double local = unix_s + location.timezone_h * 3600;
+  auto days = static_cast<long long>(std::floor(local / 86400));
+  const double hour = (local - static_cast<double>(days) * 86400.0) / 3600.0;
+  int year = 1970;
+  auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+  while (days < 0) days += leap(--year) ? 366 : 365;
+  while (days >= (leap(year) ? 366 : 365)) days -= leap(year++) ? 366 : 365;
+  if (leap(year) && days >= 59) --days;  // drop 29 February onto the 28th
+  return (static_cast<size_t>(days) * 24 * static_cast<size_t>(records_per_hour) +
+          static_cast<size_t>(hour * records_per_hour)) % size();
+}
+
 }  // namespace citytwin::energy

@@ -37,6 +37,9 @@ struct Weather {
   size_t size() const { return dry_bulb_c.size(); }
   /// Length of one record in seconds (3600 / records_per_hour).
   double step_s() const { return 3600.0 / records_per_hour; }
+  /// The record in force at a UTC instant: the file's records are in its local standard time (timezone_h),
+  /// in a non-leap year (29 February reads 28 February), and repeat every year.
+  size_t record_at(double unix_s) const;
 };
 
 /// Reads an EPW file. Throws InputError naming file, line and field (all problems, up to 20).

@@ -31,7 +31,7 @@ City grid_city(int n) {
 class Producer final : public Model {
  public:
   std::string name() const override { return "producer"; }
-  SignalAccess signals() const override { return {{}, {"producer.value"}}; }
+  SignalAccess signals() const override { return {{}, {"producer.value"}, {}}; }
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
     id_ = ctx.exchange.declare("producer.value", ctx.city.buildings.size());

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "engine/core/error.hpp"
+#include "engine/sim/signals.hpp"
 #include "engine/sim/simulation.hpp"
 #include "models/energy/energy_model.hpp"
 #include "models/energy/grid/city_grid.hpp"
@@ -149,16 +151,22 @@ class ProbeModel final : public Model {
  public:
   explicit ProbeModel(Probe* probe) : probe_(probe) {}
   std::string name() const override { return "traffic"; }
-  SignalAccess signals() const override { return {{"grid.building.energized"}, {"traffic.building.ev_arrivals"}}; }
+  SignalAccess signals() const override {
+    return {{}, {signals::kBuildingEvArrivals}, {signals::kBuildingEnergized}};
+  }
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
-    arrivals_ = ctx.exchange.declare("traffic.building.ev_arrivals", ctx.city.buildings.size());
-    energized_ = ctx.exchange.declare("grid.building.energized", ctx.city.buildings.size(), 1.0);
+    arrivals_ = ctx.exchange.declare(signals::kBuildingEvArrivals, ctx.city.buildings.size());
+  }
+  // Without a grid every building counts as energized.
+  void connect(RunContext& ctx) override {
+    if (ctx.exchange.has(signals::kBuildingEnergized)) energized_ = ctx.exchange.id(signals::kBuildingEnergized);
   }
   void apply(const Intervention&, double) override {}
   void advance(double t0_s, double) override {
-    double sum = 0;
-    for (double v : ctx_->exchange.read(energized_)) sum += v;
+    double sum = energized_ ? 0.0 : static_cast<double>(ctx_->city.buildings.size());
+    if (energized_)
+      for (double v : ctx_->exchange.read(*energized_)) sum += v;
     probe_->energized_sum.emplace_back(t0_s, sum);
     auto out = ctx_->exchange.write(arrivals_);
     std::fill(out.begin(), out.end(), t0_s == probe_->arrive_at_s ? probe_->cars : 0.0);
@@ -169,7 +177,8 @@ class ProbeModel final : public Model {
  private:
   Probe* probe_;
   RunContext* ctx_ = nullptr;
-  Exchange::SignalId arrivals_ = 0, energized_ = 0;
+  Exchange::SignalId arrivals_ = 0;
+  std::optional<Exchange::SignalId> energized_;
 };
 
 ModelRegistry registry_with_probe(Probe* probe) {
