@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -59,7 +60,7 @@ int count_lines(const std::string& s) { return static_cast<int>(std::count(s.beg
 BOOST_FIXTURE_TEST_SUITE(cli, Scratch)
 
 BOOST_AUTO_TEST_CASE(every_subcommand_has_help) {
-  for (const char* sub : {"info", "run", "render"}) {
+  for (const char* sub : {"info", "run", "batch", "render"}) {
     Outcome o = run(std::string(sub) + " --help");
     BOOST_TEST(o.code == 0, sub);
     BOOST_TEST(o.out.find("Usage") != std::string::npos, sub);
@@ -109,6 +110,45 @@ BOOST_AUTO_TEST_CASE(same_results_at_one_and_two_threads) {
   BOOST_TEST(slurp(dir / "t1" / "kpis.json") == slurp(dir / "t2" / "kpis.json"));
 }
 
+/// Every file under a, relative, with its bytes (run.log left out: it names the output folder).
+std::map<std::string, std::string> tree(const fs::path& a) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(a))
+    if (e.is_regular_file() && e.path().filename() != "run.log") files[fs::relative(e.path(), a).string()] = slurp(e.path());
+  return files;
+}
+
+// N runs on one Session (citytwin batch, two at once) are byte for byte N separate `citytwin run`
+// processes, and the batch prepares each model's static data once.
+BOOST_AUTO_TEST_CASE(batch_is_separate_runs_byte_for_byte) {
+  const std::string weather = std::string(CITYTWIN_ASSETS) + "/weather/PRT_Lisboa.085360_INETI.epw";
+  std::vector<std::string> files;
+  for (int seed = 1; seed <= 3; ++seed) {
+    const std::string text = "seed = " + std::to_string(seed) + "\n[city]\nfile = \"" + kMonaco +
+                             "\"\n[period]\nstart = \"2026-07-13T06:00+02:00\"\ntimezone = \"Europe/Monaco\"\n"
+                             "duration = \"2h\"\nstep = \"15min\"\n[models.occupancy]\nscale = " + std::to_string(0.5 * seed) +
+                             "\n[models.traffic]\ntrips_per_day = 3000\n[models.water]\n[models.energy]\nweather = \"" + weather +
+                             "\"\npv_share = " + std::to_string(0.2 * seed) + "\n";
+    files.push_back(write("s" + std::to_string(seed) + ".toml", text).string());
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    Outcome o = run("run " + files[i] + " -q -o " + (dir / "alone" / ("s" + std::to_string(i + 1))).string());
+    BOOST_REQUIRE_MESSAGE(o.code == 0, o.err);
+  }
+  Outcome b = run("batch " + files[0] + " " + files[1] + " " + files[2] + " -j 2 -t 1 -q -o " + (dir / "batch").string());
+  BOOST_REQUIRE_MESSAGE(b.code == 0, b.err);
+  BOOST_TEST(b.out.find("static data prepared: energy 1x traffic 1x water 1x") != std::string::npos, b.out);
+  for (int i = 1; i <= 3; ++i) {
+    const std::string name = "s" + std::to_string(i);
+    const auto alone = tree(dir / "alone" / name), batch = tree(dir / "batch" / name);
+    BOOST_TEST(alone.size() > 10u);
+    BOOST_TEST(alone.size() == batch.size(), name);
+    for (const auto& [file, bytes] : alone) BOOST_TEST((batch.count(file) && batch.at(file) == bytes), name << "/" << file);
+  }
+  // The seeds and parameters did make the runs differ.
+  BOOST_TEST(tree(dir / "alone" / "s1").at("kpis.json") != tree(dir / "alone" / "s2").at("kpis.json"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
   const fs::path out = dir / "results";
   auto expect_error = [&](const std::string& args, const std::string& start) {
@@ -133,7 +173,26 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
   expect_error("run " + broken.string() + " -o " + out.string(), broken.string() + ":2: malformed TOML");
   const std::string s = scenario("colour = \"red\"\n");
   expect_error("run " + s + " -o " + out.string(), s + ":9: models.occupancy.colour: unknown key");
+#ifdef CITYTWIN_HAS_RENDER
   expect_error("render " + scenario() + " --at 07:00 --layer nope -o " + (dir / "x.png").string(), "layer nope: unknown layer");
+#else
+  expect_error("render " + scenario() + " --at 07:00 --layer nope -o " + (dir / "x.png").string(),
+               "render: this build has no renderer");
+  expect_error("view " + scenario(), "view: this build has no viewer");
+#endif
 }
+
+#ifndef CITYTWIN_HAS_RENDER
+// The headless build (CITYTWIN_RENDER=OFF) links no OpenSceneGraph, OpenGL or ImGui, directly or through
+// another library: ldd lists every shared library the binary loads.
+BOOST_AUTO_TEST_CASE(headless_binary_loads_no_graphics_library) {
+  const std::string cmd = "ldd " + kCli + " >" + (dir / "ldd.txt").string();
+  BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+  const std::string libs = slurp(dir / "ldd.txt");
+  BOOST_TEST(libs.find("libtbb") != std::string::npos);  // ldd did list the libraries
+  for (const char* lib : {"libosg", "libOpenThreads", "libGL", "libGLX", "libimgui", "libX11"})
+    BOOST_TEST(libs.find(lib) == std::string::npos, lib);
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

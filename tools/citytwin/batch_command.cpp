@@ -1,11 +1,13 @@
-#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "engine/core/progress.hpp"
 #include "engine/sim/session.hpp"
@@ -53,38 +55,40 @@ int run_batch(const BatchOptions& opt, std::vector<ScenarioRun>& runs, const Ses
   std::mutex mutex;
   int done = 0, failed = 0;
   Progress progress("batch", static_cast<double>(runs.size()), !opt.quiet);
-  tbb::task_arena jobs(opt.jobs);
-  jobs.execute([&] {
-    tbb::parallel_for(
-        size_t{0}, runs.size(),
-        [&](size_t i) {
-          const auto start = std::chrono::steady_clock::now();
-          Log log;
-          std::string error;
-          try {
-            RunOptions options;
-            options.threads = threads_each;
-            options.log = &log;
-            runs[i].results = session.run(runs[i].scenario, options);
-            const auto dir = std::filesystem::path(opt.out) / std::filesystem::path(opt.scenarios[i]).stem();
-            write_run(dir.string(), runs[i], log, city_log.text());
-          } catch (const std::exception& e) {
-            error = e.what();
-          }
-          runs[i].results = Results{};  // written: free it for the runs still to come
-          const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-          std::lock_guard lock(mutex);
-          ++done;
-          if (!error.empty()) {
-            ++failed;
-            std::fprintf(stderr, "citytwin batch: %s failed: %s\n", opt.scenarios[i].c_str(), error.c_str());
-          }
-          std::printf("%-40s %-6s %8.1f s\n", opt.scenarios[i].c_str(), error.empty() ? "ok" : "failed", s);
-          std::fflush(stdout);
-          progress.update(done, std::to_string(failed) + " failed");
-        },
-        tbb::simple_partitioner());
-  });
+  // One thread per job, each taking the next scenario: every job is a run of its own (its own arena of
+  // threads_each), whatever TBB's worker pool holds.
+  std::atomic<size_t> next{0};
+  auto job = [&] {
+    for (size_t i = next++; i < runs.size(); i = next++) {
+      const auto start = std::chrono::steady_clock::now();
+      Log log;
+      std::string error;
+      try {
+        RunOptions options;
+        options.threads = threads_each;
+        options.log = &log;
+        runs[i].results = session.run(runs[i].scenario, options);
+        const auto dir = std::filesystem::path(opt.out) / std::filesystem::path(opt.scenarios[i]).stem();
+        write_run(dir.string(), runs[i], log, city_log.text());
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      runs[i].results = Results{};  // written: free it for the runs still to come
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::lock_guard lock(mutex);
+      ++done;
+      if (!error.empty()) {
+        ++failed;
+        std::fprintf(stderr, "citytwin batch: %s failed: %s\n", opt.scenarios[i].c_str(), error.c_str());
+      }
+      std::printf("%-40s %-6s %8.1f s\n", opt.scenarios[i].c_str(), error.empty() ? "ok" : "failed", s);
+      std::fflush(stdout);
+      progress.update(done, std::to_string(failed) + " failed");
+    }
+  };
+  std::vector<std::thread> jobs;
+  for (int j = 0; j < std::min<int>(opt.jobs, static_cast<int>(runs.size())); ++j) jobs.emplace_back(job);
+  for (auto& t : jobs) t.join();
   progress.finish();
   return failed;
 }
@@ -109,6 +113,10 @@ void add_batch(CLI::App& app) {
     std::filesystem::create_directories(opt->out);
     const int failed = run_batch(*opt, runs, session, log);
     std::printf("%zu runs, %d failed; results in %s\n", runs.size(), failed, opt->out.c_str());
+    std::string prepared;
+    for (const auto& m : session.registry().names())
+      if (const size_t count = session.prepare_count(m)) prepared += " " + m + " " + std::to_string(count) + "x";
+    if (!prepared.empty()) std::printf("static data prepared:%s\n", prepared.c_str());
     if (failed > 0) throw InputError(std::to_string(failed) + " of " + std::to_string(runs.size()) + " runs failed");
   });
 }
