@@ -1,5 +1,7 @@
 #include "engine/data/results_io.hpp"
 
+#include "engine/core/atomic_write.hpp"
+
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <unistd.h>
@@ -252,12 +254,9 @@ void write_geopackage(const fs::path& path, const Results& r) {
 bool is_results_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "manifest.json"); }
 
 void write_results(const std::string& dir, const Results& r, const WriteOptions& options) {
-  fs::path target = fs::absolute(dir);
-  fs::path tmp = target;
-  tmp += ".tmp-" + std::to_string(getpid());
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
   try {
+    AtomicFolder folder(dir);
+    const fs::path& tmp = folder.path();
     fs::create_directories(tmp / "timeseries");
     write_text(tmp / "manifest.json", manifest_json(r).dump(2) + "\n");
     write_text(tmp / "kpis.json", kpis_json(r).dump(2) + "\n");
@@ -275,19 +274,9 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
     if (options.geopackage) write_geopackage(tmp / "layers.gpkg", r);
     write_text(tmp / "run.log", options.log_text);
     if (!options.scenario_text.empty()) write_text(tmp / "scenario.toml", options.scenario_text);
-    if (fs::exists(target)) {
-      if (!is_results_dir(target.string()) && !fs::is_empty(target))
-        throw InputError({target.string(), 0, ""}, "exists and is not a results directory: not replacing it");
-      fs::remove_all(target);
-    }
-    fs::create_directories(target.parent_path());
-    fs::rename(tmp, target);
+    folder.commit([](const fs::path& existing) { return is_results_dir(existing.string()); });
   } catch (const fs::filesystem_error& e) {
-    fs::remove_all(tmp, ec);
     throw InputError({dir, 0, ""}, std::string("cannot write results: ") + e.code().message());
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
   }
 }
 

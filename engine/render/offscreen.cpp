@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "engine/core/error.hpp"
+#include "engine/core/atomic_write.hpp"
 
 namespace citytwin::render {
 namespace {
@@ -108,18 +109,7 @@ void keep_freed_memory() {
 }
 
 void write_png(const osg::Image& image, const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".tmp-" + std::to_string(getpid()) + ".png";
-  if (!osgDB::writeImageFile(image, tmp.string())) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw InputError({path, 0, ""}, "cannot write PNG");
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) throw InputError({path, 0, ""}, "cannot write PNG: " + ec.message());
+  write_named_file_atomically(path, [&](const std::string& tmp) { return osgDB::writeImageFile(image, tmp); });
 }
 
 }  // namespace citytwin::render

@@ -149,6 +149,27 @@ BOOST_AUTO_TEST_CASE(batch_is_separate_runs_byte_for_byte) {
   BOOST_TEST(tree(dir / "alone" / "s1").at("kpis.json") != tree(dir / "alone" / "s2").at("kpis.json"));
 }
 
+// A run stopped by SIGTERM exits 143 (128 + 15) through its own handler and leaves no temporary; one killed
+// outright leaves its temporary, which the next run into the same folder removes.
+BOOST_AUTO_TEST_CASE(stopped_runs_leave_no_temporaries) {
+  const std::string s = write("long.toml", "[city]\nfile = \"" + kMonaco + "\"\n[period]\nstart = \"2026-07-13T00:00\"\n"
+                                           "duration = \"72h\"\nstep = \"5min\"\n[models.occupancy]\n[models.traffic]\n").string();
+  const fs::path out = dir / "out";
+  const std::string script = kCli + " run " + s + " -q -o " + out.string() + " >/dev/null 2>&1 & p=$!; sleep 1.5; kill -TERM $p; wait $p; echo $? >" +
+                             (dir / "rc").string();
+  BOOST_REQUIRE(std::system(("sh -c '" + script + "'").c_str()) == 0);
+  BOOST_TEST(slurp(dir / "rc") == "143\n");
+  for (const auto& e : fs::directory_iterator(dir)) BOOST_TEST(e.path().filename().string().find(".tmp-") == std::string::npos, e.path());
+  BOOST_TEST(!fs::exists(out));
+  // A temporary of a process that is gone (PID 2^22 + 1 is above Linux's largest PID by default, so free).
+  const fs::path stale = dir / "out.tmp-4194305";
+  fs::create_directories(stale / "timeseries");
+  Outcome o = run("run " + scenario() + " -q -o " + out.string());
+  BOOST_TEST(o.code == 0, o.err);
+  BOOST_TEST(!fs::exists(stale));
+  BOOST_TEST(fs::exists(out / "manifest.json"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
   const fs::path out = dir / "results";
   auto expect_error = [&](const std::string& args, const std::string& start) {

@@ -1,10 +1,13 @@
 // citytwin: the command-line interface.
 #include <iostream>
 
+#include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
 #include "tools/citytwin/commands.hpp"
 
 int main(int argc, char** argv) {
+  // Before any thread starts: Ctrl-C and SIGTERM remove this run's temporary outputs.
+  citytwin::install_signal_cleanup();
   CLI::App app{"citytwin: a digital twin of a city (traffic, energy, water on one clock)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show every subcommand's help");

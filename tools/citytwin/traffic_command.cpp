@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/city/import.hpp"
+#include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
 #include "engine/data/results_io.hpp"
 #include "models/traffic/demand_generator.hpp"
@@ -33,19 +34,6 @@ struct RunOptions {
   double positions_every_s = 0;
   std::uint64_t seed = 42;
 };
-
-/// Writes a file through a temporary name.
-template <class F>
-void write_atomic(const std::string& path, F&& fill) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write");
-    fill(out);
-    if (!out) throw InputError(path + ": write failed");
-  }
-  std::filesystem::rename(tmp, path);
-}
 
 std::string hms(double s) {
   char buf[32];
@@ -180,7 +168,7 @@ void traffic_generate(const GenerateOptions& o) {
   g.trips_per_day = o.trips_per_day;
   g.seed = o.seed;
   const auto d = generate_city_trips(city, net, g, o.begin_s, o.end_s, o.start_hour);
-  write_atomic(o.out, [&](std::ostream& out) {
+  write_file_atomically(o.out, [&](std::ostream& out) {
     out << "depart,from,to\n";
     for (const auto& t : d.trips) out << hms(t.depart_s) << ',' << net.edge_id[t.from_edge] << ',' << net.edge_id[t.to_edge] << '\n';
   });

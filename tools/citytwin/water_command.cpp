@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
 #include "engine/city/import.hpp"
 #include "models/water/city_network.hpp"
@@ -22,26 +23,18 @@ void water_solve(const std::string& inp, const std::string& csv, int repeat) {
   using namespace citytwin::water;
   const Network net = read_inp(inp);
   HydraulicRun run(net);
-  std::ofstream out;
-  std::string tmp;
-  if (!csv.empty()) {
-    tmp = csv + ".tmp";
-    out.open(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(csv + ": cannot write");
-    write_csv_header(out);
-  }
-  long periods = 0;
+  long periods = 0, solves = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  const long solves = run_extended_period(run, [&](const HydraulicRun& r) {
-    ++periods;
-    if (out.is_open()) write_csv_rows(out, r);
-  });
+  auto solve = [&](std::ostream* out) {
+    if (out) write_csv_header(*out);
+    solves = run_extended_period(run, [&](const HydraulicRun& r) {
+      ++periods;
+      if (out) write_csv_rows(*out, r);
+    });
+  };
+  if (csv.empty()) solve(nullptr);
+  else write_file_atomically(csv, [&](std::ostream& out) { solve(&out); });
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (out.is_open()) {
-    out.close();
-    if (!out) throw InputError(csv + ": write failed");
-    std::filesystem::rename(tmp, csv);
-  }
   std::printf("%s: %d nodes (%d junctions, %d tanks/reservoirs), %d links, flow units %s\n", inp.c_str(),
               net.num_nodes(), net.num_junctions, net.num_tanks(), net.num_links(), net.units.flow_name().c_str());
   std::printf("duration %ld s, %ld reporting periods, %ld hydraulic solutions in %.3f s\n", net.times.duration,
@@ -101,18 +94,14 @@ void water_criticality(const CriticalityArgs& a) {
                 r.min_pressure_m / u.pressure_head(), r.converged ? "" : "(unbalanced)");
   }
   if (!a.csv.empty()) {
-    const std::string tmp = a.csv + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      if (!out) throw InputError(a.csv + ": cannot write");
+    write_file_atomically(a.csv, [&](std::ostream& out) {
       out << "rank,pipe,unmet_demand_" << vol << ",min_pressure_" << u.pressure_name() << ",converged\n";
       for (size_t i = 0; i < ranking.size(); ++i) {
         const auto& r = ranking[i];
         out << i + 1 << ',' << net.link_ids[r.link] << ',' << r.unmet_demand_m3 * to_user_volume << ','
             << r.min_pressure_m / u.pressure_head() << ',' << (r.converged ? 1 : 0) << '\n';
       }
-    }
-    std::filesystem::rename(tmp, a.csv);
+    });
     std::printf("wrote %s\n", a.csv.c_str());
   }
 }

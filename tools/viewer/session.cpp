@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/time.hpp"
 #include "engine/data/results_io.hpp"
@@ -470,20 +471,10 @@ bool Session::save_whatif(const std::string& path) {
     error("no what-if to save: run one first");
     return false;
   }
-  const fs::path tmp = fs::path(path + ".tmp-" + std::to_string(getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << whatif_text_;
-    if (!out) {
-      error(path + ": cannot write");
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    error(path + ": cannot write: " + ec.message());
+  try {
+    write_file_atomically(path, [&](std::ostream& out) { out << whatif_text_; });
+  } catch (const InputError& e) {
+    error(e.what());
     return false;
   }
   info("saved what-if scenario " + path);

@@ -6,14 +6,12 @@
 #include <numbers>
 
 #include "engine/core/error.hpp"
+#include "engine/core/atomic_write.hpp"
 
 namespace citytwin::energy {
 
 void write_bus_csv(const std::string& path, const GridCase& grid, const PowerFlowResult& result) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError(SourceLocation{path, 0, {}}, "cannot write the file");
+  write_file_atomically(path, [&](std::ostream& out) {
     out << "bus_id,vm_pu,va_deg\n";
     char buf[96];
     for (size_t i = 0; i < grid.buses.size(); ++i) {
@@ -21,11 +19,7 @@ void write_bus_csv(const std::string& path, const GridCase& grid, const PowerFlo
                     result.va_rad[i] * 180.0 / std::numbers::pi);
       out << buf;
     }
-    if (!out.flush()) throw InputError(SourceLocation{path, 0, {}}, "write failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(SourceLocation{path, 0, {}}, "cannot rename " + tmp + ": " + ec.message());
+  });
 }
 
 }  // namespace citytwin::energy

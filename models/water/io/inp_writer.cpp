@@ -7,6 +7,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
 
 namespace citytwin::water {
@@ -256,14 +257,7 @@ void write_inp(std::ostream& out, const Network& net) {
 }
 
 void write_inp_file(const std::string& path, const Network& net) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write");
-    write_inp(out, net);
-    if (!out) throw InputError(path + ": write failed");
-  }
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, [&](std::ostream& out) { write_inp(out, net); });
 }
 
 }  // namespace citytwin::water

@@ -1,0 +1,160 @@
+#include "engine/core/atomic_write.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <thread>
+#include <vector>
+
+#include "engine/core/error.hpp"
+
+namespace citytwin {
+namespace fs = std::filesystem;
+namespace {
+
+/// The temporaries this process has open, for the signal thread to remove.
+struct LiveTemporaries {
+  std::mutex mutex;
+  std::vector<fs::path> paths;
+
+  void add(const fs::path& p) {
+    std::lock_guard lock(mutex);
+    paths.push_back(p);
+  }
+  void remove(const fs::path& p) {
+    std::lock_guard lock(mutex);
+    paths.erase(std::remove(paths.begin(), paths.end(), p), paths.end());
+  }
+  void remove_all_from_disk() {
+    std::lock_guard lock(mutex);
+    std::error_code ec;
+    for (const auto& p : paths) fs::remove_all(p, ec);
+  }
+};
+
+LiveTemporaries& live() {
+  static LiveTemporaries t;
+  return t;
+}
+
+fs::path temporary_for(const fs::path& target, bool keep_extension) {
+  const std::string suffix = ".tmp-" + std::to_string(getpid());
+  if (!keep_extension || !target.has_extension()) return fs::path(target.string() + suffix);
+  fs::path p = target;
+  p.replace_extension();
+  return fs::path(p.string() + suffix + target.extension().string());
+}
+
+/// A temporary registered for the signal thread while it exists.
+class Temporary {
+ public:
+  Temporary(const fs::path& target, bool keep_extension) : path_(temporary_for(target, keep_extension)) {
+    remove_stale_temporaries(target.parent_path().empty() ? fs::path(".") : target.parent_path());
+    live().add(path_);
+  }
+  ~Temporary() {
+    std::error_code ec;
+    if (!renamed_) fs::remove_all(path_, ec);
+    live().remove(path_);
+  }
+  const fs::path& path() const { return path_; }
+  void rename_to(const fs::path& target) {
+    fs::rename(path_, target);
+    renamed_ = true;
+  }
+
+ private:
+  fs::path path_;
+  bool renamed_ = false;
+};
+
+void rename_or_throw(Temporary& tmp, const std::string& path) {
+  try {
+    tmp.rename_to(path);
+  } catch (const fs::filesystem_error& e) {
+    throw InputError({path, 0, ""}, std::string("cannot write: ") + e.code().message());
+  }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& fill) {
+  Temporary tmp(path, false);
+  {
+    std::ofstream out(tmp.path(), std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError({path, 0, ""}, "cannot write");
+    fill(out);
+    if (!out.flush()) throw InputError({path, 0, ""}, "write failed");
+  }
+  rename_or_throw(tmp, path);
+}
+
+void write_named_file_atomically(const std::string& path, const std::function<bool(const std::string&)>& fill) {
+  Temporary tmp(path, true);
+  if (!fill(tmp.path().string())) throw InputError({path, 0, ""}, "cannot write");
+  rename_or_throw(tmp, path);
+}
+
+AtomicFolder::AtomicFolder(fs::path target) : target_(fs::absolute(std::move(target))), tmp_(temporary_for(target_, false)) {
+  remove_stale_temporaries(target_.parent_path());
+  std::error_code ec;
+  fs::remove_all(tmp_, ec);
+  live().add(tmp_);
+  fs::create_directories(tmp_);
+}
+
+AtomicFolder::~AtomicFolder() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(tmp_, ec);
+  live().remove(tmp_);
+}
+
+void AtomicFolder::commit(const std::function<bool(const fs::path&)>& may_replace) {
+  if (fs::exists(target_)) {
+    if (!may_replace(target_) && !fs::is_empty(target_))
+      throw InputError({target_.string(), 0, ""}, "exists and is not a results directory: not replacing it");
+    fs::remove_all(target_);
+  }
+  fs::create_directories(target_.parent_path());
+  fs::rename(tmp_, target_);
+  committed_ = true;
+}
+
+void remove_stale_temporaries(const fs::path& folder) {
+  static const std::regex kTemporary(R"(.*\.tmp-([0-9]+)(\.[A-Za-z0-9]+)?)");
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::smatch m;
+    const std::string name = it->path().filename().string();
+    if (!std::regex_match(name, m, kTemporary)) continue;
+    const long pid = std::stol(m[1].str());
+    if (pid == getpid() || pid <= 0 || pid > 1 << 30) continue;
+    if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // that process still runs
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);
+  }
+}
+
+void install_signal_cleanup() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::thread([set] {
+      int sig = 0;
+      sigwait(&set, &sig);
+      live().remove_all_from_disk();
+      _exit(128 + sig);
+    }).detach();
+  });
+}
+
+}  // namespace citytwin
