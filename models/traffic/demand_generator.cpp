@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "engine/core/random.hpp"
+#include "engine/geo/spatial_index.hpp"
 
 namespace citytwin::traffic {
 namespace {
@@ -36,7 +37,8 @@ size_t draw(const std::vector<double>& cumulative, std::mt19937_64& rng) {
 
 std::vector<std::int32_t> building_edges(const City& city, const Network& net) {
   std::vector<std::int32_t> out(city.buildings.size(), -1);
-  tbb::parallel_for(size_t{0}, out.size(), [&](size_t b) { out[b] = net.nearest_edge(city.buildings[b].centroid); });
+  const PolylineIndex edges(net.edge_shape);
+  tbb::parallel_for(size_t{0}, out.size(), [&](size_t b) { out[b] = edges.nearest(city.buildings[b].centroid); });
   return out;
 }
 

@@ -41,28 +41,7 @@ int Network::find_edge(const std::string& id) const {
 }
 
 namespace {
-double distance_to_segment(const Point2& p, const Point2& a, const Point2& b) {
-  const double dx = b.x - a.x, dy = b.y - a.y;
-  const double len2 = dx * dx + dy * dy;
-  double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
-  t = std::clamp(t, 0.0, 1.0);
-  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
 }  // namespace
-
-int Network::nearest_edge(const Point2& p, double* distance_m) const {
-  int best = -1;
-  double best_d = std::numeric_limits<double>::infinity();
-  for (int e = 0; e < edges(); ++e) {
-    const auto& s = edge_shape[e];
-    for (size_t i = 0; i + 1 < s.size(); ++i) {
-      const double d = distance_to_segment(p, s[i], s[i + 1]);
-      if (d < best_d) best_d = d, best = e;
-    }
-  }
-  if (distance_m) *distance_m = best_d;
-  return best;
-}
 
 double Network::lane_km() const {
   double m = 0;

@@ -113,9 +113,6 @@ struct Network {
   int edge_of_conn_to(int c) const { return lane_edge[conn_to_lane[c]]; }
   /// Edge index by ID, or -1.
   int find_edge(const std::string& id) const;
-  /// The nearest edge to a point (distance to its shape, also written to *distance_m when given), or -1 for an
-  /// empty network.
-  int nearest_edge(const Point2& p, double* distance_m = nullptr) const;
   double lane_km() const;
   int signalised_junctions() const;
 

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "engine/core/time.hpp"
+#include "engine/geo/spatial_index.hpp"
 #include "engine/sim/signals.hpp"
 
 #include "models/traffic/demand_generator.hpp"
@@ -47,16 +48,11 @@ struct TrafficPrepared final : PreparedData {
 
  private:
   static std::vector<std::int32_t> nearest_buildings(const City& city, const Network& net) {
+    std::vector<Point2> centroids;
+    for (const auto& b : city.buildings) centroids.push_back(b.centroid);
+    const PointIndex index(centroids);
     std::vector<std::int32_t> out(net.edges(), -1);
-    for (int e = 0; e < net.edges(); ++e) {
-      const Point2 p = net.edge_shape[e].back();
-      double best = std::numeric_limits<double>::infinity();
-      for (size_t b = 0; b < city.buildings.size(); ++b) {
-        const Point2 c = city.buildings[b].centroid;
-        const double d = std::hypot(c.x - p.x, c.y - p.y);
-        if (d < best) best = d, out[e] = static_cast<std::int32_t>(b);
-      }
-    }
+    for (int e = 0; e < net.edges(); ++e) out[e] = index.nearest(net.edge_shape[e].back());
     return out;
   }
 };

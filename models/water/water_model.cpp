@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "engine/geo/crs.hpp"
+#include "engine/geo/spatial_index.hpp"
 #include "engine/sim/signals.hpp"
 #include "models/water/city_network.hpp"
 #include "models/water/extended_period.hpp"
@@ -108,15 +109,11 @@ ElementSet pipe_set(const Network& net) {
 
 /// Each building's nearest junction with coordinates (-1 when the network has none).
 std::vector<int> nearest_junctions(const City& city, const Network& net) {
+  std::vector<Point2> junctions;
+  for (int n = 0; n < net.num_junctions; ++n) junctions.push_back({net.x[n], net.y[n]});
+  const PointIndex index(junctions);  // junctions without coordinates are left out
   std::vector<int> out(city.buildings.size(), -1);
-  for (size_t b = 0; b < city.buildings.size(); ++b) {
-    double best = std::numeric_limits<double>::infinity();
-    for (int n = 0; n < net.num_junctions; ++n) {
-      if (!std::isfinite(net.x[n]) || !std::isfinite(net.y[n])) continue;
-      const double d = std::hypot(net.x[n] - city.buildings[b].centroid.x, net.y[n] - city.buildings[b].centroid.y);
-      if (d < best) best = d, out[b] = n;
-    }
-  }
+  for (size_t b = 0; b < city.buildings.size(); ++b) out[b] = index.nearest(city.buildings[b].centroid);
   return out;
 }
 

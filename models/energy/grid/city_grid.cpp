@@ -9,19 +9,12 @@
 #include <stdexcept>
 
 #include "engine/core/error.hpp"
+#include "engine/geo/spatial_index.hpp"
 
 namespace citytwin::energy {
 namespace {
 
 double dist2(const Point2& a, const Point2& b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); }
-
-int nearest(const std::vector<Point2>& pts, const std::vector<char>& usable, const Point2& p) {
-  int best = -1;
-  double bd = std::numeric_limits<double>::infinity();
-  for (size_t j = 0; j < pts.size(); ++j)
-    if (usable[j] && dist2(pts[j], p) < bd) bd = dist2(pts[j], p), best = static_cast<int>(j);
-  return best;
-}
 
 // Aluminium XLPE 12/20 kV single-core cables in trefoil, buried. Resistance: IEC 60228 class 2 aluminium, d.c.
 // at 20 C; reactance, capacitance and current rating: typical values of manufacturers' tables for this
@@ -73,8 +66,9 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   }
   for (int it = 0; it < 20; ++it) {
     std::vector<double> sx(k, 0), sy(k, 0), sw(k, 0);
+    const PointIndex centres(centre);
     for (const auto& b : city.buildings) {
-      int c = nearest(centre, std::vector<char>(k, 1), b.centroid);
+      int c = centres.nearest(b.centroid);
       double w = std::max(b.floor_area_m2, 1.0);
       sx[c] += w * b.centroid.x, sy[c] += w * b.centroid.y, sw[c] += w;
     }
@@ -82,7 +76,8 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
       if (sw[c] > 0) centre[c] = {sx[c] / sw[c], sy[c] / sw[c]};
   }
   std::vector<int> root(k);
-  for (int c = 0; c < k; ++c) root[c] = nearest(jpos, connected, centre[c]);
+  const PointIndex connected_junctions(jpos, connected);
+  for (int c = 0; c < k; ++c) root[c] = connected_junctions.nearest(centre[c]);
 
   // Multi-source Dijkstra over street lengths: each junction's feeder path to its nearest substation.
   std::vector<double> d(nj, std::numeric_limits<double>::infinity());
@@ -106,8 +101,9 @@ CityGrid generate_city_grid(const City& city, const CityGridParams& p) {
   for (int j = 0; j < nj; ++j) reachable[j] = owner[j] >= 0;
   CityGrid out;
   std::vector<int> building_junction(city.buildings.size());
+  const PointIndex reachable_junctions(jpos, reachable);
   for (size_t i = 0; i < city.buildings.size(); ++i) {
-    int j = nearest(jpos, reachable, city.buildings[i].centroid);
+    int j = reachable_junctions.nearest(city.buildings[i].centroid);
     building_junction[i] = j;
     for (int x = j; x >= 0 && !used[x]; x = parent[x]) used[x] = 1;
   }

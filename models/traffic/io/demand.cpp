@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
+#include "engine/geo/spatial_index.hpp"
 #include "models/traffic/io/xml.hpp"
 
 namespace citytwin::traffic::io {
@@ -44,6 +46,7 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
   d.types = builtin_types();
   std::unordered_map<std::string, int> edge_of;
   for (int e = 0; e < net.edges(); ++e) edge_of.emplace(net.edge_id[e], e);
+  std::optional<PolylineIndex> edge_index;
   int line_no = 0;
   size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark (spreadsheet exports)
   while (start < text.size()) {
@@ -75,7 +78,8 @@ Demand parse_trips_csv(std::string_view text, const std::string& name, const Net
         auto x = parse_number(s.substr(0, sp)), y = parse_number(s.substr(sp + 1));
         if (x && y) {
           double d = 0;
-          const int e = net.nearest_edge({*x, *y}, &d);
+          if (!edge_index) edge_index.emplace(net.edge_shape);  // built on the first trip given by coordinates
+          const int e = edge_index->nearest({*x, *y}, &d);
           if (e >= 0 && d <= kMaxSnapM) return e;
           if (e >= 0)
             throw InputError(at, std::string(what) + ": '" + std::string(s) + "' lies " + std::to_string(std::lround(std::min(d, 1e12))) +
