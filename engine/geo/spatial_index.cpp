@@ -27,6 +27,30 @@ Box square(const Point2& p, double r) {
 
 bool finite(const Point2& p) { return std::isfinite(p.x) && std::isfinite(p.y); }
 
+/// The element nearest to p in an R-tree, as a scan in element order finds it. dist scores a value as the
+/// scan does (the exact distance), element_of names its element. The nearest by the tree's own measure
+/// (a box's distance is at most its element's) bounds the answer; every value within that bound has its
+/// box in the square around p, and the best of those by (distance, element) is the scan's answer.
+template <class Tree, class Dist, class ElementOf>
+int nearest_in(const Tree& tree, const Point2& p, Dist dist, ElementOf element_of, double* distance) {
+  std::vector<typename Tree::value_type> hits;
+  tree.query(bgi::nearest(to_b(p), 1), std::back_inserter(hits));
+  int best = -1;
+  double best_d = std::numeric_limits<double>::infinity();
+  if (!hits.empty()) {
+    const double bound = dist(hits.front().second);
+    hits.clear();
+    tree.query(bgi::intersects(square(p, bound)), std::back_inserter(hits));
+    for (const auto& hit : hits) {
+      const double d = dist(hit.second);
+      const int e = element_of(hit.second);
+      if (d < best_d || (d == best_d && e < best)) best_d = d, best = e;
+    }
+  }
+  if (distance) *distance = best_d;
+  return best;
+}
+
 }  // namespace
 
 double distance_to_segment(const Point2& p, const Point2& a, const Point2& b) {
@@ -54,25 +78,9 @@ PointIndex& PointIndex::operator=(PointIndex&&) noexcept = default;
 size_t PointIndex::size() const { return tree_->rtree.size(); }
 
 int PointIndex::nearest(const Point2& p, double* distance) const {
-  std::vector<std::pair<BPoint, int>> hits;
-  tree_->rtree.query(bgi::nearest(to_b(p), 1), std::back_inserter(hits));
-  if (hits.empty()) {
-    if (distance) *distance = std::numeric_limits<double>::infinity();
-    return -1;
-  }
-  auto dist = [&](int i) { return std::hypot(points_[i].x - p.x, points_[i].y - p.y); };
-  // Every point as near as the one found, scored as the scan would score it.
-  const double bound = dist(hits.front().second);
-  hits.clear();
-  tree_->rtree.query(bgi::intersects(square(p, bound)), std::back_inserter(hits));
-  int best = -1;
-  double best_d = std::numeric_limits<double>::infinity();
-  for (const auto& [_, i] : hits) {
-    const double d = dist(i);
-    if (d < best_d || (d == best_d && i < best)) best_d = d, best = i;
-  }
-  if (distance) *distance = best_d;
-  return best;
+  return nearest_in(
+      tree_->rtree, p, [&](int i) { return std::hypot(points_[i].x - p.x, points_[i].y - p.y); },
+      [](int i) { return i; }, distance);
 }
 
 struct PolylineIndex::Tree {
@@ -95,28 +103,11 @@ PolylineIndex::PolylineIndex(PolylineIndex&&) noexcept = default;
 PolylineIndex& PolylineIndex::operator=(PolylineIndex&&) noexcept = default;
 
 int PolylineIndex::nearest(const Point2& p, double* distance) const {
-  std::vector<std::pair<Box, std::pair<int, int>>> hits;
-  tree_->rtree.query(bgi::nearest(to_b(p), 1), std::back_inserter(hits));
-  if (hits.empty()) {
-    if (distance) *distance = std::numeric_limits<double>::infinity();
-    return -1;
-  }
   auto dist = [&](std::pair<int, int> s) {
     const auto& line = lines_[static_cast<size_t>(s.first)];
     return distance_to_segment(p, line[static_cast<size_t>(s.second)], line[static_cast<size_t>(s.second) + 1]);
   };
-  // The nearest box's segment bounds the distance; every segment that near has its box in the square.
-  const double bound = dist(hits.front().second);
-  hits.clear();
-  tree_->rtree.query(bgi::intersects(square(p, bound)), std::back_inserter(hits));
-  int best = -1;
-  double best_d = std::numeric_limits<double>::infinity();
-  for (const auto& [_, s] : hits) {
-    const double d = dist(s);
-    if (d < best_d || (d == best_d && s.first < best)) best_d = d, best = s.first;
-  }
-  if (distance) *distance = best_d;
-  return best;
+  return nearest_in(tree_->rtree, p, dist, [](std::pair<int, int> s) { return s.first; }, distance);
 }
 
 }  // namespace citytwin
