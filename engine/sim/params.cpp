@@ -1,5 +1,7 @@
 #include "engine/sim/params.hpp"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -99,6 +101,21 @@ bool Params::boolean(const std::string& key, bool fallback) {
   if (auto b = n->as_boolean()) return b->get();
   error(key, "expected true or false, got " + describe_toml(*n));
   return fallback;
+}
+
+std::string resolve_path(const std::string& file, const std::string& relative) {
+  namespace fs = std::filesystem;
+  if (relative.empty()) return relative;
+  const fs::path p(relative);
+  return (p.is_absolute() ? p : fs::path(file).parent_path() / p).lexically_normal().string();
+}
+
+std::string Params::path(const std::string& key, const std::string& what) {
+  const std::string given = string(key, "");
+  const std::string resolved = resolve_path(file_, given);
+  if (!resolved.empty() && !std::filesystem::is_regular_file(resolved))
+    error(key, "no such file: " + resolved + " (" + what + ")");
+  return resolved;
 }
 
 std::string Params::string(const std::string& key, const std::string& fallback,

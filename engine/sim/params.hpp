@@ -22,6 +22,8 @@ class Params {
   bool boolean(const std::string& key, bool fallback);
   /// allowed empty = any string.
   std::string string(const std::string& key, const std::string& fallback, const std::vector<std::string>& allowed = {});
+  /// A file named relative to the scenario (resolve_path); an error when it does not exist. Empty when absent.
+  std::string path(const std::string& key, const std::string& what);
   /// A duration ("15min", "1h", or seconds as a number).
   double duration_s(const std::string& key, double fallback, double min_s, double max_s);
   std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback, double min, double max);
@@ -45,6 +47,9 @@ class Params {
   ErrorList* errors_;
   std::set<std::string> used_;
 };
+
+/// A path given in file (a scenario), relative to file's folder; lexically normalised. Empty stays empty.
+std::string resolve_path(const std::string& file, const std::string& relative);
 
 /// "1.5" for errors: numbers as a person wrote them.
 std::string describe_toml(const toml::node& node);

@@ -10,11 +10,6 @@
 
 namespace citytwin {
 
-std::string resolve_path(const std::string& file, const std::string& relative) {
-  namespace fs = std::filesystem;
-  if (relative.empty() || fs::path(relative).is_absolute()) return relative;
-  return (fs::path(file).parent_path() / relative).lexically_normal().string();
-}
 
 namespace {
 
@@ -99,7 +94,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
 
   Params city = top.table("city");
   if (!city.has("file")) city.error("file", "missing: the city's GIS file");
-  sc.city.path = resolve_path(file, city.string("file", ""));
+  sc.city.path = resolve_path(file, city.string("file", ""));  // the importer names a missing file
   sc.city.crs = city.string("crs", "");
   sc.city.buildings_layer = city.string("buildings_layer", "");
   sc.city.roads_layer = city.string("roads_layer", "");

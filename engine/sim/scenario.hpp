@@ -11,6 +11,7 @@
 #include "engine/city/import.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/time.hpp"
+#include "engine/sim/params.hpp"
 
 namespace citytwin {
 
@@ -60,8 +61,5 @@ struct Scenario {
 Scenario load_scenario(const std::string& path);
 /// The same from text (file is used in messages and to resolve relative paths).
 Scenario parse_scenario(const std::string& text, const std::string& file);
-/// A path given in file (a scenario), relative to file's folder and lexically normalised; empty and
-/// absolute paths are returned as they are.
-std::string resolve_path(const std::string& file, const std::string& relative);
 
 }  // namespace citytwin

@@ -383,8 +383,7 @@ class EnergyModel final : public Model {
         auto path = iv.params["file"].value<std::string>();
         if (!path || path->empty()) fail("file: expected the path of a CSV (hour_of_year,temperature_c)");
         hw.kind = HeatWave::Kind::series;
-        // Absolute paths are normalised too (resolve_path keeps them as given).
-        hw.series_c = read_temperature_csv(std::filesystem::path(resolve_path(iv.where.file, *path)).lexically_normal().string());
+        hw.series_c = read_temperature_csv(resolve_path(iv.where.file, *path));
         ++forms;
       } else if (key == "daily_min_c") {
         hw.kind = HeatWave::Kind::daily;
@@ -573,9 +572,9 @@ void register_energy_model(ModelRegistry& registry) {
   registry.add("energy", "hourly building heating, cooling and electricity, rooftop PV and EV charging",
                [](citytwin::Params& p) {
                  EnergyParams e;
-                 e.weather_path = resolve_path(p.file(), p.string("weather", ""));
-                 if (e.weather_path.empty()) p.error("weather", "required: an EnergyPlus weather file (.epw)");
-                 e.temperature_file = resolve_path(p.file(), p.string("temperature_file", ""));
+                 e.weather_path = p.path("weather", "an EnergyPlus weather file");
+                 if (!p.has("weather")) p.error("weather", "required: an EnergyPlus weather file (.epw)");
+                 e.temperature_file = p.path("temperature_file", "hourly air temperatures");
                  e.temperature_offset_c = p.number("temperature_offset_c", 0, -30, 30);
                  e.pv_share = p.number("pv_share", 0, 0, 1);
                  e.ev_share = p.number("ev_share", 0, 0, 1);

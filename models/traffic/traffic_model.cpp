@@ -323,11 +323,7 @@ class TrafficModel final : public Model {
 void register_traffic_model(ModelRegistry& registry) {
   registry.add("traffic", "microscopic traffic: IDM car-following, lane changes, junctions, signals", [](Params& p) {
     TrafficParams t;
-    t.trips_file = p.string("trips", "");
-    if (!t.trips_file.empty() && !t.trips_file.starts_with("/")) {
-      const auto slash = p.file().find_last_of('/');
-      if (slash != std::string::npos) t.trips_file = p.file().substr(0, slash + 1) + t.trips_file;
-    }
+    t.trips_file = p.path("trips", "trips CSV or SUMO routes");
     t.trips_per_day = p.number("trips_per_day", 20000, 0, 1e8);
     t.step_s = p.duration_s("step", 1.0, 0.1, 2.0);
     t.teleport_after_s = p.duration_s("teleport_after", 300, 10, 86400);

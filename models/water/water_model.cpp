@@ -404,12 +404,7 @@ void register_water_model(ModelRegistry& registry) {
   registry.add("water", "EPANET-exact water distribution hydraulics", [](Params& p) {
     WaterParams w;
     w.network = p.string("network", "generated");
-    if (w.network != "generated") {
-      std::filesystem::path path(w.network);
-      if (path.is_relative()) path = std::filesystem::path(p.file()).parent_path() / path;
-      w.network = path.string();
-      if (!std::filesystem::exists(path)) p.error("network", "no such file: " + w.network);
-    }
+    if (w.network != "generated") w.network = p.path("network", "an EPANET .inp file, or \"generated\"");
     w.crs = p.string("crs", "");
     w.service_pressure_m = p.number("service_pressure_m", 20.0, 0.0, 1000.0);
     w.demand_model = p.string("demand_model", "file", {"file", "dda", "pda"});

@@ -1,6 +1,11 @@
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/core/error.hpp"
+#include "engine/sim/params.hpp"
 #include "engine/sim/scenario.hpp"
 
 using namespace citytwin;
@@ -97,4 +102,25 @@ BOOST_AUTO_TEST_CASE(every_error_of_a_file_is_reported_together) {
 
 BOOST_AUTO_TEST_CASE(malformed_toml) {
   BOOST_TEST(error_of("name = \"x\"\n[city\nfile = 1\n").find("/data/s.toml:2: malformed TOML:") == 0u);
+}
+
+// A file named in a scenario is relative to the scenario's folder; one that does not exist is an error
+// naming the scenario, the line and the key.
+BOOST_AUTO_TEST_CASE(paths_are_relative_to_the_scenario) {
+  const auto dir = std::filesystem::temp_directory_path() / ("citytwin_params_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "data");
+  std::ofstream(dir / "data" / "w.epw") << "x";
+  const std::string file = (dir / "sub" / "s.toml").string();
+  const auto table = toml::parse("weather = \"../data/w.epw\"\nmissing = \"nope.csv\"\nabsolute = \"" +
+                                 (dir / "data" / "." / "w.epw").string() + "\"\n", file);
+  ErrorList errors;
+  Params p(&table, file, "models.energy", errors);
+  BOOST_TEST(p.path("weather", "weather") == (dir / "data" / "w.epw").string());
+  BOOST_TEST(p.path("absolute", "weather") == (dir / "data" / "w.epw").string());
+  BOOST_TEST(p.path("absent", "weather").empty());
+  p.path("missing", "hourly temperatures");
+  BOOST_REQUIRE_EQUAL(errors.messages().size(), 1u);
+  BOOST_TEST(errors.messages()[0] == file + ":2: models.energy.missing: no such file: " + (dir / "sub" / "nope.csv").string() +
+                                         " (hourly temperatures)");
+  std::filesystem::remove_all(dir);
 }
