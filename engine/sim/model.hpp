@@ -80,9 +80,13 @@ class Model {
     return nullptr;
   }
 
-  /// Setup (single-threaded). Must throw InputError (with the intervention's `where`) for an intervention
-  /// of this model with an unknown action or element.
+  /// Setup (single-threaded).
   virtual void setup(RunContext& ctx) = 0;
+  /// After setup, for each intervention of this model (single-threaded): records every problem of its
+  /// action, target and parameters in p (p.error, p.number, ...; p.finish() for unknown keys). The
+  /// Simulation reports the problems of every intervention at once and runs nothing if there are any.
+  /// An InputError thrown here is reported the same way. Default: every action is unknown.
+  virtual void check_intervention(const Intervention& iv, Params& p) { p.error("action", "unknown action \"" + iv.action + "\""); }
   /// After every model's setup (single-threaded): looks up the signals it reads.
   virtual void connect(RunContext& ctx) { (void)ctx; }
   /// Applies one of its interventions at its time (single-threaded, between intervals).

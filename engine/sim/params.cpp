@@ -1,5 +1,7 @@
 #include "engine/sim/params.hpp"
 
+#include "engine/sim/scenario.hpp"
+
 #include <filesystem>
 
 #include <algorithm>
@@ -42,15 +44,22 @@ std::string describe_toml(const toml::node& node) {
   return out.str();
 }
 
-Params::Params(const toml::table* table, std::string file, std::string prefix, ErrorList& errors)
-    : table_(table), file_(std::move(file)), prefix_(std::move(prefix)), errors_(&errors) {}
+Params::Params(const toml::table* table, std::string file, std::string prefix, ErrorList& errors, int line)
+    : table_(table), file_(std::move(file)), prefix_(std::move(prefix)), line_(line), errors_(&errors) {}
+
+Params Params::of(const Intervention& iv, ErrorList& errors) {
+  return Params(&iv.params, iv.where.file, iv.where.element, errors, iv.where.line);
+}
 
 SourceLocation Params::where(const std::string& key) const {
   int line = 0;
   if (table_) {
-    if (auto* n = table_->get(key)) line = static_cast<int>(n->source().begin.line);
-    else line = static_cast<int>(table_->source().begin.line);
+    line = static_cast<int>(table_->source().begin.line);
+    // A copied table keeps the lines of its keys only.
+    for (auto&& [k, v] : *table_)
+      if (k.str() == key) line = static_cast<int>(v.source().begin.line ? v.source().begin.line : k.source().begin.line);
   }
+  if (line == 0) line = line_;
   return {file_, line, prefix_.empty() ? key : prefix_ + "." + key};
 }
 
@@ -187,8 +196,7 @@ void Params::finish() {
   for (auto&& [k, v] : *table_) {
     std::string key(k.str());
     if (used_.count(key)) continue;
-    errors_->add({file_, static_cast<int>(k.source().begin.line), prefix_.empty() ? key : prefix_ + "." + key},
-                 "unknown key");
+    errors_->add(where(key), "unknown key");
   }
 }
 

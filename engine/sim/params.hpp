@@ -11,10 +11,15 @@
 
 namespace citytwin {
 
+struct Intervention;
+
 class Params {
  public:
   /// table may be null (an absent section: every getter returns its default).
-  Params(const toml::table* table, std::string file, std::string prefix, ErrorList& errors);
+  Params(const toml::table* table, std::string file, std::string prefix, ErrorList& errors, int line = 0);
+  /// The parameters of an intervention (its keys beyond at, until, model, action, target), as
+  /// "interventions[N].key" at the entry's lines; errors of "action" and "target" name the entry.
+  static Params of(const Intervention& iv, ErrorList& errors);
 
   double number(const std::string& key, double fallback, double min, double max);
   std::optional<double> optional_number(const std::string& key, double min, double max);
@@ -44,6 +49,7 @@ class Params {
   const toml::node* get(const std::string& key);
   const toml::table* table_;
   std::string file_, prefix_;
+  int line_ = 0;  ///< of the table, when its nodes carry no source (a copied table)
   ErrorList* errors_;
   std::set<std::string> used_;
 };

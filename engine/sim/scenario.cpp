@@ -65,7 +65,7 @@ void read_interventions(const toml::node* node, const std::string& file, Scenari
     for (auto&& [k, v] : *t) {
       std::string key(k.str());
       if (key != "at" && key != "until" && key != "model" && key != "action" && key != "target")
-        iv.params.insert(key, v);
+        iv.params.insert(k, v);  // the key keeps its line (the copied value does not)
     }
     sc.interventions.push_back(std::move(iv));
   }

@@ -56,6 +56,23 @@ ElementSet roads_set(const City& city) {
 
 namespace {
 
+/// Every intervention checked by its model; all problems of all of them reported at once.
+void check_interventions(const std::vector<std::unique_ptr<Model>>& models, const Scenario& scenario) {
+  ErrorList errors;
+  for (const auto& iv : scenario.interventions) {
+    Params p = Params::of(iv, errors);
+    for (const auto& m : models) {
+      if (m->name() != iv.model) continue;
+      try {
+        m->check_intervention(iv, p);
+      } catch (const InputError& e) {
+        errors.add(e.what());
+      }
+    }
+  }
+  errors.throw_if_any();
+}
+
 /// Says which local time the models take their time of day in.
 void log_local_time(const Scenario& scenario, Log& log) {
   const auto& zone = scenario.timezone;
@@ -130,6 +147,7 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
   for (size_t i = 0; i < models.size(); ++i) models[i]->setup(contexts[i]);
   for (size_t i = 0; i < models.size(); ++i) models[i]->connect(contexts[i]);
   check_declared(models, exchange);
+  check_interventions(models, scenario);
 
   const long steps = static_cast<long>(std::ceil(scenario.duration_s / scenario.step_s - 1e-9));
   log.info("run " + scenario.name + ": " + std::to_string(models.size()) + " models, " + std::to_string(steps) +

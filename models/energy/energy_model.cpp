@@ -156,8 +156,6 @@ class EnergyModel final : public Model {
   void setup(RunContext& ctx) override {
     ctx_ = &ctx;
     prep_ = &ctx.prepared_as<EnergyPrepared>();
-    for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name()) check_intervention(iv);
     fleet_ = make_fleet(prep_->stock, params_.ev, ctx.scenario.seed);
     const size_t n = prep_->stock.size();
     state_ = StockState(n);
@@ -196,7 +194,7 @@ class EnergyModel final : public Model {
     if (use_arrivals_) arrivals_signal_ = ctx.exchange.id(signals::kBuildingEvArrivals);
   }
 
-  // setup checked every intervention and parsed the heat waves; the Simulation applies those same objects
+  // check_intervention parsed the heat waves; the Simulation applies those same objects
   // (ctx.scenario.interventions), so they are looked up by address.
   void apply(const Intervention& iv, double) override {
     if (iv.action == "heat_wave") heat_waves_.push_back(heat_wave_of_.at(&iv));
@@ -357,89 +355,69 @@ class EnergyModel final : public Model {
   }
 
   /// The heat_wave intervention: exactly one of offset_c, temperature_c, file (an hourly CSV, relative to the
-  /// scenario), or daily_min_c with daily_max_c. InputError at the entry's location otherwise.
-  HeatWave parse_heat_wave(const Intervention& iv) const {
-    auto fail = [&](const std::string& m) -> void { throw InputError(iv.where, "energy.heat_wave: " + m); };
+  /// scenario), or daily_min_c with daily_max_c. Problems go to p.
+  HeatWave parse_heat_wave(const Intervention& iv, Params& p) const {
     HeatWave hw;
     hw.until_s = iv.until_s;
-    auto number = [&](const char* key) {
-      auto v = iv.params[key].value<double>();
-      if (!v || *v < -70 || *v > 70) fail(std::string(key) + ": expected degrees Celsius from -70 to 70");
-      return *v;
-    };
     int forms = 0;
-    for (auto&& [k, _] : iv.params) {
-      const std::string key(k.str());
-      if (key == "offset_c") {
-        hw.kind = HeatWave::Kind::offset;
-        hw.value_c = number("offset_c");
-        if (std::abs(hw.value_c) > 30) fail("offset_c: expected a number between -30 and 30");
-        ++forms;
-      } else if (key == "temperature_c") {
-        hw.kind = HeatWave::Kind::constant;
-        hw.value_c = number("temperature_c");
-        ++forms;
-      } else if (key == "file") {
-        auto path = iv.params["file"].value<std::string>();
-        if (!path || path->empty()) fail("file: expected the path of a CSV (hour_of_year,temperature_c)");
-        hw.kind = HeatWave::Kind::series;
-        hw.series_c = read_temperature_csv(resolve_path(iv.where.file, *path));
-        ++forms;
-      } else if (key == "daily_min_c") {
-        hw.kind = HeatWave::Kind::daily;
-        hw.value_c = number("daily_min_c");
-        hw.max_c = number("daily_max_c");
-        if (hw.max_c < hw.value_c) fail("daily_max_c: below daily_min_c");
-        ++forms;
-      } else if (key != "daily_max_c") {
-        fail("unknown key \"" + key + "\" (offset_c, temperature_c, file, or daily_min_c with daily_max_c)");
-      }
+    if (p.has("offset_c")) {
+      hw.kind = HeatWave::Kind::offset;
+      hw.value_c = p.number("offset_c", 0, -30, 30);
+      ++forms;
     }
-    if (iv.params.contains("daily_max_c") && !iv.params.contains("daily_min_c")) fail("daily_max_c needs daily_min_c");
-    if (forms != 1) fail("expected exactly one of offset_c, temperature_c, file, or daily_min_c with daily_max_c");
+    if (p.has("temperature_c")) {
+      hw.kind = HeatWave::Kind::constant;
+      hw.value_c = p.number("temperature_c", 0, -70, 70);
+      ++forms;
+    }
+    if (p.has("file")) {
+      hw.kind = HeatWave::Kind::series;
+      const std::string path = p.path("file", "an hourly CSV: hour_of_year,temperature_c");
+      if (!path.empty() && std::filesystem::is_regular_file(path)) hw.series_c = read_temperature_csv(path);
+      ++forms;
+    }
+    if (p.has("daily_min_c")) {
+      hw.kind = HeatWave::Kind::daily;
+      hw.value_c = p.number("daily_min_c", 0, -70, 70);
+      if (!p.has("daily_max_c")) p.error("daily_min_c", "needs daily_max_c");
+      hw.max_c = p.number("daily_max_c", hw.value_c, -70, 70);
+      if (hw.max_c < hw.value_c) p.error("daily_max_c", "below daily_min_c");
+      ++forms;
+    } else if (p.has("daily_max_c")) {
+      p.error("daily_max_c", "daily_max_c needs daily_min_c");
+    }
+    if (forms != 1)
+      p.error("action", "heat_wave: expected exactly one of offset_c, temperature_c, file, or daily_min_c with daily_max_c");
     return hw;
   }
 
-  /// Checks an intervention (a heat wave is parsed into heat_wave_of_); InputError at its location otherwise.
-  void check_intervention(const Intervention& iv) {
-    auto check_number = [&](const char* key, double lo, double hi) {
-      auto v = iv.params[key].value<double>();
-      if (!v || *v < lo || *v > hi)
-        throw InputError(iv.where, "energy." + iv.action + ": " + key + ": expected a number between " +
-                                       std::to_string(lo) + " and " + std::to_string(hi));
-      for (auto&& [k, _] : iv.params)
-        if (k.str() != key) throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
-    };
-    if (iv.action == "heat_wave") {
-      heat_wave_of_.insert_or_assign(&iv, parse_heat_wave(iv));
-      return;
-    }
-    if (iv.action == "pv_share" || iv.action == "ev_share") {
-      check_number("share", 0, 1);
-      return;
-    }
-    if (iv.action == "substation_outage" || iv.action == "line_outage") {
-      if (!params_.grid) throw InputError(iv.where, "energy." + iv.action + ": needs the grid (models.energy.grid = true)");
-      for (auto&& [k, _] : iv.params)
-        throw InputError(iv.where, "energy." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
-      const bool sub = iv.action == "substation_outage";
-      const int count = sub ? params_.grid_params.substations : -1;
-      bool ok = false;
-      if (sub && iv.target.size() > 1 && iv.target[0] == 'S') {
-        int idx = std::atoi(iv.target.c_str() + 1);
-        ok = idx >= 1 && idx <= count;
+  // heat_wave, pv_share, ev_share, substation_outage, line_outage (a heat wave is parsed into heat_wave_of_).
+  void check_intervention(const Intervention& iv, Params& p) override {
+    const std::string& a = iv.action;
+    if (a == "heat_wave") {
+      heat_wave_of_.insert_or_assign(&iv, parse_heat_wave(iv, p));
+    } else if (a == "pv_share" || a == "ev_share") {
+      if (!p.has("share")) p.error("share", "missing: the share of buildings equipped, 0 to 1");
+      p.number("share", 0, 0, 1);
+    } else if (a == "substation_outage" || a == "line_outage") {
+      if (!params_.grid) {
+        p.error("action", a + " needs the grid (models.energy.grid = true)");
+      } else if (a == "substation_outage") {
+        const int count = params_.grid_params.substations;
+        const int idx = iv.target.size() > 1 && iv.target[0] == 'S' ? std::atoi(iv.target.c_str() + 1) : 0;
+        if (idx < 1 || idx > count)
+          p.error("target", "unknown substation \"" + iv.target + "\" (S1..S" + std::to_string(count) + ")");
+      } else if (!is_line_id(iv.target)) {
+        p.error("target", "unknown line \"" + iv.target + "\" (a line ID of grid.lines, e.g. L1 or T1)");
       }
-      if (!sub) ok = line_ids_checked(iv.target);
-      if (!ok)
-        throw InputError(iv.where, "energy." + iv.action + ": unknown target \"" + iv.target + "\" (" +
-                                       (sub ? "S1.." + std::string("S") + std::to_string(count) : std::string("a line ID of grid.lines, e.g. L1 or T1")) + ")");
+    } else {
+      p.error("action", "unknown action \"" + a + "\" (energy: heat_wave, pv_share, ev_share, substation_outage, line_outage)");
       return;
     }
-    throw InputError(iv.where, "energy: unknown action \"" + iv.action +
-                                   "\" (actions: heat_wave, pv_share, ev_share, substation_outage, line_outage)");
+    p.finish();
   }
 
-  bool line_ids_checked(const std::string& id) const {
+  bool is_line_id(const std::string& id) const {
     return std::find(prep_->grid.branch_ids.begin(), prep_->grid.branch_ids.end(), id) != prep_->grid.branch_ids.end();
   }
 

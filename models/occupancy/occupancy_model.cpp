@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <unordered_map>
 
 #include "engine/core/time.hpp"
 #include "engine/sim/signals.hpp"
@@ -48,12 +49,30 @@ class OccupancyModel final : public Model {
     for (int u = 0; u < kUseClassCount; ++u)
       by_use_[u] = ctx.recorder.add_series(std::string("occupancy.people.") + to_string(static_cast<UseClass>(u)),
                                            "people");
-    for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name()) parse_intervention(iv);
     compute(0.0);
   }
 
-  void apply(const Intervention& iv, double) override { factors_.push_back(parse_intervention(iv)); }
+  // scale: a factor on the people in buildings of one use class (target; empty or "all": every class).
+  void check_intervention(const Intervention& iv, Params& p) override {
+    if (iv.action != "scale") {
+      p.error("action", "unknown action \"" + iv.action + "\" (occupancy: scale)");
+      return;
+    }
+    Factor f;
+    f.until_s = iv.until_s;
+    if (!iv.target.empty() && iv.target != "all") {
+      for (int u = 0; u < kUseClassCount; ++u)
+        if (iv.target == to_string(static_cast<UseClass>(u))) f.use = u;
+      if (f.use < 0)
+        p.error("target", "unknown target \"" + iv.target + "\" (all, residential, commercial, office, industrial, public, other)");
+    }
+    if (!p.has("factor")) p.error("factor", "missing: the factor on the people present");
+    f.factor = p.number("factor", 1, 0, 100);
+    p.finish();
+    factor_of_.insert_or_assign(&iv, f);
+  }
+
+  void apply(const Intervention& iv, double) override { factors_.push_back(factor_of_.at(&iv)); }
 
   void advance(double, double t1_s) override {
     compute(t1_s);
@@ -87,26 +106,6 @@ class OccupancyModel final : public Model {
   }
 
  private:
-  Factor parse_intervention(const Intervention& iv) const {
-    if (iv.action != "scale")
-      throw InputError(iv.where, "occupancy: unknown action \"" + iv.action + "\" (actions: scale)");
-    Factor f;
-    f.until_s = iv.until_s;
-    if (!iv.target.empty() && iv.target != "all") {
-      for (int u = 0; u < kUseClassCount; ++u)
-        if (iv.target == to_string(static_cast<UseClass>(u))) f.use = u;
-      if (f.use < 0)
-        throw InputError(iv.where, "occupancy.scale: unknown target \"" + iv.target +
-                                       "\" (all, residential, commercial, office, industrial, public, other)");
-    }
-    auto factor = iv.params["factor"].value<double>();
-    if (!factor || *factor < 0 || *factor > 100)
-      throw InputError(iv.where, "occupancy.scale: factor: expected a number between 0 and 100");
-    f.factor = *factor;
-    for (auto&& [k, v] : iv.params)
-      if (k.str() != "factor") throw InputError(iv.where, "occupancy.scale: unknown key \"" + std::string(k.str()) + "\"");
-    return f;
-  }
 
   void compute(double t_s) {
     const auto cal = local_time(static_cast<double>(ctx_->scenario.start_unix_s + static_cast<std::int64_t>(std::floor(t_s))),
@@ -131,6 +130,7 @@ class OccupancyModel final : public Model {
   std::vector<std::uint8_t> use_;
   std::vector<double> people_;
   std::vector<Factor> factors_;
+  std::unordered_map<const Intervention*, Factor> factor_of_;  ///< checked interventions, by entry
   Exchange::SignalId signal_ = 0;
   Recorder::LayerId layer_ = 0;
   Recorder::SeriesId total_ = 0;

@@ -128,12 +128,45 @@ class TrafficModel final : public Model {
       vehicles_table_ = ctx.recorder.add_table(kVehiclesTable, kVehicleColumns, kVehicleUnits, kVehiclesDescription);
     }
     arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");
-    for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name()) check(iv);
+  }
+
+  void check_intervention(const Intervention& iv, Params& p) override {
+    const std::string& a = iv.action;
+    auto known_edge = [&] {
+      const int e = net_->find_edge(iv.target);
+      if (e < 0) p.error("target", "unknown road edge \"" + iv.target + "\"");
+      return e;
+    };
+    auto required = [&](const char* key, const char* what) {
+      if (!p.has(key)) p.error(key, std::string("missing: ") + what);
+    };
+    if (a == "close_edge") {
+      known_edge();
+    } else if (a == "close_lane") {
+      const int e = known_edge();
+      required("lane", "the lane index (0 = rightmost)");
+      if (e >= 0) p.integer("lane", 0, 0, net_->edge_lanes(e) - 1);
+      else p.accept("lane");
+    } else if (a == "speed_limit") {
+      known_edge();
+      required("speed_kmh", "the new speed limit");
+      p.number("speed_kmh", 50, 1, 300);
+    } else if (a == "demand_scale") {
+      required("factor", "the factor on the trips still to depart");
+      p.number("factor", 1, 0, 100);
+    } else if (a == "signal_plan") {
+      p.accept("phases");
+      p.finish();
+      program(iv);  // throws at the entry with what is wrong with the junction or its phases
+      return;
+    } else {
+      p.error("action", "unknown action \"" + a + "\" (traffic: close_edge, close_lane, speed_limit, signal_plan, demand_scale)");
+      return;
+    }
+    p.finish();
   }
 
   void apply(const Intervention& iv, double t_s) override {
-    check(iv);
     const std::string& a = iv.action;
     if (a == "close_edge") {
       const int e = edge(iv);
@@ -226,11 +259,7 @@ class TrafficModel final : public Model {
   }
 
  private:
-  int edge(const Intervention& iv) const {
-    const int e = net_->find_edge(iv.target);
-    if (e < 0) throw InputError(iv.where, "traffic." + iv.action + ": unknown road edge \"" + iv.target + "\"");
-    return e;
-  }
+  int edge(const Intervention& iv) const { return net_->find_edge(iv.target); }  // known: checked before the run
 
   int junction(const Intervention& iv) const {
     for (int j = 0; j < net_->junctions(); ++j)
@@ -263,43 +292,6 @@ class TrafficModel final : public Model {
       p.phases.push_back({*d, *s});
     }
     return p;
-  }
-
-  void check(const Intervention& iv) const {
-    auto only = [&](std::initializer_list<const char*> keys) {
-      for (auto&& [k, v] : iv.params) {
-        bool ok = false;
-        for (const char* key : keys) ok = ok || k.str() == key;
-        if (!ok) throw InputError(iv.where, "traffic." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
-      }
-    };
-    const std::string& a = iv.action;
-    if (a == "close_edge") {
-      edge(iv);
-      only({});
-    } else if (a == "close_lane") {
-      const int e = edge(iv);
-      auto l = iv.params["lane"].value<long long>();
-      if (!l || *l < 0 || *l >= net_->edge_lanes(e))
-        throw InputError(iv.where, "traffic.close_lane: lane: expected an index from 0 to " +
-                                       std::to_string(net_->edge_lanes(e) - 1));
-      only({"lane"});
-    } else if (a == "speed_limit") {
-      edge(iv);
-      auto v = iv.params["speed_kmh"].value<double>();
-      if (!v || *v < 1 || *v > 300) throw InputError(iv.where, "traffic.speed_limit: speed_kmh: expected 1..300");
-      only({"speed_kmh"});
-    } else if (a == "signal_plan") {
-      program(iv);
-      only({"phases"});
-    } else if (a == "demand_scale") {
-      auto f = iv.params["factor"].value<double>();
-      if (!f || *f < 0 || *f > 100) throw InputError(iv.where, "traffic.demand_scale: factor: expected 0..100");
-      only({"factor"});
-    } else {
-      throw InputError(iv.where, "traffic: unknown action \"" + a +
-                                     "\" (close_edge, close_lane, speed_limit, signal_plan, demand_scale)");
-    }
   }
 
   TrafficParams params_;

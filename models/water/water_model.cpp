@@ -161,8 +161,11 @@ class WaterModel final : public Model {
     velocity_layer_ = r.add_layer("water.velocity", "water.pipes", "m/s", "mean flow velocity");
     min_series_ = r.add_series("water.min_pressure", "m");
     demand_series_ = r.add_series("water.demand", "L/s");
-    for (const auto& iv : ctx.scenario.interventions)
-      if (iv.model == name()) check_intervention(iv);
+  }
+
+  void check_intervention(const Intervention& iv, Params& p) override {
+    target_of(iv, p);
+    p.finish();
   }
 
   // People in buildings (when some model writes them) add to the demand KPIs of their nearest junction.
@@ -172,7 +175,9 @@ class WaterModel final : public Model {
   }
 
   void apply(const Intervention& iv, double t_s) override {
-    const Target tg = check_intervention(iv);
+    ErrorList none;  // checked before the run
+    Params p = Params::of(iv, none);
+    const Target tg = target_of(iv, p);
     HydraulicState& s = run_->state();
     const Network& net = *net_;
     if (iv.action == "close_pipe" || iv.action == "open_pipe") {
@@ -313,67 +318,49 @@ class WaterModel final : public Model {
     }
   }
 
-  Target check_intervention(const Intervention& iv) const {
+  /// The element and value of an intervention; problems go to p.
+  Target target_of(const Intervention& iv, Params& p) const {
     const Network& net = *net_;
-    auto number = [&](const char* key, double min, double max) -> std::optional<double> {
-      auto v = iv.params[key].value<double>();
-      if (!v) return std::nullopt;
-      if (*v < min || *v > max)
-        throw InputError(iv.where, "water." + iv.action + ": " + key + ": expected a number between " +
-                                       std::to_string(min) + " and " + std::to_string(max));
-      return v;
-    };
-    auto only_keys = [&](std::initializer_list<const char*> keys) {
-      for (auto&& [k, v] : iv.params) {
-        bool ok = false;
-        for (const char* key : keys) ok |= k.str() == key;
-        if (!ok) throw InputError(iv.where, "water." + iv.action + ": unknown key \"" + std::string(k.str()) + "\"");
-      }
-    };
     auto link = [&]() {
       auto it = net.link_index.find(iv.target);
-      if (it == net.link_index.end()) throw InputError(iv.where, "water." + iv.action + ": unknown link \"" + iv.target + "\"");
-      return it->second;
+      if (it != net.link_index.end()) return it->second;
+      p.error("target", "unknown link \"" + iv.target + "\"");
+      return -1;
     };
     auto junction = [&]() {
       auto it = net.node_index.find(iv.target);
-      if (it == net.node_index.end() || it->second >= net.num_junctions)
-        throw InputError(iv.where, "water." + iv.action + ": unknown junction \"" + iv.target + "\"");
-      return it->second;
+      if (it != net.node_index.end() && it->second < net.num_junctions) return it->second;
+      p.error("target", "unknown junction \"" + iv.target + "\"");
+      return -1;
+    };
+    auto required = [&](const char* key, double min, double max) {
+      if (!p.has(key)) p.error(key, "missing");
+      return p.number(key, 0, min, max);
     };
     Target t;
     if (iv.action == "close_pipe" || iv.action == "open_pipe") {
-      only_keys({});
       t.index = link();
     } else if (iv.action == "pump_outage") {
-      only_keys({});
       t.index = link();
-      if (net.link_type[t.index] != LinkType::Pump)
-        throw InputError(iv.where, "water.pump_outage: link \"" + iv.target + "\" is not a pump");
+      if (t.index >= 0 && net.link_type[t.index] != LinkType::Pump) p.error("target", "link \"" + iv.target + "\" is not a pump");
     } else if (iv.action == "burst") {
-      only_keys({"leak_area_m2", "leak_diameter_mm", "discharge_coefficient"});
       t.index = junction();
-      auto area = number("leak_area_m2", 0.0, 10.0);
-      auto dmm = number("leak_diameter_mm", 0.0, 5000.0);
+      auto area = p.optional_number("leak_area_m2", 0.0, 10.0);
+      auto dmm = p.optional_number("leak_diameter_mm", 0.0, 5000.0);
       if (!area && dmm) area = std::numbers::pi * (*dmm / 1000.0) * (*dmm / 1000.0) / 4.0;
-      if (!area) throw InputError(iv.where, "water.burst: give leak_area_m2 or leak_diameter_mm");
-      const double cd = number("discharge_coefficient", 0.0, 1.0).value_or(0.75);
+      if (!area && !p.has("leak_area_m2") && !p.has("leak_diameter_mm"))
+        p.error("leak_area_m2", "give leak_area_m2 or leak_diameter_mm");
+      const double cd = p.number("discharge_coefficient", 0.75, 0.0, 1.0);
       // Orifice leak (WNTR's model): q = Cd A sqrt(2 g p).
-      t.value = cd * *area * std::sqrt(2.0 * 9.80665);
+      t.value = cd * area.value_or(0) * std::sqrt(2.0 * 9.80665);
     } else if (iv.action == "fire_flow") {
-      only_keys({"flow_lps"});
       t.index = junction();
-      auto q = number("flow_lps", 0.0, 1e5);
-      if (!q) throw InputError(iv.where, "water.fire_flow: flow_lps is required");
-      t.value = *q / 1000.0;
+      t.value = required("flow_lps", 0.0, 1e5) / 1000.0;
     } else if (iv.action == "demand_multiplier") {
-      only_keys({"factor"});
-      auto f = number("factor", 0.0, 100.0);
-      if (!f) throw InputError(iv.where, "water.demand_multiplier: factor is required");
-      t.value = *f;
+      t.value = required("factor", 0.0, 100.0);
     } else {
-      throw InputError(iv.where, "water: unknown action \"" + iv.action +
-                                     "\" (close_pipe, open_pipe, burst, pump_outage, demand_multiplier, fire_flow)");
+      p.error("action", "unknown action \"" + iv.action +
+                            "\" (water: close_pipe, open_pipe, burst, pump_outage, demand_multiplier, fire_flow)");
     }
     return t;
   }

@@ -38,6 +38,11 @@ class Producer final : public Model {
     values_.assign(ctx.city.buildings.size(), 0);
     layer_ = ctx.recorder.add_layer("producer.value", "buildings", "1", "test value");
   }
+  void check_intervention(const Intervention& iv, Params& p) override {
+    if (iv.action != "shift") p.error("action", "unknown action");
+    p.number("offset", 0, -1e6, 1e6);
+    p.finish();
+  }
   void apply(const Intervention& iv, double) override { offset_ += *iv.params["offset"].value<double>(); }
   void advance(double t0, double) override {
     const auto step = static_cast<std::uint64_t>(t0);

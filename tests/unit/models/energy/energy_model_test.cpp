@@ -293,9 +293,14 @@ BOOST_AUTO_TEST_CASE(bad_temperature_series_and_heat_waves_are_located) {
   BOOST_TEST(wave("offset_c = 3\ntemperature_c = 30").find("exactly one of") != std::string::npos);
   BOOST_TEST(wave("daily_max_c = 30").find("daily_max_c needs daily_min_c") != std::string::npos);
   BOOST_TEST(wave("daily_min_c = 30\ndaily_max_c = 20").find("below daily_min_c") != std::string::npos);
-  BOOST_TEST(wave("temperature_c = 300").find("temperature_c: expected degrees Celsius") != std::string::npos);
+  BOOST_TEST(wave("temperature_c = 300").find("interventions[0].temperature_c: expected a number") != std::string::npos,
+             wave("temperature_c = 300"));
   BOOST_TEST(wave("file = \"" + bad.path + "\"").find(bad.path + ":3:") != std::string::npos);
-  BOOST_TEST(wave("colour = 3").find("unknown key \"colour\"") != std::string::npos);
+  BOOST_TEST(wave("colour = 3").find("interventions[0].colour: unknown key") != std::string::npos);
+  // Every problem of the entry at once.
+  const std::string both = wave("daily_max_c = 30\ncolour = 3");
+  BOOST_TEST(both.find("daily_max_c needs daily_min_c") != std::string::npos, both);
+  BOOST_TEST(both.find("interventions[0].colour: unknown key") != std::string::npos, both);
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_and_interventions_are_located) {

@@ -97,11 +97,19 @@ factor = 0.25
 BOOST_AUTO_TEST_CASE(bad_parameters_and_interventions) {
   BOOST_CHECK_THROW(run("scale = -1\n"), InputError);
   BOOST_CHECK_THROW(run("colour = 1\n"), InputError);
+  // Every problem of every intervention at once, each at its line and key.
   try {
-    run("[[interventions]]\nat = \"09:00\"\nmodel = \"occupancy\"\naction = \"scale\"\ntarget = \"castle\"\nfactor = 1\n");
+    run("[[interventions]]\nat = \"09:00\"\nmodel = \"occupancy\"\naction = \"scale\"\ntarget = \"castle\"\nfactor = 200\n"
+        "[[interventions]]\nat = \"10:00\"\nmodel = \"occupancy\"\naction = \"evacuate\"\n"
+        "[[interventions]]\nat = \"11:00\"\nmodel = \"occupancy\"\naction = \"scale\"\nfactr = 2\n");
     BOOST_FAIL("expected an error");
   } catch (const InputError& e) {
-    BOOST_TEST_MESSAGE(e.what());
-    BOOST_TEST(std::string(e.what()).find("occupancy_test.toml:9: interventions[0]: occupancy.scale: unknown target \"castle\"") == 0u);
+    const std::string m = e.what();
+    BOOST_TEST_MESSAGE(m);
+    BOOST_TEST(m.find("occupancy_test.toml:9: interventions[0].target: unknown target \"castle\"") != std::string::npos);
+    BOOST_TEST(m.find("occupancy_test.toml:14: interventions[0].factor: expected a number") != std::string::npos);
+    BOOST_TEST(m.find("occupancy_test.toml:15: interventions[1].action: unknown action \"evacuate\"") != std::string::npos);
+    BOOST_TEST(m.find("occupancy_test.toml:19: interventions[2].factor: missing") != std::string::npos);
+    BOOST_TEST(m.find("occupancy_test.toml:23: interventions[2].factr: unknown key") != std::string::npos);
   }
 }
