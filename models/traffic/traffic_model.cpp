@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 
 #include "engine/core/time.hpp"
@@ -13,6 +14,7 @@
 #include "models/traffic/io/demand.hpp"
 #include "models/traffic/kpis.hpp"
 #include "models/traffic/outputs.hpp"
+#include "models/traffic/recording.hpp"
 #include "models/traffic/simulation.hpp"
 
 namespace citytwin::traffic {
@@ -116,18 +118,8 @@ class TrafficModel final : public Model {
                  std::to_string(sim_->trips().size()) + " trips, " + std::to_string(sim_->counters().unroutable) +
                  " unroutable");
     ev_ = ctx.exchange.declare(signals::kBuildingEvArrivals, ctx.city.buildings.size());
-    speed_ = ctx.recorder.add_layer("traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road");
-    flow_ = ctx.recorder.add_layer("traffic.flow", "roads", "veh/h", "vehicles entering the road per hour");
-    density_ = ctx.recorder.add_layer("traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)");
-    travel_time_ = ctx.recorder.add_layer("traffic.travel_time", "roads", "s",
-                                          "time to drive the road at the mean speed seen on it");
-    running_ = ctx.recorder.add_series("traffic.running", "veh");
-    trips_table_ = ctx.recorder.add_table(kTripsTable, kTripColumns, kTripUnits, kTripsDescription);
-    if (params_.positions_every_s > 0) {
-      placer_ = &prepared.placer;
-      vehicles_table_ = ctx.recorder.add_table(kVehiclesTable, kVehicleColumns, kVehicleUnits, kVehiclesDescription);
-    }
-    arrived_series_ = ctx.recorder.add_series("traffic.arrived", "veh");
+    if (params_.positions_every_s > 0) placer_ = &prepared.placer;
+    recording_.emplace(ctx.recorder, placer_ != nullptr);
   }
 
   void check_intervention(const Intervention& iv, Params& p) override {
@@ -208,10 +200,7 @@ class TrafficModel final : public Model {
     // Vehicle positions at every multiple of positions_every (the sample's time is the step reached).
     while (placer_ && next_sample_s_ <= t1_s + 1e-9) {
       sim_->run_until(next_sample_s_);
-      sample_rows_.clear();
-      append_vehicle_rows(*sim_, *placer_, sample_rows_);
-      for (size_t r = 0; r < sample_rows_.size(); r += kVehicleColumns.size())
-        ctx_->recorder.record_row(vehicles_table_, std::span(sample_rows_).subspan(r, kVehicleColumns.size()));
+      recording_->record_vehicles(*sim_, *placer_);
       next_sample_s_ += params_.positions_every_s;
     }
     sim_->run_until(t1_s);
@@ -225,38 +214,9 @@ class TrafficModel final : public Model {
     interval_s_ = t1_s - t0_s;
   }
 
-  void record(double t_s) override {
-    const auto st = sim_->take_edge_stats();
-    const int ne = net_->edges();
-    std::vector<double> speed(ne), flow(ne), density(ne), travel_time(ne);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    const double dt = std::max(interval_s_, 1e-9);
-    for (int e = 0; e < ne; ++e) {
-      speed[e] = st.vehicle_s[e] > 0 ? st.vehicle_m[e] / st.vehicle_s[e] : nan;
-      flow[e] = st.entered[e] / dt * 3600;
-      density[e] = st.vehicle_s[e] / dt / (net_->edge_length_m[e] / 1000);
-      // Standing traffic counts as crawling at SUMO's halting speed, so a jam shows a long, finite time.
-      travel_time[e] = std::isnan(speed[e]) ? nan : net_->edge_length_m[e] / std::max(speed[e], kHaltingSpeedMps);
-      total_veh_s_ += st.vehicle_s[e];
-      total_veh_m_ += st.vehicle_m[e];
-    }
-    auto& r = ctx_->recorder;
-    r.record_layer(speed_, t_s, speed);
-    r.record_layer(flow_, t_s, flow);
-    r.record_layer(density_, t_s, density);
-    r.record_layer(travel_time_, t_s, travel_time);
-    r.record_series(running_, t_s, static_cast<double>(sim_->counters().running));
-    r.record_series(arrived_series_, t_s, static_cast<double>(sim_->counters().arrived));
-  }
+  void record(double t_s) override { recording_->record(t_s, *sim_, *net_, interval_s_); }
 
-  void finish() override {
-    const Kpis k = compute_kpis(*sim_, total_veh_m_, total_veh_s_);
-    for (const auto& [name, value, unit, what] : k.list()) ctx_->recorder.kpi("traffic." + name, value, unit, what);
-    std::vector<double> rows;
-    append_trip_rows(*sim_, rows);
-    for (size_t r = 0; r < rows.size(); r += kTripColumns.size())
-      ctx_->recorder.record_row(trips_table_, std::span(rows).subspan(r, kTripColumns.size()));
-  }
+  void finish() override { recording_->finish(*sim_); }
 
  private:
   int edge(const Intervention& iv) const { return net_->find_edge(iv.target); }  // known: checked before the run
@@ -301,13 +261,10 @@ class TrafficModel final : public Model {
   std::vector<std::int32_t> to_building_;
   std::vector<Revert> reverts_;
   Exchange::SignalId ev_ = 0;
-  Recorder::LayerId speed_ = 0, flow_ = 0, density_ = 0, travel_time_ = 0;
-  Recorder::SeriesId running_ = 0, arrived_series_ = 0;
-  Recorder::TableId trips_table_ = 0, vehicles_table_ = 0;
+  std::optional<TrafficRecording> recording_;
   const LanePlacer* placer_ = nullptr;
-  std::vector<double> sample_rows_;
   double next_sample_s_ = 0;
-  double interval_s_ = 1, total_veh_s_ = 0, total_veh_m_ = 0;
+  double interval_s_ = 1;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "models/traffic/io/sumo_net.hpp"
 #include "models/traffic/kpis.hpp"
 #include "models/traffic/outputs.hpp"
+#include "models/traffic/recording.hpp"
 #include "models/traffic/simulation.hpp"
 #include "tools/citytwin/commands.hpp"
 
@@ -73,30 +74,15 @@ void traffic_run(const RunOptions& o) {
   Simulation sim(net, demand.types, std::move(demand.trips), so);
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_load).count();
 
-  Results results;
   info.scenario_name = "traffic run";
   info.duration_s = end;
   info.step_s = o.step_s;
   info.seed = o.seed;
-  ElementSet roads;
-  roads.name = "roads";
-  roads.kind = GeometryKind::line;
-  roads.ids = net.edge_id;
-  roads.lines = net.edge_shape;
-  Attribute lanes{"lanes", {}, {}}, speed_limit{"speed_limit_kmh", {}, {}};
-  for (int e = 0; e < net.edges(); ++e) {
-    lanes.numbers.push_back(net.edge_lanes(e));
-    speed_limit.numbers.push_back(net.edge_speed_mps[e] * 3.6);
-  }
-  roads.attributes = {lanes, speed_limit};
-  Layer speed{"traffic.speed", "roads", "m/s", "mean speed of the vehicles on the road", {}, {}};
-  Layer flow{"traffic.flow", "roads", "veh/h", "vehicles entering the road per hour", {}, {}};
-  Layer density{"traffic.density", "roads", "veh/km", "vehicles per km of road (all lanes)", {}, {}};
-  Series running{"traffic.running", "veh", {}, {}};
-  Table vehicles{kVehiclesTable, kVehiclesDescription, kVehicleColumns, kVehicleUnits, {}};
+  Recorder recorder;
+  recorder.add_set(network_roads_set(net));
+  TrafficRecording recording(recorder, o.positions_every_s > 0);
   const LanePlacer placer(net);
   double next_sample = o.positions_every_s > 0 ? 0 : std::numeric_limits<double>::infinity();
-  double veh_m = 0, veh_s = 0;
   long long peak_running = 0;
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -105,49 +91,33 @@ void traffic_run(const RunOptions& o) {
     const double next = std::min(end, t + o.interval_s);
     while (sim.time() + 1e-9 < next && !sim.finished()) {
       if (sim.time() + 1e-9 >= next_sample) {
-        append_vehicle_rows(sim, placer, vehicles.values);
+        recording.record_vehicles(sim, placer);
         next_sample += o.positions_every_s;
       }
       sim.step();
       peak_running = std::max(peak_running, sim.counters().running);
     }
     if (sim.time() <= t) break;
-    const auto st = sim.take_edge_stats();
-    const double dt = sim.time() - t;
-    for (int e = 0; e < net.edges(); ++e) {
-      speed.values.push_back(st.vehicle_s[e] > 0 ? static_cast<float>(st.vehicle_m[e] / st.vehicle_s[e]) : NAN);
-      flow.values.push_back(static_cast<float>(st.entered[e] / dt * 3600));
-      density.values.push_back(static_cast<float>(st.vehicle_s[e] / dt / (net.edge_length_m[e] / 1000)));
-      veh_m += st.vehicle_m[e];
-      veh_s += st.vehicle_s[e];
-    }
-    for (Layer* l : {&speed, &flow, &density}) l->times_s.push_back(sim.time());
-    running.times_s.push_back(sim.time());
-    running.values.push_back(static_cast<double>(sim.counters().running));
+    recording.record(sim.time(), sim, net, sim.time() - t);
     t = sim.time();
     if (sim.finished()) break;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const Kpis k = compute_kpis(sim, veh_m, veh_s);
+  recording.finish(sim);
+  recorder.kpi("traffic.wall_s", wall, "s", "wall-clock time of the simulation loop");
+  Results results = recorder.take();
+  results.info = info;
 
   std::printf("%s: %d edges, %d lanes, %d junctions (%d signalised), %zu trips; loaded in %.2f s\n", o.network.c_str(),
               net.edges(), net.lanes(), net.junctions(), net.signalised_junctions(), sim.trips().size(), load_s);
-  for (const auto& e : k.list()) std::printf("  %-22s %14.2f %s\n", e.name.c_str(), e.value, e.unit.c_str());
+  for (const auto& k : results.kpis)
+    if (k.name != "traffic.wall_s") std::printf("  %-22s %14.2f %s\n", k.name.substr(8).c_str(), k.value, k.unit.c_str());
   std::printf("  %-22s %14lld veh\n", "peak_running", peak_running);
   std::printf("  %-22s %14.3f s\n", "wall", wall);
-  std::printf("  %-22s %14.0f /s\n", "updates_per_s", wall > 0 ? k.vehicle_updates / wall : 0);
+  const Kpi* updates = results.find_kpi("traffic.vehicle_updates");
+  std::printf("  %-22s %14.0f /s\n", "updates_per_s", wall > 0 && updates ? updates->value / wall : 0);
 
   if (o.out.empty()) return;
-  results.info = info;
-  results.sets.push_back(std::move(roads));
-  results.layers = {std::move(speed), std::move(flow), std::move(density)};
-  results.series = {std::move(running)};
-  Table trips{kTripsTable, kTripsDescription, kTripColumns, kTripUnits, {}};
-  append_trip_rows(sim, trips.values);
-  results.tables.push_back(std::move(trips));
-  if (o.positions_every_s > 0) results.tables.push_back(std::move(vehicles));
-  for (const auto& e : k.list()) results.kpis.push_back({"traffic." + e.name, e.value, e.unit, e.description});
-  results.kpis.push_back({"traffic.wall_s", wall, "s", "wall-clock time of the simulation loop"});
   // The GeoPackage also for a SUMO network (local coordinates without a CRS), so that the directory reads back.
   write_results(o.out, results, WriteOptions{});
   std::printf("wrote %s\n", o.out.c_str());
