@@ -134,6 +134,12 @@ std::string TimeZone::abbreviation(std::int64_t unix_s) const {
   return static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}}).abbrev;
 }
 
+std::string format_clock(std::int64_t unix_s, const TimeZone& zone) {
+  std::string s = format_datetime(unix_s + zone.utc_offset_s(unix_s)).substr(0, 16);
+  s[10] = ' ';
+  return s + " " + zone.abbreviation(unix_s);
+}
+
 std::string format_local_datetime(std::int64_t unix_s, const TimeZone& zone) {
   const int offset = zone.utc_offset_s(unix_s);
   const int minutes = std::abs(offset) / 60;

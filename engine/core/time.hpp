@@ -29,6 +29,8 @@ class TimeZone {
   TimeZone() = default;
   /// The zone of that name; nullopt when the tz database has no such zone.
   static std::optional<TimeZone> find(const std::string& name);
+  /// The zone of that name, or UTC (for names read back from results this build wrote).
+  static TimeZone find_or_utc(const std::string& name) { return find(name).value_or(TimeZone{}); }
   const std::string& name() const { return name_; }
   /// Seconds to add to UTC for local (civil) time at an instant.
   int utc_offset_s(std::int64_t unix_s) const;
@@ -39,6 +41,9 @@ class TimeZone {
   const void* zone_ = nullptr;  ///< a date::time_zone of the tz database; null = UTC
   std::string name_ = "UTC";
 };
+
+/// Formats Unix seconds as a clock in a zone reads it, for people: "2026-07-13 08:30 CEST".
+std::string format_clock(std::int64_t unix_s, const TimeZone& zone);
 
 /// Formats Unix seconds as local time in a zone with its UTC offset, ISO 8601: "2026-07-13T00:00:00+02:00".
 std::string format_local_datetime(std::int64_t unix_s, const TimeZone& zone);

@@ -261,7 +261,7 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
     write_text(tmp / "manifest.json", manifest_json(r).dump(2) + "\n");
     write_text(tmp / "kpis.json", kpis_json(r).dump(2) + "\n");
     if (options.timeseries) {
-      const TimeZone zone = TimeZone::find(r.info.timezone).value_or(TimeZone{});
+      const TimeZone zone = TimeZone::find_or_utc(r.info.timezone);
       for (const auto& l : r.layers) {
         const ElementSet* set = r.find_set(l.set);
         write_layer_csv(tmp / "timeseries" / layer_file_name(l.name), l, *set, r.info.start_unix_s, zone);

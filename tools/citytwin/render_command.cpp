@@ -31,12 +31,14 @@ void add_render(CLI::App& app) {
   cmd->callback([opt] {
     Log log;
     Results results = results_from(opt->input, log);
-    auto t = resolve_time_s(opt->at, results.info.start_unix_s, TimeZone::find(results.info.timezone).value_or(TimeZone{}));
-    if (!t || *t < 0 || *t > results.info.duration_s + 1e-6)
+    const auto& info = results.info;
+    const TimeZone zone = TimeZone::find_or_utc(info.timezone);
+    auto t = resolve_time_s(opt->at, info.start_unix_s, zone);
+    if (!t || *t < 0 || *t > info.duration_s + 1e-6)
       throw InputError({"", 0, "--at " + opt->at},
-                       "not a time within the run (" + format_datetime(results.info.start_unix_s) + " to " +
-                           format_datetime(results.info.start_unix_s +
-                                           static_cast<std::int64_t>(results.info.duration_s)) + ")");
+                       "not a time within the run (" + format_clock(info.start_unix_s, zone) + " to " +
+                           format_clock(info.start_unix_s + static_cast<std::int64_t>(info.duration_s), zone) + ")");
+    const std::string clock = format_clock(info.start_unix_s + static_cast<std::int64_t>(*t), zone);
     render::CityScene scene(results);
     render::Coloring coloring{opt->layer, *t, opt->color_map, opt->min, opt->max};
     render::LegendInfo legend = scene.color(coloring);
@@ -47,12 +49,11 @@ void add_render(CLI::App& app) {
     for (const auto& b : scene.sets())
       if (b.set->name != "buildings" && b.set->name != "roads" && b.set->name != shown)
         scene.set_visible(b.set->name, false);
-    render::HudText text{results.info.scenario_name + "  -  " + opt->layer,
-                         format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)) + " UTC"};
+    render::HudText text{results.info.scenario_name + "  -  " + opt->layer, clock};
     auto image = render::render_image(scene, legend, text, {opt->width, opt->height});
     render::write_png(*image, opt->out);
     std::printf("wrote %s (%dx%d, %s at %s)\n", opt->out.c_str(), opt->width, opt->height, opt->layer.c_str(),
-                format_datetime(results.info.start_unix_s + static_cast<std::int64_t>(*t)).c_str());
+                clock.c_str());
   });
 }
 

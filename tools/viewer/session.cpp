@@ -252,15 +252,13 @@ std::string Session::time_text(double t_s) const {
   if (!a_) return "-";
   // Local time in the scenario's zone, as planners read a clock.
   const auto& info = a_->results.info;
-  const auto zone = TimeZone::find(info.timezone).value_or(TimeZone{});
-  const std::int64_t t = info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s));
-  return format_datetime(t + zone.utc_offset_s(t)) + " " + zone.abbreviation(t);
+  return format_clock(info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s)), TimeZone::find_or_utc(info.timezone));
 }
 
 std::optional<double> Session::parse_time(const std::string& text) const {
   if (!a_) return std::nullopt;
   const auto& info = a_->results.info;
-  return resolve_time_s(text, info.start_unix_s, TimeZone::find(info.timezone).value_or(TimeZone{}));
+  return resolve_time_s(text, info.start_unix_s, TimeZone::find_or_utc(info.timezone));
 }
 
 bool Session::set_view(ViewMode mode) {

@@ -79,3 +79,11 @@ BOOST_AUTO_TEST_CASE(times_relative_to_a_start) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(clocks_read_in_the_zone) {
+  const auto t = *parse_datetime("2026-07-13T06:30");
+  BOOST_TEST(format_clock(t, *TimeZone::find("Europe/Monaco")) == "2026-07-13 08:30 CEST");
+  BOOST_TEST(format_clock(t, TimeZone{}) == "2026-07-13 06:30 UTC");
+  BOOST_TEST(format_local_datetime(t, *TimeZone::find("America/Chicago")) == "2026-07-13T01:30:00-05:00");
+  BOOST_TEST(TimeZone::find_or_utc("Nowhere/Else").name() == "UTC");
+}

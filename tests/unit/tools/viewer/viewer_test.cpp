@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(selection_shows_the_recorded_value_at_the_current_time) {
   BOOST_REQUIRE(s.select_id("buildings", "b5"));
   const double expected = csv_value(grid().results() / "timeseries/occupancy.people.csv", "b5", 3 * 3600);
   std::ostringstream want;
-  want << "layer occupancy.people [people] at 2026-07-13T09:20:00 UTC: " << expected << "\n";
+  want << "layer occupancy.people [people] at 2026-07-13 09:20 UTC: " << expected << "\n";
   BOOST_TEST(s.selection_text().find(want.str()) != std::string::npos, s.selection_text());
   BOOST_TEST(s.selection_text().find("attribute use: office") != std::string::npos);
 }
