@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -125,15 +125,32 @@ void AtomicFolder::commit(const std::function<bool(const fs::path&)>& may_replac
   committed_ = true;
 }
 
+namespace {
+
+/// The PID in a temporary's name ("<name>.tmp-<PID>" or "<name>.tmp-<PID>.<ext>"), or 0.
+long temporary_pid(const std::string& name) {
+  const size_t at = name.rfind(".tmp-");
+  if (at == std::string::npos) return 0;
+  size_t end = at + 5;
+  long pid = 0;
+  while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end])) && pid < (1L << 30))
+    pid = pid * 10 + (name[end++] - '0');
+  if (end == at + 5) return 0;
+  if (end < name.size()) {  // an extension: ".png"
+    if (name[end] != '.' || end + 1 == name.size()) return 0;
+    for (size_t i = end + 1; i < name.size(); ++i)
+      if (!std::isalnum(static_cast<unsigned char>(name[i]))) return 0;
+  }
+  return pid;
+}
+
+}  // namespace
+
 void remove_stale_temporaries(const fs::path& folder) {
-  static const std::regex kTemporary(R"(.*\.tmp-([0-9]+)(\.[A-Za-z0-9]+)?)");
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::smatch m;
-    const std::string name = it->path().filename().string();
-    if (!std::regex_match(name, m, kTemporary)) continue;
-    const long pid = std::stol(m[1].str());
-    if (pid == getpid() || pid <= 0 || pid > 1 << 30) continue;
+    const long pid = temporary_pid(it->path().filename().string());
+    if (pid <= 0 || pid == getpid() || pid >= (1L << 30)) continue;
     if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // that process still runs
     std::error_code rm;
     fs::remove_all(it->path(), rm);
