@@ -148,7 +148,7 @@ std::string format_local_datetime(std::int64_t unix_s, const TimeZone& zone) {
   return format_datetime(unix_s + offset) + buf;
 }
 
-CalendarTime local_time(double unix_s, const TimeZone& zone) {
+CalendarTime local_time(double unix_s, const TimeZone& zone, std::span<const std::int64_t> holidays) {
   const double whole = std::floor(unix_s);
   const double local = unix_s + zone.utc_offset_s(static_cast<std::int64_t>(whole));
   const double days = std::floor(local / 86400);
@@ -160,6 +160,8 @@ CalendarTime local_time(double unix_s, const TimeZone& zone) {
   const auto d = static_cast<std::int64_t>(days);
   c.weekday = static_cast<int>(((d % 7) + 7 + 3) % 7);
   c.local_hours = local / 3600.0;
+  c.local_day = d;
+  c.holiday = std::binary_search(holidays.begin(), holidays.end(), d);
   return c;
 }
 

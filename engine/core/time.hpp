@@ -2,6 +2,7 @@
 /// Simulation time: seconds (double) from the scenario start; calendar times as UTC Unix seconds.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -54,9 +55,13 @@ struct CalendarTime {
   double hour_frac = 0;  ///< hour of day with fraction, 0..24
   int weekday = 0;       ///< 0 = Monday .. 6 = Sunday
   double local_hours = 0;  ///< local time as hours since 1970-01-01 00:00 local (for daily profiles across days)
+  std::int64_t local_day = 0;  ///< local date as days since 1970-01-01
+  bool holiday = false;        ///< the local date is one of the scenario's holidays
+  /// Weekend and holiday schedules apply.
+  bool day_off() const { return weekday >= 5 || holiday; }
 };
 /// The one function through which every model takes its time of day: the local time of a UTC instant
-/// (Unix seconds, with fraction) in a zone.
-CalendarTime local_time(double unix_s, const TimeZone& zone);
+/// (Unix seconds, with fraction) in a zone; holidays are local dates (days since 1970-01-01, sorted).
+CalendarTime local_time(double unix_s, const TimeZone& zone, std::span<const std::int64_t> holidays = {});
 
 }  // namespace citytwin

@@ -181,6 +181,24 @@ std::vector<double> Params::numbers(const std::string& key, const std::vector<do
   return out;
 }
 
+std::vector<std::string> Params::strings(const std::string& key) {
+  const toml::node* n = get(key);
+  if (!n) return {};
+  std::vector<std::string> out;
+  const auto* arr = n->as_array();
+  bool ok = arr != nullptr;
+  if (arr)
+    for (const auto& item : *arr) {
+      if (auto s = item.value<std::string>()) out.push_back(*s);
+      else ok = false;
+    }
+  if (!ok) {
+    error(key, "expected an array of strings, got " + describe_toml(*n));
+    return {};
+  }
+  return out;
+}
+
 Params Params::table(const std::string& key) {
   const toml::node* n = get(key);
   const std::string prefix = prefix_.empty() ? key : prefix_ + "." + key;

@@ -32,6 +32,8 @@ class Params {
   /// A duration ("15min", "1h", or seconds as a number).
   double duration_s(const std::string& key, double fallback, double min_s, double max_s);
   std::vector<double> numbers(const std::string& key, const std::vector<double>& fallback, double min, double max);
+  /// An array of strings (empty when absent).
+  std::vector<std::string> strings(const std::string& key);
   /// A sub-table as its own Params (prefix "outer.key").
   Params table(const std::string& key);
   bool has(const std::string& key) const;

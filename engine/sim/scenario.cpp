@@ -23,6 +23,21 @@ std::optional<double> read_time(const toml::node* n, std::int64_t start, const T
   return std::nullopt;
 }
 
+/// [period] holidays = ["2026-07-14", ...]: local dates on which weekend schedules apply.
+void read_holidays(Params& period, Scenario& sc) {
+  if (!period.has("holidays")) return;
+  const std::vector<std::string> dates = period.strings("holidays");
+  for (const auto& date : dates) {
+    const auto midnight = parse_datetime(date + "T00:00");
+    if (!midnight) {
+      period.error("holidays", "expected dates like \"2026-07-14\", got \"" + date + "\"");
+      continue;
+    }
+    sc.holidays.push_back(*midnight / 86400);
+  }
+  std::sort(sc.holidays.begin(), sc.holidays.end());
+}
+
 void read_interventions(const toml::node* node, const std::string& file, Scenario& sc, ErrorList& errors) {
   if (!node) return;
   auto* arr = node->as_array();
@@ -112,6 +127,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     return t.value_or(0);
   };
   sc.start_unix_s = read_start();
+  read_holidays(period, sc);
   if (period.has("timezone")) {
     const std::string name = period.string("timezone", "");
     if (auto zone = TimeZone::find(name)) {

@@ -46,6 +46,7 @@ struct Scenario {
   std::int64_t start_unix_s = 0;  ///< UTC
   TimeZone timezone;              ///< [period] timezone: every model's local time of day (default UTC)
   bool timezone_given = false;
+  std::vector<std::int64_t> holidays;  ///< [period] holidays: local dates as days since 1970-01-01, sorted
   double duration_s = 0;
   double step_s = 0;
   std::uint64_t seed = 0;

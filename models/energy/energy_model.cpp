@@ -219,7 +219,7 @@ class EnergyModel final : public Model {
     for (int k = 0; k < steps; ++k) {
       const double t = t0_s + k * dt;
       const double unix_mid = ctx_->scenario.start_unix_s + t + 0.5 * dt;
-      const CalendarTime lt = local_time(unix_mid, ctx_->scenario.timezone);
+      const CalendarTime lt = local_time(unix_mid, ctx_->scenario.timezone, ctx_->scenario.holidays);
       const size_t rec = prep_->weather.record_at(unix_mid);
       StockStepInputs& in = step_inputs_[k];
       in.climate = &prep_->climate[rec];
@@ -227,7 +227,7 @@ class EnergyModel final : public Model {
       in.ground_c = prep_->ground_c;
       in.reference_pressure_pa = prep_->mean_pressure_pa;
       in.hour_of_day = lt.hour;
-      in.weekend = lt.weekday >= 5;
+      in.weekend = lt.day_off();
       in.dt_s = dt;
       records[k] = rec;
       hours0[k] = local_time(unix_mid - 0.5 * dt, ctx_->scenario.timezone).local_hours;

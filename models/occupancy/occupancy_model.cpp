@@ -109,9 +109,9 @@ class OccupancyModel final : public Model {
 
   void compute(double t_s) {
     const auto cal = local_time(static_cast<double>(ctx_->scenario.start_unix_s + static_cast<std::int64_t>(std::floor(t_s))),
-                                ctx_->scenario.timezone);
+                                ctx_->scenario.timezone, ctx_->scenario.holidays);
     const double hour = cal.hour_frac + (t_s - std::floor(t_s)) / 3600.0;
-    const bool weekend = cal.weekday >= 5;
+    const bool weekend = cal.day_off();
     std::array<double, kUseClassCount> share{}, factor{};
     for (int u = 0; u < kUseClassCount; ++u) {
       share[u] = presence(static_cast<UseClass>(u), hour, weekend);

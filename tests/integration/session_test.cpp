@@ -163,3 +163,17 @@ BOOST_AUTO_TEST_CASE(runs_share_the_prepared_networks) {
       BOOST_TEST(fresh.prepare_count(model) == 1u);
     }
 }
+
+// A holiday takes the weekend schedules: a Monday holiday after a Sunday repeats the Sunday hour by hour,
+// an ordinary Monday does not.
+BOOST_AUTO_TEST_CASE(a_holiday_is_a_day_off) {
+  const std::string period = "start = \"2026-07-12T00:00\"\nduration = \"48h\"\nstep = \"1h\"\n";
+  const auto people = [&](const std::string& extra) {
+    return series(session().run(scenario(period + extra, "[models.occupancy]\n")), "occupancy.people.office").values;
+  };
+  const auto holiday = people("holidays = [\"2026-07-13\"]\n");
+  const auto ordinary = people("");
+  BOOST_REQUIRE_EQUAL(holiday.size(), 49u);
+  for (size_t h = 0; h < 24; ++h) BOOST_TEST(holiday[h + 24] == holiday[h]);
+  BOOST_TEST(ordinary[24 + 10] > 2 * ordinary[10]);  // offices full at 10:00 on a working Monday
+}

@@ -87,3 +87,14 @@ BOOST_AUTO_TEST_CASE(clocks_read_in_the_zone) {
   BOOST_TEST(format_local_datetime(t, *TimeZone::find("America/Chicago")) == "2026-07-13T01:30:00-05:00");
   BOOST_TEST(TimeZone::find_or_utc("Nowhere/Else").name() == "UTC");
 }
+
+BOOST_AUTO_TEST_CASE(holidays_are_days_off) {
+  const std::vector<std::int64_t> holidays{*parse_datetime("2026-07-14T00:00") / 86400};  // a Tuesday
+  const auto monaco = *TimeZone::find("Europe/Monaco");
+  // 2026-07-13 22:30 UTC is Tuesday 00:30 in Monaco: the holiday, though still Monday in UTC.
+  const auto c = local_time(static_cast<double>(*parse_datetime("2026-07-13T22:30")), monaco, holidays);
+  BOOST_TEST(c.weekday == 1);
+  BOOST_TEST(c.holiday);
+  BOOST_TEST(c.day_off());
+  BOOST_TEST(!local_time(static_cast<double>(*parse_datetime("2026-07-13T22:30")), TimeZone{}, holidays).day_off());
+}
