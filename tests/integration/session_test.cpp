@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(time_of_day_follows_the_scenario_time_zone) {
 // --threads 1 reaches every model: while such a run works, no other thread of the process does (TBB's
 // workers stay idle), while at 2 threads they take part of it (so the measurement does see them).
 BOOST_AUTO_TEST_CASE(one_thread_means_one_busy_thread) {
-  const std::string period = "start = \"2026-07-13T06:00\"\nduration = \"12h\"\nstep = \"15min\"\n";
+  const std::string period = "start = \"2026-07-13T00:00\"\nduration = \"24h\"\nstep = \"15min\"\n";
   const Scenario sc = scenario(period, kAllModels);
   session().run(sc);  // prepares the static data and starts TBB's workers: only the runs below are measured
   auto others_busy = [&](int threads) {
