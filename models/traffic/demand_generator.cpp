@@ -33,6 +33,13 @@ size_t draw(const std::vector<double>& cumulative, std::mt19937_64& rng) {
                   cumulative.size() - 1);
 }
 
+/// Seconds from the start of a local clock time given as seconds from the start on the start's clock:
+/// later than that by the hour a daylight saving change took off the clock since the start.
+double run_time(const GeneratorOptions& opt, double on_start_clock_s) {
+  const auto at = opt.start_unix_s + static_cast<std::int64_t>(std::floor(on_start_clock_s));
+  return on_start_clock_s - (opt.zone.utc_offset_s(at) - opt.zone.utc_offset_s(opt.start_unix_s));
+}
+
 }  // namespace
 
 std::vector<std::int32_t> building_edges(const City& city, const Network& net) {
@@ -89,7 +96,7 @@ GeneratedDemand generate_city_trips(const City& city, const Network& net, const 
         }
         const size_t dest = dests[draw(dest_cum, rng)];
         const double hour = std::clamp(pu.mean_hour + pu.sd_hour * normal(rng), 5.0, 21.0);
-        const double out_s = day * 86400 + hour * 3600 - start_hour * 3600;
+        const double out_s = run_time(opt, day * 86400 + hour * 3600 - start_hour * 3600);
         const double back_s = out_s + pu.dwell_h * 3600 * (0.75 + 0.5 * uniform01(rng));
         const int a = edge_of[home], b = edge_of[dest];
         if (a < 0 || b < 0 || a == b) continue;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/city/city.hpp"
+#include "engine/core/time.hpp"
 #include "models/traffic/network.hpp"
 #include "models/traffic/simulation.hpp"
 
@@ -16,6 +17,10 @@ struct GeneratorOptions {
   double trips_per_day = 20000;   ///< trips (outbound + return) over 24 h
   double gravity_length_m = 1500; ///< L in the gravity weight exp(-d / L)
   std::uint64_t seed = 42;
+  /// The clock the profiles are read on: departure hours are local times in this zone, so a day after a
+  /// daylight saving change keeps its rush at the same local hour. start_unix_s is the run's start.
+  TimeZone zone;
+  std::int64_t start_unix_s = 0;
 };
 
 struct GeneratedDemand {

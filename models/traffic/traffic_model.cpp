@@ -101,6 +101,8 @@ class TrafficModel final : public Model {
       g.trips_per_day = params_.trips_per_day;
       g.gravity_length_m = params_.gravity_length_m;
       g.seed = ctx.scenario.seed;
+      g.zone = ctx.scenario.timezone;
+      g.start_unix_s = ctx.scenario.start_unix_s;
       auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, start_hour, prepared.building_edge);
       trips = std::move(d.trips);
       to_building_ = std::move(d.to_building);

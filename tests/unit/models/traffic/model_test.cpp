@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <map>
+
+#include "engine/core/time.hpp"
 #include <numbers>
 
 #include "engine/sim/simulation.hpp"
@@ -224,6 +226,31 @@ BOOST_AUTO_TEST_CASE(generator_follows_purposes_and_gravity) {
     }
   BOOST_TEST(morning_to_office > 0.9 * to_office);  // commuters leave home around 08:00 +- 45 min
   for (size_t i = 1; i < day.trips.size(); ++i) BOOST_TEST_REQUIRE(day.trips[i - 1].depart_s <= day.trips[i].depart_s);
+}
+
+// Departure hours are local: in Monaco, summer time starts on 2026-03-29 (clocks 02:00 -> 03:00), so every
+// trip of the second day leaves 1 h earlier in run time than on the start's clock; the first day's do not move.
+BOOST_AUTO_TEST_CASE(generator_keeps_local_hours_across_daylight_saving) {
+  const City city = grid_city();
+  const Network net = network_from_city(city.roads);
+  GeneratorOptions fixed;
+  fixed.trips_per_day = 2000;
+  fixed.start_unix_s = *parse_datetime("2026-03-28T00:00+01:00");
+  GeneratorOptions local = fixed;
+  local.zone = *TimeZone::find("Europe/Monaco");
+  const auto a = generate_city_trips(city, net, fixed, 0, 2 * 86400, 0);
+  const auto b = generate_city_trips(city, net, local, 0, 2 * 86400, 0);
+  std::map<std::string, double> depart;
+  for (const auto& t : a.trips) depart[t.id] = t.depart_s;
+  size_t first = 0, second = 0;
+  for (const auto& t : b.trips) {
+    if (t.depart_s < 0 || !depart.count(t.id)) continue;
+    const bool day_two = t.id[1] == '1';  // ids are <purpose><day>_<k>
+    BOOST_TEST_REQUIRE(t.depart_s == depart[t.id] - (day_two ? 3600 : 0), boost::test_tools::tolerance(1e-12));
+    ++(day_two ? second : first);
+  }
+  BOOST_TEST(first > 500u);
+  BOOST_TEST(second > 500u);
 }
 
 BOOST_AUTO_TEST_CASE(trip_records_agree_with_the_kpis) {
