@@ -1,6 +1,8 @@
 #include "engine/core/atomic_write.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -118,6 +120,15 @@ void AtomicFolder::commit(const std::function<bool(const fs::path&)>& may_replac
   if (fs::exists(target_)) {
     if (!may_replace(target_) && !fs::is_empty(target_))
       throw InputError({target_.string(), 0, ""}, "exists and is not a results directory: not replacing it");
+    // Swap the two in one step, so that at every instant a complete folder is in place; the old one then
+    // lies under the temporary name and goes with it. A file system without the exchange falls back to
+    // removing the old folder first.
+    if (renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
+      committed_ = true;
+      std::error_code ec;
+      fs::remove_all(tmp_, ec);
+      return;
+    }
     fs::remove_all(target_);
   }
   fs::create_directories(target_.parent_path());

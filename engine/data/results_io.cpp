@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <utility>
+#include <limits>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -283,6 +285,26 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
 namespace {
 
 /// A member that may be absent (then an empty JSON value).
+/// An integer member of a manifest, range-checked before any conversion (a JSON number may be 1e300, and
+/// converting that to an integer type is undefined behaviour): fallback when absent, InputError otherwise.
+template <class Int>
+Int integer_member(const json& j, const char* key, Int fallback, const fs::path& file) {
+  auto it = j.find(key);
+  if (it == j.end()) return fallback;
+  if (it->is_number_unsigned()) {
+    if (std::in_range<Int>(it->get<std::uint64_t>())) return static_cast<Int>(it->get<std::uint64_t>());
+  } else if (it->is_number_integer()) {
+    if (std::in_range<Int>(it->get<std::int64_t>())) return static_cast<Int>(it->get<std::int64_t>());
+  } else if (it->is_number_float()) {
+    const double v = it->get<double>();
+    const double lo = static_cast<double>(std::numeric_limits<Int>::min());
+    const double hi = static_cast<double>(std::numeric_limits<Int>::max()) + 1.0;  // exclusive, exact as a double
+    if (v >= lo && v < hi && v == std::floor(v)) return static_cast<Int>(v);
+  }
+  throw InputError({file.string(), 0, key}, "expected an integer from " + std::to_string(std::numeric_limits<Int>::min()) +
+                                                " to " + std::to_string(std::numeric_limits<Int>::max()) + ", got " + it->dump());
+}
+
 json member(const json& j, const char* key) {
   auto it = j.find(key);
   return it == j.end() ? json() : *it;
@@ -371,10 +393,10 @@ void read_sets(const fs::path& gpkg, const json& manifest, Results& r) {
         set.points.push_back({g->toPoint()->getX() - o.x, g->toPoint()->getY() - o.y});
       }
     }
-    if (set.size() != js.value("count", set.size()))
+    const size_t count = integer_member(js, "count", set.size(), gpkg);
+    if (set.size() != count)
       throw InputError({gpkg.string(), 0, "layer " + lname}, "has " + std::to_string(set.size()) +
-                                                                 " features, the manifest says " +
-                                                                 std::to_string(js.value("count", 0)));
+                                                                 " features, the manifest says " + std::to_string(count));
     r.sets.push_back(std::move(set));
   }
 }
@@ -453,17 +475,18 @@ namespace {
 void read_manifest(const fs::path& root, const fs::path& mpath, const json& manifest, Results& r) {
   if (!manifest.is_object() || manifest.value("format", "") != "citytwin-results")
     throw InputError({mpath.string(), 0, ""}, "not a citytwin results manifest");
-  if (manifest.value("version", 0) != kFormatVersion)
-    throw InputError({mpath.string(), 0, ""}, "results format version " + std::to_string(manifest.value("version", 0)) +
+  const int version = integer_member(manifest, "version", 0, mpath);
+  if (version != kFormatVersion)
+    throw InputError({mpath.string(), 0, ""}, "results format version " + std::to_string(version) +
                                                   ", this citytwin reads version " + std::to_string(kFormatVersion));
   r.info.scenario_name = manifest.value("scenario", "");
   r.info.scenario_file = manifest.value("scenario_file", "");
   r.info.city_source = manifest.value("city", "");
-  r.info.start_unix_s = manifest.value("start_unix_s", std::int64_t{0});
+  r.info.start_unix_s = integer_member(manifest, "start_unix_s", std::int64_t{0}, mpath);
   r.info.timezone = manifest.value("timezone", "UTC");
   r.info.duration_s = manifest.value("duration_s", 0.0);
   r.info.step_s = manifest.value("step_s", 0.0);
-  r.info.seed = manifest.value("seed", std::uint64_t{0});
+  r.info.seed = integer_member(manifest, "seed", std::uint64_t{0}, mpath);
   r.info.crs = manifest.value("crs", "");
   r.info.origin = {manifest.at("origin").at(0).get<double>(), manifest.at("origin").at(1).get<double>()};
   read_sets(root / "layers.gpkg", manifest, r);

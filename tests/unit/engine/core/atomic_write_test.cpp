@@ -81,6 +81,14 @@ BOOST_AUTO_TEST_CASE(a_folder_appears_only_when_committed) {
     f.commit([](const fs::path&) { return true; });
   }
   BOOST_TEST(read(target / "a.txt") == "a");
+  // Replacing: the new folder takes the old one's place whole, and the old one's files are gone.
+  {
+    AtomicFolder f(target);
+    std::ofstream(f.path() / "b.txt") << "b";
+    f.commit([](const fs::path&) { return true; });
+  }
+  BOOST_TEST(read(target / "b.txt") == "b");
+  BOOST_TEST(!fs::exists(target / "a.txt"));
   // A folder that may not be replaced (not empty, refused) stays.
   fs::create_directories(dir / "precious");
   std::ofstream(dir / "precious" / "thesis.tex") << "x";

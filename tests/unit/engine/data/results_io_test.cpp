@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "engine/core/error.hpp"
 #include "engine/data/recorder.hpp"
@@ -158,5 +159,23 @@ BOOST_AUTO_TEST_CASE(foreign_or_corrupt_directories_are_errors) {
       error_of("manifest.json", R"({"format": "citytwin-results", "version": 1, "origin": [0, 0], "layers": [5]})");
   BOOST_TEST(layers_of_numbers.find("manifest.json: malformed manifest") != std::string::npos, layers_of_numbers);
   BOOST_TEST(error_of("kpis.json", R"({"kpis": {"a": 5}})").find("kpis.json: malformed KPIs") != std::string::npos);
+  // Numbers too large for their integer fields are located errors, not undefined conversions (found by
+  // results_fuzz: {"format": "citytwin-results", "version": 1e61}).
+  BOOST_TEST(error_of("manifest.json", R"({"format": "citytwin-results", "version": 1e61})").find("manifest.json: version: expected an integer") !=
+             std::string::npos);
+  const std::string manifest = [&] {
+    write_results(dir.string(), sample_results(), {});
+    std::ifstream in(dir / "manifest.json");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }();
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string m = manifest;
+    const size_t at = m.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    return m.replace(at, from.size(), to);
+  };
+  BOOST_TEST(error_of("manifest.json", with("\"start_unix_s\": 1783900800", "\"start_unix_s\": 1e300")).find("start_unix_s: expected an integer") != std::string::npos);
+  BOOST_TEST(error_of("manifest.json", with("\"seed\": 0", "\"seed\": -1")).find("seed: expected an integer") != std::string::npos);
+  BOOST_TEST(error_of("manifest.json", with("\"count\": 2", "\"count\": 1e300")).find("count: expected an integer") != std::string::npos);
   fs::remove_all(dir);
 }
