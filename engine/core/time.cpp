@@ -95,6 +95,14 @@ std::string format_datetime(std::int64_t unix_s) {
   return buf;
 }
 
+std::optional<std::int64_t> parse_date(std::string_view text) {
+  std::string midnight(text);
+  midnight += "T00:00";
+  const auto t = parse_utc_datetime(midnight);
+  if (!t) return std::nullopt;
+  return *t / 86400;
+}
+
 std::optional<double> resolve_time_s(std::string_view text, std::int64_t start_unix_s, const TimeZone& zone) {
   if (text.empty()) return std::nullopt;
   if (text.front() == '+') return parse_duration_s(text.substr(1));
@@ -123,14 +131,26 @@ std::optional<TimeZone> TimeZone::find(const std::string& name) {
   return z;
 }
 
+TimeZone TimeZone::fixed(int offset_s) {
+  TimeZone z;
+  z.fixed_offset_s_ = offset_s;
+  if (offset_s != 0) {
+    const int m = std::abs(offset_s) / 60;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "UTC%c%02d:%02d", offset_s < 0 ? '-' : '+', m / 60 % 100, m % 60);
+    z.name_ = buf;
+  }
+  return z;
+}
+
 int TimeZone::utc_offset_s(std::int64_t unix_s) const {
-  if (!zone_) return 0;
+  if (!zone_) return fixed_offset_s_;
   const auto info = static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}});
   return static_cast<int>(info.offset.count());
 }
 
 std::string TimeZone::abbreviation(std::int64_t unix_s) const {
-  if (!zone_) return "UTC";
+  if (!zone_) return name_;
   return static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}}).abbrev;
 }
 
@@ -161,6 +181,10 @@ CalendarTime local_time(double unix_s, const TimeZone& zone, std::span<const std
   c.weekday = static_cast<int>(((d % 7) + 7 + 3) % 7);
   c.local_hours = local / 3600.0;
   c.local_day = d;
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{std::chrono::days{d}}};
+  c.day_of_year = static_cast<int>(d - sys_days{ymd.year() / January / 1}.time_since_epoch().count());
+  c.leap_year = ymd.year().is_leap();
   c.holiday = std::binary_search(holidays.begin(), holidays.end(), d);
   return c;
 }

@@ -11,6 +11,9 @@ namespace citytwin {
 /// Parses a duration such as "15min", "1h", "30s", "0.5s", "2d" or a plain number of seconds.
 std::optional<double> parse_duration_s(std::string_view text);
 
+/// Parses a date "YYYY-MM-DD" as days since 1970-01-01.
+std::optional<std::int64_t> parse_date(std::string_view text);
+
 /// Parses "YYYY-MM-DDTHH:MM[:SS]" (or with a space) as UTC, or with a UTC offset ("Z", "+02:00",
 /// "-05:00") as ISO 8601 reads it; returns Unix seconds.
 std::optional<std::int64_t> parse_datetime(std::string_view text);
@@ -30,6 +33,8 @@ class TimeZone {
   TimeZone() = default;
   /// The zone of that name; nullopt when the tz database has no such zone.
   static std::optional<TimeZone> find(const std::string& name);
+  /// A fixed offset from UTC without daylight saving time (a weather file's local standard time).
+  static TimeZone fixed(int offset_s);
   /// The zone of that name, or UTC (for names read back from results this build wrote).
   static TimeZone find_or_utc(const std::string& name) { return find(name).value_or(TimeZone{}); }
   const std::string& name() const { return name_; }
@@ -39,7 +44,8 @@ class TimeZone {
   std::string abbreviation(std::int64_t unix_s) const;
 
  private:
-  const void* zone_ = nullptr;  ///< a date::time_zone of the tz database; null = UTC
+  const void* zone_ = nullptr;  ///< a date::time_zone of the tz database; null = the fixed offset
+  int fixed_offset_s_ = 0;
   std::string name_ = "UTC";
 };
 
@@ -56,6 +62,8 @@ struct CalendarTime {
   int weekday = 0;       ///< 0 = Monday .. 6 = Sunday
   double local_hours = 0;  ///< local time as hours since 1970-01-01 00:00 local (for daily profiles across days)
   std::int64_t local_day = 0;  ///< local date as days since 1970-01-01
+  int day_of_year = 0;         ///< 0 = 1 January
+  bool leap_year = false;
   bool holiday = false;        ///< the local date is one of the scenario's holidays
   /// Weekend and holiday schedules apply.
   bool day_off() const { return weekday >= 5 || holiday; }

@@ -63,6 +63,10 @@ struct SignalAccess {
   std::vector<std::string> optional_reads;
 };
 
+/// A number with 17 significant digits (exact), for prepare keys: two keys are equal only when the
+/// numbers are.
+std::string prepare_key_number(double v);
+
 class Model {
  public:
   virtual ~Model() = default;

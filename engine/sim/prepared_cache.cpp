@@ -1,4 +1,7 @@
 #include "engine/sim/prepared_cache.hpp"
+#include "engine/sim/model.hpp"
+
+#include <cstdio>
 
 namespace citytwin {
 
@@ -37,6 +40,12 @@ size_t PreparedCache::prepare_count(const std::string& model) const {
   std::lock_guard lock(mutex_);
   auto it = counts_.find(model);
   return it == counts_.end() ? 0 : it->second;
+}
+
+std::string prepare_key_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
 }
 
 }  // namespace citytwin

@@ -28,12 +28,12 @@ void read_holidays(Params& period, Scenario& sc) {
   if (!period.has("holidays")) return;
   const std::vector<std::string> dates = period.strings("holidays");
   for (const auto& date : dates) {
-    const auto midnight = parse_datetime(date + "T00:00");
-    if (!midnight) {
+    const auto day = parse_date(date);
+    if (!day) {
       period.error("holidays", "expected dates like \"2026-07-14\", got \"" + date + "\"");
       continue;
     }
-    sc.holidays.push_back(*midnight / 86400);
+    sc.holidays.push_back(*day);
   }
   std::sort(sc.holidays.begin(), sc.holidays.end());
 }

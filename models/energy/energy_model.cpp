@@ -56,13 +56,6 @@ struct HeatWave {
   double until_s = 0;
 };
 
-/// A number with every digit, for prepare keys.
-std::string exact(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 /// What every run on the same weather, buildings and grid shares.
 struct EnergyPrepared final : PreparedData {
   Weather weather;
@@ -148,8 +141,8 @@ class EnergyModel final : public Model {
   // the fleet (the seed), heat waves and outages are per run.
   std::string prepare_key() const override {
     const auto& g = params_.grid_params;
-    return params_.weather_path + "|" + params_.temperature_file + "|" + exact(params_.pv.tilt_deg) + "|" +
-           exact(params_.pv.azimuth_deg) + "|" + (params_.grid ? "grid " + std::to_string(g.substations) : "no grid");
+    return params_.weather_path + "|" + params_.temperature_file + "|" + prepare_key_number(params_.pv.tilt_deg) + "|" +
+           prepare_key_number(params_.pv.azimuth_deg) + "|" + (params_.grid ? "grid " + std::to_string(g.substations) : "no grid");
   }
   std::shared_ptr<const PreparedData> prepare(const City& city) const override { return prepare_energy(city, params_); }
 

@@ -50,7 +50,7 @@ std::vector<std::int32_t> building_edges(const City& city, const Network& net) {
 }
 
 GeneratedDemand generate_city_trips(const City& city, const Network& net, const GeneratorOptions& opt, double begin_s,
-                                    double end_s, double start_hour, std::span<const std::int32_t> building_edge) {
+                                    double end_s, std::span<const std::int32_t> building_edge) {
   GeneratedDemand out;
   const auto& bs = city.buildings;
   if (bs.empty() || net.edges() == 0 || !(opt.trips_per_day > 0)) return out;
@@ -71,8 +71,12 @@ GeneratedDemand generate_city_trips(const City& city, const Network& net, const 
   for (size_t b : homes) home_cum.push_back((home_cum.empty() ? 0 : home_cum.back()) + std::max(bs[b].floor_area_m2, 1.0));
 
   const int tours = static_cast<int>(std::lround(opt.trips_per_day / 2));
-  const double first_day = std::floor((start_hour * 3600 + begin_s) / 86400);
-  const double last_day = std::floor((start_hour * 3600 + end_s) / 86400);
+  // Days counted from the start's local date; hours on the start's clock.
+  const auto day_of = [&](double run_s) { return local_time(static_cast<double>(opt.start_unix_s) + run_s, opt.zone); };
+  const CalendarTime start = day_of(0);
+  const double start_hour = start.hour_frac;
+  const auto first_day = static_cast<double>(day_of(begin_s).local_day - start.local_day);
+  const auto last_day = static_cast<double>(day_of(end_s).local_day - start.local_day);
   std::vector<double> dest_cum;
   std::vector<size_t> dests;
   for (double day = first_day; day <= last_day; ++day) {

@@ -82,7 +82,6 @@ class TrafficModel final : public Model {
     ctx_ = &ctx;
     const auto& prepared = ctx.prepared_as<TrafficPrepared>();
     net_ = &prepared.net;
-    const double start_hour = local_time(static_cast<double>(ctx.scenario.start_unix_s), ctx.scenario.timezone).hour_frac;
     std::vector<Trip> trips;
     std::vector<VehicleType> types;
     if (!params_.trips_file.empty()) {
@@ -103,7 +102,7 @@ class TrafficModel final : public Model {
       g.seed = ctx.scenario.seed;
       g.zone = ctx.scenario.timezone;
       g.start_unix_s = ctx.scenario.start_unix_s;
-      auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, start_hour, prepared.building_edge);
+      auto d = generate_city_trips(ctx.city, *net_, g, 0, ctx.scenario.duration_s, prepared.building_edge);
       trips = std::move(d.trips);
       to_building_ = std::move(d.to_building);
       types = io::builtin_types();

@@ -34,13 +34,6 @@ struct TimedChange {
   double value = 0;
 };
 
-/// A number with every digit, for prepare keys.
-std::string exact(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 /// The network of the parameters: generated on the city's streets, or read from an .inp file and moved
 /// from its CRS into the City's local metres.
 Network load_network(const City& city, const WaterParams& params) {
@@ -139,8 +132,8 @@ class WaterModel final : public Model {
   // The network depends on the parameters that shape it; service pressure and interventions are per run.
   std::string prepare_key() const override {
     const auto& g = params_.generator;
-    return params_.network + "|" + params_.crs + "|" + params_.demand_model + "|" + exact(g.litres_per_m2_day) + "|" +
-           exact(g.supply_head_m);
+    return params_.network + "|" + params_.crs + "|" + params_.demand_model + "|" + prepare_key_number(g.litres_per_m2_day) + "|" +
+           prepare_key_number(g.supply_head_m);
   }
   std::shared_ptr<const PreparedData> prepare(const City& city) const override {
     return std::make_shared<const WaterPrepared>(city, params_);

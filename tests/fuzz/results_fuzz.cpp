@@ -1,4 +1,5 @@
-// libFuzzer target: reading a results directory (what `citytwin view` and `citytwin render` open) must turn
+// libFuzzer target: reading a results directory (engine/data/results_io.cpp, its CSV fields through
+// engine/data/csv_io.cpp; what `citytwin view` and `citytwin render` open) must turn
 // any manifest, layer CSV, table CSV and KPI file into Results or an InputError. The input is split at lines
 // "%%" into up to four parts that replace, in this order, manifest.json, the layer's CSV, the table's CSV
 // and kpis.json of a small sound results directory (written once); parts left out keep the sound file.

@@ -1,6 +1,7 @@
 // `citytwin traffic ...`: the traffic microsimulation without a scenario file (for users coming from SUMO),
 // and the demand generator for a City.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -137,7 +138,8 @@ void traffic_generate(const GenerateOptions& o) {
   GeneratorOptions g;
   g.trips_per_day = o.trips_per_day;
   g.seed = o.seed;
-  const auto d = generate_city_trips(city, net, g, o.begin_s, o.end_s, o.start_hour);
+  g.start_unix_s = std::llround(o.start_hour * 3600);  // that hour of 1970-01-01, UTC
+  const auto d = generate_city_trips(city, net, g, o.begin_s, o.end_s);
   write_file_atomically(o.out, [&](std::ostream& out) {
     out << "depart,from,to\n";
     for (const auto& t : d.trips) out << hms(t.depart_s) << ',' << net.edge_id[t.from_edge] << ',' << net.edge_id[t.to_edge] << '\n';

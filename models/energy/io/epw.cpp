@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 #include "models/energy/io/text_file.hpp"
 
 namespace citytwin::energy {
@@ -188,16 +189,10 @@ Weather parse_epw(const std::string& text, const std::string& file) {
 Weather read_epw(const std::string& path) { return parse_epw(read_text_file(path), path); }
 
 size_t Weather::record_at(double unix_s) const {
-  const double local = unix_s + location.timezone_h * 3600;
-  auto days = static_cast<long long>(std::floor(local / 86400));
-  const double hour = (local - static_cast<double>(days) * 86400.0) / 3600.0;
-  int year = 1970;
-  auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
-  while (days < 0) days += leap(--year) ? 366 : 365;
-  while (days >= (leap(year) ? 366 : 365)) days -= leap(year++) ? 366 : 365;
-  if (leap(year) && days >= 59) --days;  // drop 29 February onto the 28th
-  return (static_cast<size_t>(days) * 24 * static_cast<size_t>(records_per_hour) +
-          static_cast<size_t>(hour * records_per_hour)) % size();
+  const CalendarTime c = local_time(unix_s, TimeZone::fixed(static_cast<int>(std::lround(location.timezone_h * 3600))));
+  const int day = c.leap_year && c.day_of_year >= 59 ? c.day_of_year - 1 : c.day_of_year;  // 29 February reads the 28th
+  return (static_cast<size_t>(day) * 24 * static_cast<size_t>(records_per_hour) +
+          static_cast<size_t>(c.hour_frac * records_per_hour)) % size();
 }
 
 }  // namespace citytwin::energy
