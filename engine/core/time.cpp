@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
+#include <date/date.h>
 #include <date/tz.h>
 
 namespace citytwin {
@@ -83,6 +85,49 @@ std::optional<std::int64_t> parse_utc_datetime(std::string_view text) {
 
 }  // namespace
 
+std::optional<IsoDateTime> parse_iso8601(std::string_view text) {
+  IsoDateTime r;
+  int offset_s = 0;
+  if (!text.empty() && text.back() == 'Z') {
+    text.remove_suffix(1);
+    r.has_offset = true;
+  } else if (text.size() > 16) {
+    // An offset starts at the last '+' or '-' after the time of day began (position 11).
+    const size_t sign = text.find_last_of("+-");
+    if (sign != std::string_view::npos && sign > 12) {
+      std::string_view off = text.substr(sign + 1);
+      int oh = 0, om = 0;
+      const bool ok = (off.size() == 2 && to_int(off, oh)) ||
+                      (off.size() == 4 && to_int(off.substr(0, 2), oh) && to_int(off.substr(2, 2), om)) ||
+                      (off.size() == 5 && off[2] == ':' && to_int(off.substr(0, 2), oh) && to_int(off.substr(3, 2), om));
+      if (!ok || oh > 14 || om > 59) return std::nullopt;
+      offset_s = (oh * 3600 + om * 60) * (text[sign] == '-' ? -1 : 1);
+      text = text.substr(0, sign);
+      r.has_offset = true;
+    }
+  }
+  // Fractions of a second are dropped (feeds are read to the second).
+  if (text.size() > 20 && text[19] == '.') {
+    for (char c : text.substr(20))
+      if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    text = text.substr(0, 19);
+  }
+  auto t = parse_utc_datetime(text);
+  if (!t) return std::nullopt;
+  r.seconds = *t - offset_s;
+  return r;
+}
+
+std::optional<std::int64_t> parse_local_datetime(std::string_view text, const std::string& format) {
+  std::istringstream in{std::string(text)};
+  date::local_seconds t;
+  in >> date::parse(format, t);
+  if (in.fail()) return std::nullopt;
+  in >> std::ws;
+  if (!in.eof()) return std::nullopt;
+  return t.time_since_epoch().count();
+}
+
 std::string format_datetime(std::int64_t unix_s) {
   using namespace std::chrono;
   std::int64_t days = unix_s >= 0 ? unix_s / 86400 : (unix_s - 86399) / 86400;
@@ -147,6 +192,26 @@ int TimeZone::utc_offset_s(std::int64_t unix_s) const {
   if (!zone_) return fixed_offset_s_;
   const auto info = static_cast<const date::time_zone*>(zone_)->get_info(date::sys_seconds{std::chrono::seconds{unix_s}});
   return static_cast<int>(info.offset.count());
+}
+
+TimeZone::Instants TimeZone::to_utc(std::int64_t local_s) const {
+  Instants r;
+  if (!zone_) {
+    r.earlier = r.later = local_s - fixed_offset_s_;
+    return r;
+  }
+  const auto info = static_cast<const date::time_zone*>(zone_)->get_info(date::local_seconds{std::chrono::seconds{local_s}});
+  if (info.result == date::local_info::nonexistent) {
+    r.count = 0;
+    return r;
+  }
+  r.earlier = local_s - info.first.offset.count();
+  r.later = r.earlier;
+  if (info.result == date::local_info::ambiguous) {
+    r.count = 2;
+    r.later = local_s - info.second.offset.count();
+  }
+  return r;
 }
 
 std::string TimeZone::abbreviation(std::int64_t unix_s) const {

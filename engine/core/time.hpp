@@ -18,6 +18,19 @@ std::optional<std::int64_t> parse_date(std::string_view text);
 /// "-05:00") as ISO 8601 reads it; returns Unix seconds.
 std::optional<std::int64_t> parse_datetime(std::string_view text);
 
+/// An ISO 8601 date-time as a feed writes it: "YYYY-MM-DD[T ]HH:MM[:SS[.fff]]" followed by "Z", "+HH:MM",
+/// "+HHMM", "+HH" or nothing. seconds: Unix seconds when an offset is given, else local (wall-clock) seconds
+/// since 1970-01-01 00:00 for the reader to place in its time zone.
+struct IsoDateTime {
+  std::int64_t seconds = 0;
+  bool has_offset = false;
+};
+std::optional<IsoDateTime> parse_iso8601(std::string_view text);
+
+/// A wall-clock time in a declared strftime-style format ("%d/%m/%Y %H:%M", read by the date library):
+/// local seconds since 1970-01-01 00:00. The whole text must match (trailing spaces allowed).
+std::optional<std::int64_t> parse_local_datetime(std::string_view text, const std::string& format);
+
 /// Formats Unix seconds as "YYYY-MM-DDTHH:MM:SS".
 std::string format_datetime(std::int64_t unix_s);
 
@@ -42,6 +55,15 @@ class TimeZone {
   int utc_offset_s(std::int64_t unix_s) const;
   /// The abbreviation in use at an instant ("CEST", "JST", "UTC").
   std::string abbreviation(std::int64_t unix_s) const;
+
+  /// The UTC instants a wall-clock time (local seconds since 1970-01-01 00:00 local) stands for: none in the
+  /// hour skipped when daylight saving time starts, two in the hour repeated when it ends.
+  struct Instants {
+    int count = 1;               ///< 0, 1 or 2
+    std::int64_t earlier = 0;    ///< Unix seconds (the only one when count == 1)
+    std::int64_t later = 0;      ///< the second instant of a repeated hour
+  };
+  Instants to_utc(std::int64_t local_s) const;
 
  private:
   const void* zone_ = nullptr;  ///< a date::time_zone of the tz database; null = the fixed offset

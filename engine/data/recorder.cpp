@@ -16,6 +16,18 @@ const ElementSet* Recorder::find_set(const std::string& name) const {
   return nullptr;
 }
 
+bool Recorder::has_layer(const std::string& name) const {
+  for (const auto& l : layers_)
+    if (l.name == name) return true;
+  return false;
+}
+
+bool Recorder::has_series(const std::string& name) const {
+  for (const auto& s : series_)
+    if (s.name == name) return true;
+  return false;
+}
+
 Recorder::LayerId Recorder::add_layer(const std::string& name, const std::string& set, const std::string& unit,
                                       const std::string& description) {
   if (!find_set(set)) throw std::logic_error("layer " + name + " on unknown element set " + set);

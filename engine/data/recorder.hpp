@@ -26,6 +26,8 @@ class Recorder {
   TableId add_table(const std::string& name, const std::vector<std::string>& columns,
                     const std::vector<std::string>& units, const std::string& description);
   const ElementSet* find_set(const std::string& name) const;
+  bool has_layer(const std::string& name) const;
+  bool has_series(const std::string& name) const;
 
   /// Run phase: values has one entry per element of the layer's set.
   void record_layer(LayerId layer, double t_s, std::span<const double> values);

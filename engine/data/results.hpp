@@ -78,6 +78,23 @@ struct Kpi {
   std::string description;
 };
 
+/// A sensor of a feed beside what the twin computed for its element: the measured value as of each recorded
+/// time (after the feed's gap policy; for a driving feed, the value applied over the interval ending there)
+/// and the simulated one. NaN = no value.
+struct SensorTrace {
+  std::string id;
+  std::string quantity;  ///< "traffic.flow"
+  std::string unit;      ///< the model unit the values are in ("veh/h")
+  std::string feed;      ///< the [[feeds]] entry's name
+  std::string role;      ///< "compare" or "drive"
+  std::string set;       ///< element set ("roads"); empty for city-wide quantities
+  std::string element;   ///< element ID; empty for city-wide quantities
+  std::string simulated_from;  ///< the layer or series compared with
+  Point2 position;       ///< local metres
+  double snap_m = 0;
+  std::vector<double> times_s, measured, simulated;
+};
+
 struct RunInfo {
   std::string scenario_name;
   std::string scenario_file;
@@ -98,6 +115,7 @@ struct Results {
   std::vector<Series> series;
   std::vector<Table> tables;
   std::vector<Kpi> kpis;
+  std::vector<SensorTrace> sensors;  ///< one per sensor of the run's feeds
 
   const ElementSet* find_set(const std::string& name) const;
   const Layer* find_layer(const std::string& name) const;

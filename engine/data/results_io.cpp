@@ -18,6 +18,7 @@
 #include "engine/core/error.hpp"
 #include "engine/core/time.hpp"
 #include "engine/data/csv_io.hpp"
+#include "engine/data/sensor_results_io.hpp"
 
 namespace citytwin {
 namespace {
@@ -260,7 +261,9 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
     AtomicFolder folder(dir);
     const fs::path& tmp = folder.path();
     fs::create_directories(tmp / "timeseries");
-    write_text(tmp / "manifest.json", manifest_json(r).dump(2) + "\n");
+    json manifest = manifest_json(r);
+    if (!r.sensors.empty()) manifest["sensors"] = write_sensor_files(tmp, r);
+    write_text(tmp / "manifest.json", manifest.dump(2) + "\n");
     write_text(tmp / "kpis.json", kpis_json(r).dump(2) + "\n");
     if (options.timeseries) {
       const TimeZone zone = TimeZone::find_or_utc(r.info.timezone);
@@ -275,6 +278,7 @@ void write_results(const std::string& dir, const Results& r, const WriteOptions&
     for (const auto& t : r.tables) write_table_csv(tmp / "tables" / table_file_name(t.name), t);
     if (options.geopackage) write_geopackage(tmp / "layers.gpkg", r);
     write_text(tmp / "run.log", options.log_text);
+    if (options.extra) options.extra(tmp);
     if (!options.scenario_text.empty()) write_text(tmp / "scenario.toml", options.scenario_text);
     folder.commit([](const fs::path& existing) { return is_results_dir(existing.string()); });
   } catch (const fs::filesystem_error& e) {
@@ -520,6 +524,7 @@ void read_manifest(const fs::path& root, const fs::path& mpath, const json& mani
     read_table_csv(root / jt.value("file", ""), t);
     r.tables.push_back(std::move(t));
   }
+  read_sensor_files(root, member(manifest, "sensors"), r);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
 /// The results directory: kpis.json, manifest.json, timeseries/*.csv, tables/*.csv, layers.gpkg, run.log (and the
 /// scenario it came from). Enough to reopen a run in the renderer or viewer without re-running it.
+#include <filesystem>
+#include <functional>
 #include <string>
 
 #include "engine/data/results.hpp"
@@ -12,6 +14,8 @@ struct WriteOptions {
   bool timeseries = true;
   std::string log_text;       ///< written as run.log
   std::string scenario_text;  ///< written as scenario.toml when not empty
+  /// Called with the temporary folder after everything else is written, before it is renamed (charts).
+  std::function<void(const std::filesystem::path&)> extra;
 };
 
 /// Writes everything into a temporary folder beside dir, then renames it to dir (replacing an older

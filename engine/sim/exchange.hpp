@@ -27,6 +27,8 @@ class Exchange {
 
   /// Makes written values visible (the Scheduler calls it between intervals, single-threaded).
   void sync();
+  /// Makes one signal's written values visible now (a feed's values for the first interval, before any step).
+  void publish(SignalId id) { signals_[id].current = signals_[id].next; }
 
   const std::string& name(SignalId id) const { return signals_[id].name; }
   size_t count() const { return signals_.size(); }

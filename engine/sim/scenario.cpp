@@ -179,6 +179,8 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   }
   top.accept("interventions");
   read_interventions(root.get("interventions"), file, sc, errors);
+  top.accept("feeds");
+  sc.feeds = read_feeds(root.get("feeds"), file, sc.start_unix_s, sc.timezone, errors);
 
   Params out = top.table("outputs");
   sc.outputs.geopackage = out.boolean("geopackage", true);

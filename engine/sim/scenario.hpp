@@ -11,6 +11,7 @@
 #include "engine/city/import.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/time.hpp"
+#include "engine/sim/feed_config.hpp"
 #include "engine/sim/params.hpp"
 
 namespace citytwin {
@@ -53,6 +54,7 @@ struct Scenario {
   int threads = 0;  ///< 0 = all cores
   std::map<std::string, ModelSection> models;  ///< enabled models by name, with their parameter tables
   std::vector<Intervention> interventions;     ///< sorted by time, stable
+  std::vector<FeedConfig> feeds;               ///< [[feeds]]: recorded sensor data replayed on the clock
   OutputOptions outputs;
 };
 

@@ -12,5 +12,9 @@ inline constexpr const char* kBuildingEvArrivals = "traffic.building.ev_arrivals
 inline constexpr const char* kBuildingDemandW = "energy.building.demand_w";
 /// 1 when the building's feeder is energized, 0 during an outage (energy's grid; City building order).
 inline constexpr const char* kBuildingEnergized = "grid.building.energized";
+/// Measured outdoor air temperature in C from a driving feed (one value; NaN = none, use the weather's).
+inline constexpr const char* kFeedAirTemperatureC = "feed.weather.air_temperature";
+/// Measured electric demand in W of each building from a driving feed (City building order; NaN = modelled).
+inline constexpr const char* kFeedBuildingElectricityW = "feed.energy.building_electricity";
 
 }  // namespace citytwin::signals

@@ -12,6 +12,7 @@
 
 #include "engine/core/progress.hpp"
 #include "engine/core/time.hpp"
+#include "engine/sim/feed_player.hpp"
 
 namespace citytwin {
 
@@ -106,9 +107,10 @@ void check_access(const Scenario& scenario, const std::vector<std::unique_ptr<Mo
       }
 }
 
-/// After setup: each model declared what it said it writes, and nothing else was declared.
-void check_declared(const std::vector<std::unique_ptr<Model>>& models, const Exchange& exchange) {
-  std::set<std::string> written;
+/// After setup: each model declared what it said it writes, and nothing else was declared (but the feeds').
+void check_declared(const std::vector<std::unique_ptr<Model>>& models, const Exchange& exchange,
+                    const std::vector<std::string>& feed_signals) {
+  std::set<std::string> written(feed_signals.begin(), feed_signals.end());
   for (const auto& m : models)
     for (const auto& s : m->signals().writes) {
       if (!exchange.has(s)) throw std::logic_error(m->name() + " lists " + s + " in its writes but did not declare it");
@@ -145,8 +147,12 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
   // Each model builds its state, declares its signals, sets and layers and checks its interventions; then
   // each looks up what it reads, so the order of setup does not matter.
   for (size_t i = 0; i < models.size(); ++i) models[i]->setup(contexts[i]);
+  // Feeds place their sensors on the models' elements and declare what they drive, which the models
+  // look up in connect().
+  FeedPlayer feeds(scenario, city, exchange, log);
+  feeds.setup(recorder);
   for (size_t i = 0; i < models.size(); ++i) models[i]->connect(contexts[i]);
-  check_declared(models, exchange);
+  check_declared(models, exchange, feeds.signals());
   check_interventions(models, scenario);
 
   const long steps = static_cast<long>(std::ceil(scenario.duration_s / scenario.step_s - 1e-9));
@@ -156,7 +162,10 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
   log_local_time(scenario, log);
   Progress progress("run " + scenario.name, static_cast<double>(steps), options.show_progress);
 
+  feeds.drive(0.0);
+  for (const auto& s : feeds.signals()) exchange.publish(exchange.id(s));
   for (auto& m : models) m->record(0.0);
+  feeds.record(0.0);
   size_t next_iv = 0;
   auto model_named = [&](const std::string& n) -> Model& {
     for (auto& m : models)
@@ -177,13 +186,17 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
     tbb::task_group group;
     for (auto& m : models) group.run([&m, t0, t1] { m->advance(t0, t1); });
     group.wait();
+    if (k + 1 < steps) feeds.drive(t1);
     exchange.sync();
     for (auto& m : models) m->record(t1);
+    feeds.record(t1);
     progress.update(static_cast<double>(k + 1), format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t1)));
   }
   progress.finish();
   for (auto& m : models) m->finish();
-  return recorder.take();
+  Results results = recorder.take();
+  feeds.finish(results);
+  return results;
 }
 
 }  // namespace

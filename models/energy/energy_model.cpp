@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -133,8 +135,10 @@ class EnergyModel final : public Model {
 
   std::string name() const override { return "energy"; }
   SignalAccess signals() const override {
-    if (params_.grid) return {{}, {signals::kBuildingDemandW, signals::kBuildingEnergized}, {signals::kBuildingEvArrivals}};
-    return {{}, {signals::kBuildingDemandW}, {signals::kBuildingEvArrivals}};
+    const std::vector<std::string> optional = {signals::kBuildingEvArrivals, signals::kFeedAirTemperatureC,
+                                               signals::kFeedBuildingElectricityW};
+    if (params_.grid) return {{}, {signals::kBuildingDemandW, signals::kBuildingEnergized}, optional};
+    return {{}, {signals::kBuildingDemandW}, optional};
   }
 
   // Weather, building stock and grid depend on the files and the parameters that shape them; shares,
@@ -185,6 +189,9 @@ class EnergyModel final : public Model {
   void connect(RunContext& ctx) override {
     use_arrivals_ = ctx.exchange.has(signals::kBuildingEvArrivals);
     if (use_arrivals_) arrivals_signal_ = ctx.exchange.id(signals::kBuildingEvArrivals);
+    // Driving feeds: a measured air temperature replaces the weather's, a building's meter its modelled demand.
+    if (ctx.exchange.has(signals::kFeedAirTemperatureC)) feed_temperature_ = ctx.exchange.id(signals::kFeedAirTemperatureC);
+    if (ctx.exchange.has(signals::kFeedBuildingElectricityW)) feed_meters_ = ctx.exchange.id(signals::kFeedBuildingElectricityW);
   }
 
   // check_intervention parsed the heat waves; the Simulation applies those same objects
@@ -198,6 +205,7 @@ class EnergyModel final : public Model {
 
   void advance(double t0_s, double t1_s) override {
     const size_t n = prep_->stock.size();
+    measured_outdoor_c_ = feed_temperature_ ? ctx_->exchange.read(*feed_temperature_)[0] : NAN;
     std::fill(interval_energy_.begin(), interval_energy_.end(), 0.0);
     std::fill(interval_pv_.begin(), interval_pv_.end(), 0.0);
     std::fill(interval_ev_.begin(), interval_ev_.end(), 0.0);
@@ -265,6 +273,7 @@ class EnergyModel final : public Model {
       ev_w_[i] = interval_ev_[i] / span;
       out[i] = demand_[i];
     }
+    if (feed_meters_) apply_meters(ctx_->exchange.read(*feed_meters_), out);
     interval_span_ = span;
     if (params_.grid) grid_step(t0_s, span);
   }
@@ -321,6 +330,16 @@ class EnergyModel final : public Model {
   }
 
  private:
+  /// A metered building's measured demand replaces its modelled one (the meter sees the whole building:
+  /// heating, cooling, appliances, EV charging less PV), in the layer, the signal to the grid and the totals.
+  void apply_meters(std::span<const double> measured, std::span<double> out) {
+    for (size_t i = 0; i < demand_.size(); ++i) {
+      if (std::isnan(measured[i])) continue;
+      demand_[i] = measured[i];
+      out[i] = measured[i];
+    }
+  }
+
   /// Outdoor air temperature at time t_s (from the start) for weather record rec: the weather's, or the
   /// scenario's replacement series, plus the scenario's offset, then every heat wave in force in the order
   /// they began (a replacement sets the value, an offset adds to it). The sky temperature moves with the air
@@ -329,6 +348,7 @@ class EnergyModel final : public Model {
     const size_t hour = (rec / static_cast<size_t>(prep_->weather.records_per_hour)) % kHoursPerYear;
     double te = prep_->climate[rec].theta_e;
     if (!prep_->temperature_series.empty() && !std::isnan(prep_->temperature_series[hour])) te = prep_->temperature_series[hour];
+    if (!std::isnan(measured_outdoor_c_)) te = measured_outdoor_c_;
     te += params_.temperature_offset_c;
     for (const auto& hw : heat_waves_) {
       if (t_s >= hw.until_s) continue;
@@ -510,6 +530,8 @@ class EnergyModel final : public Model {
   StockTotals stock_totals_;
   double equipped_share_ = -1, equipped_area_m2_ = 0;  // PV: the share the area was summed for
   bool use_arrivals_ = false;
+  std::optional<Exchange::SignalId> feed_temperature_, feed_meters_;
+  double measured_outdoor_c_ = NAN;  ///< a driving feed's air temperature over this interval (NaN = none)
   Exchange::SignalId arrivals_signal_ = 0;
   std::vector<double> ev_pending_j_;
   std::vector<double> pv_rank_, pv_area_;

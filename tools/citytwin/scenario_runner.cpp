@@ -1,5 +1,8 @@
 #include "tools/citytwin/scenario_runner.hpp"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,8 +48,23 @@ ScenarioRun run_scenario_file(const std::string& path, int threads, bool progres
   return run;
 }
 
+namespace {
+
+/// Draws measured against simulated for every sensor (tools/citytwin/sensor_charts.py, matplotlib) into the
+/// results folder before it is renamed into place; a machine without matplotlib gets a warning, not charts.
+void draw_sensor_charts(const std::filesystem::path& folder, Log& log) {
+  const std::string python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const std::string cmd = python + " '" + std::string(CITYTWIN_SENSOR_CHARTS) + "' '" + folder.string() + "' 2>&1";
+  const int status = std::system(cmd.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    log.warn("sensor charts not drawn (" + cmd + " failed; tools/install-deps installs python3-matplotlib)");
+}
+
+}  // namespace
+
 void write_run(const std::string& dir, const ScenarioRun& run, Log& log, const std::string& log_before) {
   WriteOptions w;
+  if (!run.results.sensors.empty()) w.extra = [&log](const std::filesystem::path& folder) { draw_sensor_charts(folder, log); };
   w.geopackage = run.scenario.outputs.geopackage;
   w.timeseries = run.scenario.outputs.timeseries;
   w.scenario_text = run.scenario_text;
