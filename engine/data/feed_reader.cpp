@@ -180,7 +180,7 @@ struct FeedReader::Impl {
     buf << in.rdbuf();
     try {
       page = nlohmann::json::parse(buf.str());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       fail(std::string("not valid JSON: ") + e.what());
     }
     if (!page.is_object() || !page.contains("value") || !page["value"].is_array())
@@ -307,10 +307,14 @@ struct FeedReader::Impl {
     nlohmann::json o;
     try {
       o = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       fail(std::string("not valid JSON: ") + e.what());
     }
-    json_record(o, spec.sensor_column, spec.time_column, spec.value_column, spec.quality_column);
+    try {
+      json_record(o, spec.sensor_column, spec.time_column, spec.value_column, spec.quality_column);
+    } catch (const nlohmann::json::exception& e) {
+      fail(std::string("malformed observation: ") + e.what());
+    }
   }
 
   /// Reads records until some produce observations; false at the end of the last file.
@@ -327,7 +331,11 @@ struct FeedReader::Impl {
         }
         record_label = "value[" + std::to_string(page_pos) + "]";
         ++counts.records;
-        json_record(values[page_pos++], "Datastream@iot.id", "phenomenonTime", "result", "resultQuality");
+        try {
+          json_record(values[page_pos++], "Datastream@iot.id", "phenomenonTime", "result", "resultQuality");
+        } catch (const nlohmann::json::exception& e) {
+          fail(std::string("malformed observation: ") + e.what());
+        }
         continue;
       }
       if (!next_line()) {

@@ -112,12 +112,25 @@ SensorRegistry parse_sensor_registry_csv(std::string_view text, const std::strin
   return r;
 }
 
+namespace {
+SensorRegistry read_geojson(std::string_view text, const std::string& file);
+}
+
 SensorRegistry parse_sensor_registry_geojson(std::string_view text, const std::string& file) {
+  try {
+    return read_geojson(text, file);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError({file, 0, ""}, std::string("malformed GeoJSON: ") + e.what());
+  }
+}
+
+namespace {
+SensorRegistry read_geojson(std::string_view text, const std::string& file) {
   using nlohmann::json;
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw InputError({file, 0, ""}, std::string("not valid JSON: ") + e.what());
   }
   if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" || !doc.contains("features") || !doc["features"].is_array())
@@ -155,6 +168,7 @@ SensorRegistry parse_sensor_registry_geojson(std::string_view text, const std::s
   }
   return r;
 }
+}  // namespace
 
 SensorRegistry load_sensor_registry(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
