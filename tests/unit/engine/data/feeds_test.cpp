@@ -250,3 +250,20 @@ BOOST_AUTO_TEST_CASE(by_date_mapping_keeps_the_wall_clock) {
   const auto t = m.apply(parse_iso8601("2021-03-01T09:00+01:00")->seconds);
   BOOST_TEST(*t == parse_iso8601("2026-07-13T09:00+02:00")->seconds);
 }
+
+// awk: 201 records, 168 distinct date_time strings (tests/data/feeds/README.md): 33 duplicates kept once.
+BOOST_AUTO_TEST_CASE(mndot_repeated_hours_kept_once) {
+  const auto reg = parse_sensor_registry_csv("id,quantity,unit,element,lon,lat,zone\natr301,traffic.flow,veh/h,e1,,,\n", "r.csv");
+  FeedSpec spec;
+  spec.files = {std::string(CITYTWIN_TEST_DATA) + "/feeds/Metro_Interstate_Traffic_Volume_2016-07-04_2016-07-10.csv"};
+  spec.format = FeedFormat::csv_wide;
+  spec.zone = *TimeZone::find("America/Chicago");
+  spec.time_column = "date_time";
+  spec.sensor_map = {{"traffic_volume", "atr301"}};
+  const FeedSummary s = summarize_feed(spec, reg, 0);
+  BOOST_TEST(s.read.records == 201u);
+  BOOST_TEST(s.sensors[0].observations == 168u);
+  BOOST_TEST(s.stream.duplicates == 33u);
+  BOOST_TEST(s.read.ignored_columns == 7u);
+  BOOST_TEST(s.sensors[0].first_s == parse_iso8601("2016-07-04T00:00-05:00")->seconds);  // CDT
+}
