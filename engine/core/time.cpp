@@ -48,21 +48,10 @@ std::optional<double> parse_duration_s(std::string_view text) {
 }
 
 std::optional<std::int64_t> parse_datetime(std::string_view text) {
-  // YYYY-MM-DDTHH:MM[:SS], then an optional UTC offset: Z, +HH:MM or -HH:MM.
-  int offset_s = 0;
-  if (!text.empty() && text.back() == 'Z') {
-    text.remove_suffix(1);
-  } else if (text.size() > 6 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
-             text[text.size() - 3] == ':') {
-    const auto off = text.substr(text.size() - 6);
-    int oh = 0, om = 0;
-    if (!to_int(off.substr(1, 2), oh) || !to_int(off.substr(4, 2), om) || oh > 14 || om > 59) return std::nullopt;
-    offset_s = (oh * 3600 + om * 60) * (off[0] == '-' ? -1 : 1);
-    text.remove_suffix(6);
-  }
-  auto utc = parse_utc_datetime(text);
-  if (!utc) return std::nullopt;
-  return *utc - offset_s;
+  // Without an offset: UTC.
+  const auto t = parse_iso8601(text);
+  if (!t) return std::nullopt;
+  return t->seconds;
 }
 
 namespace {

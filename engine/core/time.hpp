@@ -14,8 +14,7 @@ std::optional<double> parse_duration_s(std::string_view text);
 /// Parses a date "YYYY-MM-DD" as days since 1970-01-01.
 std::optional<std::int64_t> parse_date(std::string_view text);
 
-/// Parses "YYYY-MM-DDTHH:MM[:SS]" (or with a space) as UTC, or with a UTC offset ("Z", "+02:00",
-/// "-05:00") as ISO 8601 reads it; returns Unix seconds.
+/// Parses an ISO 8601 date-time (parse_iso8601's forms) as UTC when it has no offset; returns Unix seconds.
 std::optional<std::int64_t> parse_datetime(std::string_view text);
 
 /// An ISO 8601 date-time as a feed writes it: "YYYY-MM-DD[T ]HH:MM[:SS[.fff]]" followed by "Z", "+HH:MM",

@@ -1,7 +1,6 @@
 #include "engine/data/feed_reader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -33,12 +32,6 @@ const char* to_string(FeedFormat f) {
 namespace {
 
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  return s;
-}
 
 /// Splits a CSV line into views; lines with quotes go through csv_split (kept in storage).
 void split_line(std::string_view line, std::vector<std::string_view>& out, std::vector<std::string>& storage) {
@@ -221,11 +214,9 @@ struct FeedReader::Impl {
   std::optional<double> parse_value(std::string_view text, size_t sensor) const {
     text = trim(text);
     if (is_missing_text(text)) return std::nullopt;
-    double v = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size() || !std::isfinite(v))
-      fail("value \"" + std::string(text) + "\" of sensor \"" + registry.sensors[sensor].id + "\" is not a number");
-    return registry.sensors[sensor].to_model.apply(v);
+    const auto v = parse_number(text);
+    if (!v) fail("value \"" + std::string(text) + "\" of sensor \"" + registry.sensors[sensor].id + "\" is not a number");
+    return registry.sensors[sensor].to_model.apply(*v);
   }
 
   bool good(std::string_view quality) const {

@@ -21,14 +21,12 @@
 #include "engine/data/sensor_results_io.hpp"
 
 namespace citytwin {
-namespace {
 std::string file_safe(const std::string& name) {
   std::string s = name;
   for (char& c : s)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
   return s;
 }
-}  // namespace
 
 std::string layer_file_name(const std::string& name) { return file_safe(name) + ".csv"; }
 std::string series_file_name(const std::string& name) { return file_safe(name) + ".series.csv"; }

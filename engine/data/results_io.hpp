@@ -29,6 +29,8 @@ Results load_results(const std::string& dir);
 /// True when dir looks like a results directory (has manifest.json).
 bool is_results_dir(const std::string& dir);
 
+/// A name with every character but letters, digits, '.', '_' and '-' replaced by '_', for file names.
+std::string file_safe(const std::string& name);
 /// Name of a layer's CSV file under timeseries/ ("<layer>.csv").
 std::string layer_file_name(const std::string& layer_name);
 /// Name of a scalar series' CSV file under timeseries/ ("<series>.series.csv": a model may name a layer

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "engine/geo/crs.hpp"
 #include "engine/geo/spatial_index.hpp"
@@ -25,24 +26,45 @@ Point2 element_anchor(const ElementSet& set, size_t i) {
   return {};
 }
 
-namespace {
-
-/// Distance from p to element i (0 inside a footprint's bounding box, which is enough to pick a building).
-int nearest_element(const ElementSet& set, const Point2& p, double& distance) {
-  if (set.kind == GeometryKind::line) return PolylineIndex(set.lines).nearest(p, &distance);
-  std::vector<Point2> anchors(set.size());
-  for (size_t i = 0; i < set.size(); ++i) anchors[i] = element_anchor(set, i);
-  return PointIndex(anchors).nearest(p, &distance);
-}
-
-}  // namespace
-
-Placement place_sensor(const Sensor& sensor, const ElementSet* set, const LocalFrame& frame, double max_snap_m) {
-  Placement pl;
-  if (sensor.lonlat) {
-    const Point2 c = Transform("EPSG:4326", frame.crs).forward(*sensor.lonlat);
-    pl.position = {c.x - frame.origin.x, c.y - frame.origin.y};
+/// One set's nearest-element index: by distance to the line for roads and pipes, to the anchor otherwise.
+struct SetIndex {
+  std::unique_ptr<PolylineIndex> lines;
+  std::unique_ptr<PointIndex> points;
+  explicit SetIndex(const ElementSet& set) {
+    if (set.kind == GeometryKind::line) {
+      lines = std::make_unique<PolylineIndex>(set.lines);
+      return;
+    }
+    std::vector<Point2> anchors(set.size());
+    for (size_t i = 0; i < set.size(); ++i) anchors[i] = element_anchor(set, i);
+    points = std::make_unique<PointIndex>(anchors);
   }
+  int nearest(const Point2& p, double& d) const { return lines ? lines->nearest(p, &d) : points->nearest(p, &d); }
+};
+
+struct SensorPlacer::Impl {
+  LocalFrame frame;
+  std::unique_ptr<Transform> to_local;  ///< made for the first sensor given by lon/lat
+  std::map<std::string, SetIndex> indexes;
+  explicit Impl(const LocalFrame& f) : frame(f) {}
+  Point2 local(const Point2& lonlat) {
+    if (!to_local) to_local = std::make_unique<Transform>("EPSG:4326", frame.crs);
+    const Point2 c = to_local->forward(lonlat);
+    return {c.x - frame.origin.x, c.y - frame.origin.y};
+  }
+  const SetIndex& index(const ElementSet& set) {
+    auto it = indexes.find(set.name);
+    if (it == indexes.end()) it = indexes.emplace(set.name, SetIndex(set)).first;
+    return it->second;
+  }
+};
+
+SensorPlacer::SensorPlacer(const LocalFrame& frame) : impl_(std::make_unique<Impl>(frame)) {}
+SensorPlacer::~SensorPlacer() = default;
+
+Placement SensorPlacer::place(const Sensor& sensor, const ElementSet* set, double max_snap_m) {
+  Placement pl;
+  if (sensor.lonlat) pl.position = impl_->local(*sensor.lonlat);
   if (!set) return pl;
   if (!sensor.element.empty()) {
     for (size_t i = 0; i < set->ids.size(); ++i)
@@ -54,7 +76,7 @@ Placement place_sensor(const Sensor& sensor, const ElementSet* set, const LocalF
     throw InputError(sensor.where, "sensor \"" + sensor.id + "\": no element \"" + sensor.element + "\" in " + set->name);
   }
   double d = 0;
-  const int i = nearest_element(*set, pl.position, d);
+  const int i = impl_->index(*set).nearest(pl.position, d);
   if (i < 0) throw InputError(sensor.where, "sensor \"" + sensor.id + "\": the city has no " + set->name + " to snap to");
   if (d > max_snap_m) {
     char buf[64];

@@ -1,6 +1,7 @@
 #pragma once
 /// Puts sensors on elements: by element ID, or by snapping lon/lat to the nearest element of the set its
 /// quantity lives on (road, building, water node or pipe), reporting the distance.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,19 @@ struct LocalFrame {
   Point2 origin;    ///< CRS coordinates of local (0, 0)
 };
 
-/// Places one sensor on set (null for city-wide quantities). Throws InputError at the sensor's registry
-/// line for an unknown element ID, or a position further than max_snap_m from every element.
-Placement place_sensor(const Sensor& sensor, const ElementSet* set, const LocalFrame& frame, double max_snap_m);
+/// Places sensors on element sets, building each set's spatial index and the lon/lat transformation once.
+class SensorPlacer {
+ public:
+  explicit SensorPlacer(const LocalFrame& frame);
+  ~SensorPlacer();
+  /// Places one sensor on set (null for city-wide quantities). Throws InputError at the sensor's registry
+  /// line for an unknown element ID, or a position further than max_snap_m from every element.
+  Placement place(const Sensor& sensor, const ElementSet* set, double max_snap_m);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// A representative point of element i (centroid of a footprint, midpoint of a line, the point).
 Point2 element_anchor(const ElementSet& set, size_t i);

@@ -1,6 +1,5 @@
 #include "engine/data/sensor_registry.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -46,20 +45,6 @@ void check_place(const Sensor& s) {
     throw InputError(s.where, "sensor \"" + s.id + "\": lon/lat out of range (degrees WGS 84 expected)");
 }
 
-std::optional<double> number_of(std::string_view s) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && s[i] == ' ') ++i;
-  return s.substr(i);
-}
-
 }  // namespace
 
 SensorRegistry parse_sensor_registry_csv(std::string_view text, const std::string& file) {
@@ -85,12 +70,12 @@ SensorRegistry parse_sensor_registry_csv(std::string_view text, const std::strin
   if ((c_lon < 0) != (c_lat < 0)) throw InputError({file, line_no, ""}, "the header has lon without lat or lat without lon");
   while (std::getline(in, line)) {
     ++line_no;
-    line = trim(line);
+    line = std::string(trim(line));
     if (line.empty() || line[0] == '#') continue;
     const auto f = csv_split(line);
     if (f.size() != header.size())
       throw InputError({file, line_no, ""}, std::to_string(f.size()) + " fields where the header has " + std::to_string(header.size()));
-    auto get = [&](int c) { return c < 0 ? std::string() : trim(f[c]); };
+    auto get = [&](int c) { return c < 0 ? std::string() : std::string(trim(f[c])); };
     Sensor s;
     s.where = {file, line_no, ""};
     s.id = get(c_id);
@@ -99,7 +84,7 @@ SensorRegistry parse_sensor_registry_csv(std::string_view text, const std::strin
     s.zone = get(c_zone);
     const std::string lon = get(c_lon), lat = get(c_lat);
     if (!lon.empty() || !lat.empty()) {
-      auto x = number_of(lon), y = number_of(lat);
+      auto x = parse_number(lon), y = parse_number(lat);
       if (!x || !y) throw InputError(s.where, "sensor \"" + s.id + "\": lon and lat must both be numbers (\"" + lon + "\", \"" + lat + "\")");
       s.lonlat = Point2{*x, *y};
     }

@@ -1,6 +1,5 @@
 #include "engine/data/sensor_results_io.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -8,6 +7,7 @@
 #include "engine/core/error.hpp"
 #include "engine/core/time.hpp"
 #include "engine/data/csv_io.hpp"
+#include "engine/data/results_io.hpp"
 #include "engine/data/validation_metrics.hpp"
 
 namespace citytwin {
@@ -21,9 +21,7 @@ const char* const kValidationHeader =
 namespace {
 
 std::string sensor_file(const std::string& id, std::set<std::string>& taken) {
-  std::string s = id;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '_';
+  const std::string s = file_safe(id);
   std::string name = s;
   for (int k = 2; !taken.insert(name).second; ++k) name = s + "-" + std::to_string(k);
   return "measured/" + name + ".csv";
@@ -53,10 +51,9 @@ void write_pairs(const fs::path& path, const SensorTrace& s, std::int64_t start,
 
 double number_field(const fs::path& path, int line, const std::string& s) {
   if (s.empty()) return NAN;
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) throw InputError({path.string(), line, ""}, "not a number: \"" + s + "\"");
-  return v;
+  const auto v = parse_number(s);
+  if (!v) throw InputError({path.string(), line, ""}, "not a number: \"" + s + "\"");
+  return *v;
 }
 
 void read_pairs(const fs::path& path, SensorTrace& s, std::int64_t start) {

@@ -6,13 +6,16 @@
 #include <filesystem>
 
 #include "engine/sim/params.hpp"
+#include "engine/sim/signals.hpp"
 
 namespace citytwin {
 
 const char* to_string(FeedRole r) { return r == FeedRole::compare ? "compare" : "drive"; }
 
-bool drivable(const std::string& quantity) {
-  return quantity == "weather.air_temperature" || quantity == "energy.building_electricity";
+const char* drive_signal(const std::string& quantity) {
+  if (quantity == "weather.air_temperature") return signals::kFeedAirTemperatureC;
+  if (quantity == "energy.building_electricity") return signals::kFeedBuildingElectricityW;
+  return nullptr;
 }
 
 namespace {
@@ -68,8 +71,7 @@ void read_mapping(Params& p, FeedConfig& f, std::int64_t start_unix_s, const Tim
     }
     f.mapping.kind = TimeMapping::Kind::by_date;
     f.mapping.from_day = *day;
-    const std::int64_t local_start = start_unix_s + zone.utc_offset_s(start_unix_s);
-    f.mapping.to_day = (local_start - ((local_start % 86400) + 86400) % 86400) / 86400;
+    f.mapping.to_day = local_time(static_cast<double>(start_unix_s), zone).local_day;
     f.mapping.feed_zone = f.spec.zone;
     f.mapping.scenario_zone = zone;
   } else if (p.has("offset")) {
@@ -115,7 +117,7 @@ void check_role(Params& p, FeedConfig& f) {
   if (f.role != FeedRole::drive || !f.registry) return;
   for (size_t s : f.sensors) {
     const auto& sensor = f.registry->sensors[s];
-    if (!drivable(sensor.quantity->name))
+    if (!drive_signal(sensor.quantity->name))
       p.error("role", "sensor \"" + sensor.id + "\" measures " + sensor.quantity->name +
                           ", which a feed cannot drive (drive: weather.air_temperature, energy.building_electricity)");
   }

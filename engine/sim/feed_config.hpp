@@ -36,8 +36,9 @@ struct FeedConfig {
 
 const char* to_string(FeedRole r);
 
-/// Quantities a driving feed can set, and the signal each goes through.
-bool drivable(const std::string& quantity);
+/// The Exchange signal through which a driving feed sets a quantity (engine/sim/signals.hpp); null when a
+/// feed cannot drive it.
+const char* drive_signal(const std::string& quantity);
 
 /// Reads [[feeds]] (node may be null); every problem into errors as "file:line: feeds[N].key: message".
 /// start_unix_s and zone: the scenario's period (for by-date mapping).

@@ -7,16 +7,12 @@
 
 #include "engine/data/sensor_placement.hpp"
 #include "engine/data/validation_metrics.hpp"
-#include "engine/sim/signals.hpp"
 
 namespace citytwin {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const char* drive_signal(const std::string& quantity) {
-  return quantity == "weather.air_temperature" ? signals::kFeedAirTemperatureC : signals::kFeedBuildingElectricityW;
-}
 }  // namespace
 
 struct FeedPlayer::FeedRun {
@@ -24,6 +20,7 @@ struct FeedPlayer::FeedRun {
   std::unique_ptr<FeedReader> reader;
   std::unique_ptr<FeedStream> stream;
   std::vector<long> trace_of;  ///< per registry sensor: index in traces_, -1 when not carried
+  std::vector<long> drive_of;  ///< per registry sensor: index in drives, -1 when it does not drive
   std::vector<std::deque<std::pair<std::int64_t, double>>> window;  ///< per registry sensor
   struct Drive {
     size_t sensor;
@@ -36,12 +33,12 @@ struct FeedPlayer::FeedRun {
   std::vector<double> previous;  ///< per drive: the value applied over the interval before
   double last_drive_s = -1;
   std::int64_t now = INT64_MIN;  ///< the latest time asked for: older observations can go
-  std::int64_t start = 0;       ///< the scenario's period
+  std::int64_t start = 0, end = 0;  ///< the scenario's period
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   std::uint64_t in_period = 0;
 
   /// Takes every observation up to `until` into the windows.
-  void pull(std::int64_t until, std::int64_t end) {
+  void pull(std::int64_t until) {
     Observation o;
     while (true) {
       auto t = stream->peek_time();
@@ -66,7 +63,7 @@ FeedPlayer::~FeedPlayer() = default;
 std::vector<std::string> FeedPlayer::signals() const { return declared_; }
 
 void FeedPlayer::setup(const Recorder& recorder) {
-  const LocalFrame frame{city_.crs, city_.origin};
+  SensorPlacer placer(LocalFrame{city_.crs, city_.origin});
   const std::int64_t start = scenario_.start_unix_s;
   const std::int64_t end = start + static_cast<std::int64_t>(std::ceil(scenario_.duration_s));
   for (const auto& cfg : scenario_.feeds) {
@@ -74,6 +71,9 @@ void FeedPlayer::setup(const Recorder& recorder) {
     f->cfg = &cfg;
     const auto& reg = *cfg.registry;
     f->trace_of.assign(reg.sensors.size(), -1);
+    f->drive_of.assign(reg.sensors.size(), -1);
+    f->start = start;
+    f->end = end;
     f->window.resize(reg.sensors.size());
     for (size_t s : cfg.sensors) {
       const Sensor& sensor = reg.sensors[s];
@@ -93,7 +93,7 @@ void FeedPlayer::setup(const Recorder& recorder) {
       if (!simulated && cfg.role == FeedRole::compare)
         throw InputError(sensor.where, "sensor \"" + sensor.id + "\": nothing in this run computes " + q.name + " (" +
                                            tr.simulated_from + "): enable the model that does, or drop the sensor");
-      const Placement pl = place_sensor(sensor, set, frame, cfg.max_snap_m);
+      const Placement pl = placer.place(sensor, set, cfg.max_snap_m);
       if (set) {
         tr.set = set->name;
         tr.element = set->ids[static_cast<size_t>(pl.element)];
@@ -111,15 +111,10 @@ void FeedPlayer::setup(const Recorder& recorder) {
           declared_.push_back(name);
         }
         const size_t element = set ? static_cast<size_t>(pl.element) : 0;
-        for (const auto& other : feeds_)
-          for (const auto& d : other->drives)
-            if (d.signal == exchange_.id(name) && d.element == element)
-              throw InputError(sensor.where, "sensor \"" + sensor.id + "\" drives the same element as sensor \"" +
-                                                 other->cfg->registry->sensors[d.sensor].id + "\"");
-        for (const auto& d : f->drives)
-          if (d.signal == exchange_.id(name) && d.element == element)
-            throw InputError(sensor.where, "sensor \"" + sensor.id + "\" drives the same element as sensor \"" + reg.sensors[d.sensor].id + "\"");
-        f->drives.push_back({s, exchange_.id(name), element, traces_.size()});
+        const Exchange::SignalId signal = exchange_.id(name);
+        check_one_driver(sensor, signal, element, *f);
+        f->drives.push_back({s, signal, element, traces_.size()});
+        f->drive_of[s] = static_cast<long>(f->drives.size() - 1);
       }
       traces_.push_back(std::move(tr));
     }
@@ -133,8 +128,8 @@ void FeedPlayer::setup(const Recorder& recorder) {
     if (*first > end)
       throw InputError({file, 0, cfg.name}, "the feed starts at " + format_clock(*first, scenario_.timezone) +
                                                  ", after the scenario's period ends (map it with replay_from or offset)");
-    f->now = f->start = start;
-    f->pull(start, end);
+    f->now = start;
+    f->pull(start);
     if (!f->stream->peek_time() && f->last < start)
       throw InputError({file, 0, cfg.name}, "the feed ends at " + format_clock(f->last, scenario_.timezone) +
                                                  ", before the scenario's period starts (map it with replay_from or offset)");
@@ -142,12 +137,22 @@ void FeedPlayer::setup(const Recorder& recorder) {
   }
 }
 
+void FeedPlayer::check_one_driver(const Sensor& sensor, Exchange::SignalId signal, size_t element, const FeedRun& current) const {
+  auto check = [&](const FeedRun& run) {
+    for (const auto& d : run.drives)
+      if (d.signal == signal && d.element == element)
+        throw InputError(sensor.where, "sensor \"" + sensor.id + "\" drives the same element as sensor \"" +
+                                           run.cfg->registry->sensors[d.sensor].id + "\"");
+  };
+  for (const auto& other : feeds_) check(*other);
+  check(current);
+}
+
 double FeedPlayer::value_at(FeedRun& f, size_t sensor, std::int64_t t) {
   const FeedConfig& cfg = *f.cfg;
-  const std::int64_t end = scenario_.start_unix_s + static_cast<std::int64_t>(std::ceil(scenario_.duration_s));
   f.now = std::max(f.now, t);
   const auto ahead = static_cast<std::int64_t>(cfg.gaps == GapPolicy::interpolate ? cfg.max_gap_s : 0);
-  f.pull(t + ahead, end);
+  f.pull(t + ahead);
   auto& w = f.window[sensor];
   while (w.size() >= 2 && w[1].first <= t) w.pop_front();
   if (w.empty() || w[0].first > t) {
@@ -184,25 +189,22 @@ void FeedPlayer::drive(double t_s) {
 
 void FeedPlayer::record(double t_s) {
   const auto t = scenario_.start_unix_s + static_cast<std::int64_t>(std::llround(t_s));
-  for (auto& f : feeds_) {
-    std::vector<char> driven(traces_.size(), 0);
-    for (size_t i = 0; i < f->drives.size(); ++i) {
-      auto& tr = traces_[f->drives[i].trace];
-      tr.times_s.push_back(t_s);
-      // The value applied over the interval that ends here (none at the start); drive() may already have
-      // set the next interval's.
-      const double v = f->last_drive_s == t_s ? f->previous[i] : f->applied[i];
-      tr.measured.push_back(t_s > 0 ? v : kNaN);
-      driven[f->drives[i].trace] = 1;
-    }
+  for (auto& f : feeds_)
     for (size_t s = 0; s < f->trace_of.size(); ++s) {
       const long k = f->trace_of[s];
-      if (k < 0 || driven[static_cast<size_t>(k)]) continue;
+      if (k < 0) continue;
       auto& tr = traces_[static_cast<size_t>(k)];
       tr.times_s.push_back(t_s);
-      tr.measured.push_back(value_at(*f, s, t));
+      const long d = f->drive_of[s];
+      if (d < 0) {
+        tr.measured.push_back(value_at(*f, s, t));
+        continue;
+      }
+      // The value applied over the interval that ends here (none at the start); drive() may already have
+      // set the next interval's.
+      const double v = f->last_drive_s == t_s ? f->previous[static_cast<size_t>(d)] : f->applied[static_cast<size_t>(d)];
+      tr.measured.push_back(t_s > 0 ? v : kNaN);
     }
-  }
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // libFuzzer target: the feed readers (CSV long, CSV wide, JSON Lines, SensorThings; the first byte picks the
-// format and whether times use a declared format) through the ordering policy. Any input must give
-// observations or an InputError.
+// format and whether times use a declared format) through the ordering policy and the per-sensor summary
+// (engine/data/feed_summary.cpp, what `citytwin feed check` prints). Any input must give a summary or an
+// InputError.
 #include <unistd.h>
 
 #include <cstddef>
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "engine/core/error.hpp"
-#include "engine/data/feed_stream.hpp"
+#include "engine/data/feed_summary.hpp"
 
 using namespace citytwin;
 
@@ -27,11 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (spec.format == FeedFormat::csv_wide || (data[0] & 8)) spec.sensor_map = {{"a", "s1"}, {"b", "s2"}, {"7", "s1"}};
   if (data[0] & 16) spec.good_quality = {"good"};
   try {
-    FeedReader reader(spec, registry);
-    FeedStream stream(reader, registry.sensors.size(), (data[0] & 32) ? 3600 : 0);
-    Observation o;
-    while (stream.next(o)) {
-    }
+    const FeedSummary s = summarize_feed(spec, registry, (data[0] & 32) ? 3600 : 0);
+    format_feed_summary(s, registry, spec.zone);
   } catch (const InputError&) {
   }
   return 0;

@@ -1,10 +1,12 @@
 // libFuzzer target: reading a results directory (engine/data/results_io.cpp, its CSV fields through
 // engine/data/csv_io.cpp; what `citytwin view` and `citytwin render` open) must turn
-// any manifest, layer CSV, table CSV and KPI file into Results or an InputError. The input is split at lines
-// "%%" into up to four parts that replace, in this order, manifest.json, the layer's CSV, the table's CSV
-// and kpis.json of a small sound results directory (written once); parts left out keep the sound file.
+// any manifest, layer CSV, table CSV, KPI file and sensor pairs into Results or an InputError. The input is
+// split at lines "%%" into up to five parts that replace, in this order, manifest.json, the layer's CSV, the
+// table's CSV, kpis.json and measured/s1.csv (engine/data/sensor_results_io.cpp) of a small sound results
+// directory (written once); parts left out keep the sound file.
 #include <unistd.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -50,11 +52,20 @@ Sound make_sound() {
   r.info.scenario_name = "fuzz";
   r.info.duration_s = 3600;
   r.info.step_s = 3600;
+  citytwin::SensorTrace trace;
+  trace.id = "s1";
+  trace.quantity = "energy.building_electricity";
+  trace.unit = "W";
+  trace.times_s = {0, 3600};
+  trace.measured = {NAN, 2.5};
+  trace.simulated = {1, 2};
+  r.sensors.push_back(trace);
   Sound s;
   s.dir = fs::temp_directory_path() / ("citytwin_results_fuzz_" + std::to_string(getpid()));
   citytwin::write_results(s.dir.string(), r, {});
   s.files = {s.dir / "manifest.json", s.dir / "timeseries" / citytwin::layer_file_name("test.value"),
-             s.dir / "tables" / citytwin::table_file_name("test.trips"), s.dir / "kpis.json"};
+             s.dir / "tables" / citytwin::table_file_name("test.trips"), s.dir / "kpis.json",
+             s.dir / "measured" / "s1.csv"};
   for (const auto& f : s.files) {
     std::ifstream in(f, std::ios::binary);
     s.texts.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
