@@ -19,6 +19,9 @@
 ///   click X Y                    a left click at window pixel X, Y (from the top-left), through the events
 ///   click-element SET ID         a click on the projected anchor of an element
 ///   select SET ID                select without clicking
+///   select-sensor ID|none        select a sensor (and the element it sits on) without clicking
+///   click-sensor ID              a click on the head of the sensor's pin
+///   sensor-colors quantity|fit   colour the pins by quantity or by their fit (NSE classes)
 ///   intervene MODEL ACTION TARGET [at=TIME] [until=TIME] [KEY=VALUE ...]   add an intervention draft;
 ///                                TARGET @pick = the selected element's ID, @pick.ATTR = its attribute
 ///   whatif                       run the drafts as scenario B in the background
@@ -27,7 +30,9 @@
 ///   screenshot FILE              PNG of the window
 ///   write-selection FILE         the selection panel's content as text
 ///   write-kpis FILE              the KPI panel (name, unit, A, B) as CSV
+///   write-sensor FILE            the Sensor window's content as text
 ///   expect-selected SET ID       fail the script unless that element is selected ("none none": nothing)
+///   expect-sensor ID|none        fail unless that sensor is selected (none: no sensor)
 ///   expect-message TEXT          fail unless a message so far contains TEXT
 ///   expect-no-error              fail if any error message was shown
 ///   quit

@@ -117,6 +117,15 @@ std::unique_ptr<Run> Session::load_run(const std::string& results_dir, const std
       error(std::string("vehicles not shown: ") + e.what());
     }
   }
+  if (!run->results.sensors.empty()) {
+    for (const auto& t : run->results.sensors)
+      run->sensor_metrics.push_back(fit_metrics(t.measured, t.simulated, t.quantity == "traffic.flow"));
+    run->sensors = std::make_unique<render::SensorMarkers>(run->results, *run->scene);
+    run->scene->root()->addChild(run->sensors->node());
+    if (!visible("sensors")) run->sensors->node()->setNodeMask(0);
+    for (const auto& id : run->sensors->unplaced())
+      error("sensor " + id + " not shown: its element is not in the results");
+  }
   if (!run->scenario_text.empty()) {
     try {
       run->closures = scenario_closures(run->scenario_text, run->scenario_file);
@@ -134,6 +143,8 @@ void Session::open(const std::string& path) {
       a_ = load_run(path, path);
       b_.reset();
       selection_.reset();
+      sensor_id_.clear();
+      apply_sensor_marks();
       view_ = ViewMode::a;
       time_s_ = 0;
       ++generation_;
@@ -190,6 +201,8 @@ void Session::poll() {
            std::to_string(a_->results.layers.size()) + " layers");
     }
     selection_.reset();
+    sensor_id_.clear();
+    apply_sensor_marks();
     ++generation_;
   } catch (const std::exception& e) {
     error("cannot read the results of " + job->scenario() + ": " + e.what());
@@ -252,7 +265,8 @@ std::string Session::time_text(double t_s) const {
   if (!a_) return "-";
   // Local time in the scenario's zone, as planners read a clock.
   const auto& info = a_->results.info;
-  return format_clock(info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s)), TimeZone::find_or_utc(info.timezone));
+  return format_clock(info.start_unix_s + static_cast<std::int64_t>(std::floor(t_s)),
+                      TimeZone::find_or_utc(info.timezone));
 }
 
 std::optional<double> Session::parse_time(const std::string& text) const {
@@ -281,6 +295,9 @@ void Session::set_visible(const std::string& set, bool visible) {
   if (set == "vehicles")
     for (Run* run : {a_.get(), b_.get()})
       if (run && run->vehicles) run->vehicles->node()->setNodeMask(visible ? ~0u : 0u);
+  if (set == "sensors")
+    for (Run* run : {a_.get(), b_.get()})
+      if (run && run->sensors) run->sensors->node()->setNodeMask(visible ? ~0u : 0u);
 }
 
 bool Session::visible(const std::string& set) const {
@@ -415,6 +432,60 @@ bool Session::select_id(const std::string& set_name, const std::string& id) {
   }
   error("no element " + id + " in set " + set_name);
   return false;
+}
+
+bool Session::select_sensor(const std::string& id) {
+  if (id.empty()) {
+    sensor_id_.clear();
+    apply_sensor_marks();
+    return true;
+  }
+  const Run* run = primary_run();
+  if (!run) {
+    error("nothing loaded");
+    return false;
+  }
+  std::string known;
+  for (const auto& t : run->results.sensors) {
+    known += (known.empty() ? "" : ", ") + t.id;
+    if (t.id != id) continue;
+    sensor_id_ = id;
+    if (t.set.empty() || !select_id(t.set, t.element)) selection_.reset();
+    apply_sensor_marks();
+    return true;
+  }
+  error("no sensor " + id + " (sensors: " + (known.empty() ? "none" : known) + ")");
+  return false;
+}
+
+std::optional<size_t> Session::selected_sensor() const {
+  const Run* run = primary_run();
+  if (!run || sensor_id_.empty()) return std::nullopt;
+  for (size_t i = 0; i < run->results.sensors.size(); ++i)
+    if (run->results.sensors[i].id == sensor_id_) return i;
+  return std::nullopt;
+}
+
+void Session::set_sensor_coloring(SensorColoring coloring) {
+  sensor_coloring_ = coloring;
+  apply_sensor_marks();
+}
+
+void Session::apply_sensor_marks() {
+  for (Run* run : {a_.get(), b_.get()}) {
+    if (!run || !run->sensors) continue;
+    std::vector<render::Rgb> colors;
+    std::optional<size_t> selected;
+    for (size_t i = 0; i < run->results.sensors.size(); ++i) {
+      const SensorTrace& t = run->results.sensors[i];
+      colors.push_back(sensor_coloring_ == SensorColoring::fit
+                           ? render::fit_class(run->sensor_metrics[i].nse).color
+                           : render::quantity_color(t.quantity));
+      if (t.id == sensor_id_) selected = i;
+    }
+    run->sensors->set_colors(std::move(colors));
+    run->sensors->set_selected(selected);
+  }
 }
 
 std::string Session::selection_text() const {

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "engine/data/results.hpp"
+#include "engine/data/validation_metrics.hpp"
 #include "engine/render/city_scene.hpp"
+#include "engine/render/sensor_markers.hpp"
 #include "engine/render/vehicles.hpp"
 #include "tools/viewer/run_job.hpp"
 #include "tools/viewer/whatif.hpp"
@@ -29,7 +31,14 @@ struct Run {
   std::unique_ptr<render::Vehicles> vehicles;
   /// Elements its scenario's interventions take out of service, drawn in render::kClosedColor meanwhile.
   std::vector<Closure> closures;
+  /// Pins of its sensors placed on elements (null without sensors); shown and hidden as the set "sensors".
+  std::unique_ptr<render::SensorMarkers> sensors;
+  /// Per sensor (as results.sensors): the fit metrics, computed from the paired series as validation.csv's.
+  std::vector<FitMetrics> sensor_metrics;
 };
+
+/// What the sensors' pins are coloured by.
+enum class SensorColoring { quantity, fit };
 
 /// What the main view shows.
 enum class ViewMode { a, b, difference, side_by_side };
@@ -125,6 +134,15 @@ class Session {
   /// The selection panel's content as text (what the panel shows, for scripts and tests).
   std::string selection_text() const;
 
+  // Sensors.
+  /// Selects the primary run's sensor of that ID and the element it sits on ("" clears the sensor only);
+  /// false (and a message) when the run has no such sensor.
+  bool select_sensor(const std::string& id);
+  /// The selected sensor's index in the primary run's results.sensors.
+  std::optional<size_t> selected_sensor() const;
+  void set_sensor_coloring(SensorColoring coloring);
+  SensorColoring sensor_coloring() const { return sensor_coloring_; }
+
   // What-if.
   std::vector<InterventionDraft>& drafts() { return drafts_; }
   /// Models of A's scenario (the choice for a draft's model).
@@ -156,6 +174,8 @@ class Session {
                                 const std::string& scenario = {});
   void start_job(const std::string& scenario, bool as_b);
   void pick_default_layer();
+  /// Colours and marks the runs' sensor pins after the colouring or the selection changed.
+  void apply_sensor_marks();
 
   std::string exe_;
   std::string work_dir_;
@@ -170,7 +190,9 @@ class Session {
   std::optional<double> min_, max_;
   double time_s_ = 0;
   ViewMode view_ = ViewMode::a;
-  std::vector<std::string> hidden_;
+  // Districts are flat slabs as large as the city: drawn, they hide the streets and pipes beneath, so they
+  // start hidden (the Layers panel shows them; a sensor on a district keeps its pin).
+  std::vector<std::string> hidden_ = {"water.zones"};
   render::LegendInfo legend_;
   std::string applied_key_;
   /// The scene generation and, per closure of the runs shown, whether it held, when the marks were set.
@@ -181,6 +203,8 @@ class Session {
   unsigned generation_ = 0;
 
   std::optional<Selection> selection_;
+  std::string sensor_id_;
+  SensorColoring sensor_coloring_ = SensorColoring::quantity;
   std::vector<InterventionDraft> drafts_;
   std::string whatif_text_;
   std::vector<Message> messages_;

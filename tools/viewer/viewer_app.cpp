@@ -21,6 +21,7 @@
 #include "engine/render/offscreen.hpp"
 #include "tools/viewer/imgui_osg.hpp"
 #include "tools/viewer/script.hpp"
+#include "tools/viewer/sensor_panel.hpp"
 #include "tools/viewer/session.hpp"
 
 namespace citytwin::viewer {
@@ -68,6 +69,7 @@ class App {
   void update_scene();
   void update_hud();
   void update_highlight();
+  void update_markers();
   void home();
   void pick(double x_up, double y_up);
   void take_screenshot(const std::string& path);
@@ -77,6 +79,7 @@ class App {
   bool expect(bool ok, const ScriptCommand& c, const std::string& what);
   void draw_panels();
   void draw_layers_panel();
+  void draw_sensors_entry();
   void draw_timeline_panel();
   void draw_selection_panel();
   void draw_whatif_panel();
@@ -356,6 +359,21 @@ void App::pick(double x_up, double y_up) {
   render::CityScene* scene = session_.primary_scene();
   if (!scene) return;
   osg::Camera* camera = viewer_.getCamera();
+  // A sensor's pin is drawn over the city, so a click on it is the pin's.
+  const Run* run = session_.primary_run();
+  if (run->sensors && session_.visible("sensors")) {
+    const bool split = session_.secondary_scene() != nullptr;
+    const int view_w = split ? width_ / 2 : width_;
+    const osg::Camera* cam = split ? scene_group_->getChild(x_up >= view_w ? 1 : 0)->asCamera() : camera;
+    const double x = split && x_up >= view_w ? x_up - view_w : x_up;
+    if (const auto k =
+            run->sensors->pick(cam->getViewMatrix(), cam->getProjectionMatrix(), view_w, height_, x, y_up)) {
+      session_.select_sensor(run->results.sensors[*k].id);
+      session_.info("picked sensor " + run->results.sensors[*k].id);
+      return;
+    }
+  }
+  session_.select_sensor("");
   if (session_.secondary_scene()) {
     const int view_w = width_ / 2;
     const bool right = x_up >= view_w;
@@ -368,6 +386,21 @@ void App::pick(double x_up, double y_up) {
   }
   if (session_.selection())
     session_.info("picked " + session_.selection()->set + " " + session_.selection()->id);
+}
+
+/// Lays the sensors' pins out for this frame's camera (each side's in side by side).
+void App::update_markers() {
+  if (session_.secondary_scene()) {
+    for (unsigned i = 0; i < scene_group_->getNumChildren(); ++i) {
+      const auto* cam = scene_group_->getChild(i)->asCamera();
+      const Run* run = i == 0 ? session_.primary_run() : session_.b();
+      if (cam && run && run->sensors)
+        run->sensors->update(cam->getViewMatrix(), cam->getProjectionMatrix(), width_ / 2, height_);
+    }
+  } else if (const Run* run = session_.primary_run(); run && run->sensors) {
+    run->sensors->update(manipulator_->getInverseMatrix(), viewer_.getCamera()->getProjectionMatrix(), width_,
+                         height_);
+  }
 }
 
 void App::take_screenshot(const std::string& path) {
@@ -390,6 +423,7 @@ void App::frame() {
   session_.update_vehicles();
   update_hud();
   update_highlight();
+  update_markers();
   viewer_.frame();
   if (pending_pick_ && !overlay_.mouse_over_panels()) pick(pending_pick_->x(), pending_pick_->y());
   pending_pick_.reset();
@@ -439,6 +473,9 @@ bool App::run_command() {
         q->getCurrentEventState()->getMouseYOrientation() == osgGA::GUIEventAdapter::Y_INCREASING_DOWNWARDS;
     const float y = static_cast<float>(down ? y_down : height_ - y_down);
     q->mouseMotion(static_cast<float>(x), y);
+    // A frame with the pointer there first, as a person's pointer arrives before the click: the panels then
+    // know whether it is over them (a panel that opened under the last click is not in the way).
+    frame();
     q->mouseButtonPress(static_cast<float>(x), y, 1);
     q->mouseButtonRelease(static_cast<float>(x), y, 1);
     frames_to_draw_ = 2;
@@ -524,7 +561,31 @@ bool App::run_command() {
       session_.error("click-element: no element " + a[1] + " in set " + a[0] + " of the single view");
   } else if (c.name == "select")
     session_.select_id(a[0], a[1]);
-  else if (c.name == "intervene") {
+  else if (c.name == "select-sensor")
+    session_.select_sensor(a[0] == "none" ? "" : a[0]);
+  else if (c.name == "click-sensor") {
+    const Run* run = session_.primary_run();
+    std::optional<osg::Vec2d> at;
+    for (size_t k = 0; run && run->sensors && !session_.secondary_scene() && k < run->sensors->size(); ++k)
+      if (run->results.sensors[run->sensors->sensor(k)].id == a[0])
+        at = run->sensors->head_pixel(k, manipulator_->getInverseMatrix(),
+                                      viewer_.getCamera()->getProjectionMatrix(), width_, height_);
+    if (at)
+      window_click(at->x(), height_ - at->y());
+    else
+      session_.error("click-sensor: no pin of sensor " + a[0] + " in the single view");
+  } else if (c.name == "sensor-colors") {
+    if (a[0] == "quantity" || a[0] == "fit")
+      session_.set_sensor_coloring(a[0] == "fit" ? SensorColoring::fit : SensorColoring::quantity);
+    else
+      session_.error("sensor-colors " + a[0] + ": expected quantity or fit");
+  } else if (c.name == "write-sensor")
+    std::ofstream(a[0]) << sensor_text(session_);
+  else if (c.name == "expect-sensor") {
+    const auto k = session_.selected_sensor();
+    const std::string have = k ? session_.primary_run()->results.sensors[*k].id : "none";
+    expect(have == a[0], c, "expected sensor " + a[0] + " selected, have " + have);
+  } else if (c.name == "intervene") {
     InterventionDraft d;
     d.model = a[0], d.action = a[1], d.target = a[2];
     if (d.target.starts_with("@pick")) {
@@ -606,6 +667,7 @@ void App::draw_panels() {
   draw_selection_panel();
   draw_whatif_panel();
   draw_kpi_panel();
+  draw_sensor_panel(session_, width_, height_);
   draw_messages();
 }
 
@@ -644,6 +706,7 @@ void App::draw_layers_panel() {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("coloured by speed: red 0 to green %.0f km/h", run->vehicles->max_speed_mps() * 3.6);
   }
+  if (!run->results.sensors.empty()) draw_sensors_entry();
   ImGui::Separator();
   const std::string current = session_.layer().empty() ? "(plain colours)" : session_.layer();
   if (ImGui::BeginCombo("Colour by", current.c_str())) {
@@ -680,6 +743,51 @@ void App::draw_layers_panel() {
   if (ImGui::Button("Screenshot (F12)")) take_screenshot(screenshot_path_);
   ImGui::InputText("##shot", screenshot_path_, sizeof screenshot_path_);
   ImGui::End();
+}
+
+/// The sensors in the Layers panel: show/hide, what the pins are coloured by with its legend, and the list
+/// (city-wide sensors, which have no pin, are picked from it).
+void App::draw_sensors_entry() {
+  const Run* run = session_.primary_run();
+  const auto& sensors = run->results.sensors;
+  const size_t pins = run->sensors ? run->sensors->size() : 0;
+  bool on = session_.visible("sensors");
+  const std::string label =
+      "sensors (" + std::to_string(pins) + " pins" +
+      (sensors.size() > pins ? ", " + std::to_string(sensors.size() - pins) + " city-wide" : "") + ")";
+  if (ImGui::Checkbox(label.c_str(), &on)) session_.set_visible("sensors", on);
+  ImGui::Indent();
+  int by = session_.sensor_coloring() == SensorColoring::fit ? 1 : 0;
+  const char* choices[] = {"quantity", "fit (NSE)"};
+  ImGui::SetNextItemWidth(120);
+  if (ImGui::Combo("pin colour", &by, choices, 2))
+    session_.set_sensor_coloring(by == 1 ? SensorColoring::fit : SensorColoring::quantity);
+  // Closed at first, so that the colouring below stays in view.
+  if (!ImGui::TreeNode("legend and list")) return ImGui::Unindent();
+  auto swatch = [](const render::Rgb& c, const std::string& text) {
+    ImGui::ColorButton(("##" + text).c_str(), ImVec4(c.r, c.g, c.b, 1),
+                       ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoPicker, ImVec2(10, 10));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(text.c_str());
+  };
+  if (by == 1) {
+    for (const auto& c : render::fit_classes()) swatch(c.color, c.label);
+  } else {
+    std::vector<std::string> seen;
+    for (const auto& t : sensors)
+      if (!t.element.empty() && std::find(seen.begin(), seen.end(), t.quantity) == seen.end())
+        seen.push_back(t.quantity);
+    for (const auto& q : seen) swatch(render::quantity_color(q), q);
+  }
+  ImGui::Separator();
+  const auto selected = session_.selected_sensor();
+  for (size_t i = 0; i < sensors.size(); ++i) {
+    const std::string row = sensors[i].id + "  " + sensors[i].quantity +
+                            (sensors[i].element.empty() ? "  (city-wide, no pin)" : "");
+    if (ImGui::Selectable(row.c_str(), selected == i)) session_.select_sensor(sensors[i].id);
+  }
+  ImGui::TreePop();
+  ImGui::Unindent();
 }
 
 void App::draw_timeline_panel() {
