@@ -84,6 +84,7 @@ struct FeedReader::Impl {
 
   std::vector<Observation> pending;
   size_t pending_pos = 0;
+  std::function<void(std::uint32_t)> missing_listener;
 
   Impl(FeedSpec s, const SensorRegistry& r) : spec(std::move(s)), registry(r) {
     counts.missing_by_sensor.assign(registry.sensors.size(), 0);
@@ -229,6 +230,7 @@ struct FeedReader::Impl {
     if (!value) {
       ++counts.missing;
       ++counts.missing_by_sensor[sensor];
+      if (missing_listener) missing_listener(static_cast<std::uint32_t>(sensor));
       return;
     }
     pending.push_back({time, static_cast<std::uint32_t>(sensor), *value, counts.observations++});
@@ -362,5 +364,9 @@ bool FeedReader::next(Observation& out) {
 const FeedReadCounts& FeedReader::counts() const { return impl_->counts; }
 
 std::string FeedReader::where() const { return impl_->here().str(); }
+
+void FeedReader::on_missing(std::function<void(std::uint32_t sensor)> listener) {
+  impl_->missing_listener = std::move(listener);
+}
 
 }  // namespace citytwin

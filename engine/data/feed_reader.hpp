@@ -4,6 +4,7 @@
 /// linked by `@iot.nextLink`, one file per page). They stream: one record in memory at a time. Values come
 /// out in the sensor's model unit, times as UTC Unix seconds.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -54,20 +55,36 @@ struct FeedReadCounts {
   std::vector<std::uint64_t> missing_by_sensor;  ///< per registry sensor
 };
 
-class FeedReader {
+/// Observations of one feed in file order, with what reading them counted: the feed's files
+/// (FeedReader) or their observation cache (engine/data/feed_cache.hpp), which give the same.
+class ObservationSource {
+ public:
+  virtual ~ObservationSource() = default;
+  /// The next observation in file order; false at the end. Throws InputError naming the file, the line (or
+  /// record) and what is wrong.
+  virtual bool next(Observation& out) = 0;
+  /// What was read so far (after the last next()).
+  virtual const FeedReadCounts& counts() const = 0;
+  /// Where the record last read comes from ("file:line"), for messages.
+  virtual std::string where() const = 0;
+};
+
+class FeedReader : public ObservationSource {
  public:
   /// Opens the first file and reads its header. Throws InputError (file, line, what).
   FeedReader(FeedSpec spec, const SensorRegistry& registry);
-  ~FeedReader();
+  ~FeedReader() override;
   FeedReader(const FeedReader&) = delete;
   FeedReader& operator=(const FeedReader&) = delete;
 
   /// The next observation in file order; false at the end of the last file. Throws InputError naming the
   /// file, the line (or record) and what is wrong: a malformed time, an unknown sensor, a non-numeric value.
-  bool next(Observation& out);
-  const FeedReadCounts& counts() const;
+  bool next(Observation& out) override;
+  const FeedReadCounts& counts() const override;
   /// "file:line" of the record last read, for messages.
-  std::string where() const;
+  std::string where() const override;
+  /// Called with the sensor of each missing value as it is read (the cache records where they fall).
+  void on_missing(std::function<void(std::uint32_t sensor)> listener);
 
   struct Impl;
 

@@ -18,14 +18,30 @@ std::optional<std::int64_t> TimeMapping::apply(std::int64_t utc) const {
   return utc;
 }
 
-FeedStream::FeedStream(FeedReader& reader, size_t sensors, std::int64_t lateness_s, TimeMapping mapping)
+FeedStream::FeedStream(ObservationSource& reader, size_t sensors, std::int64_t lateness_s, TimeMapping mapping)
     : reader_(reader), lateness_s_(lateness_s), mapping_(std::move(mapping)), last_time_(sensors, INT64_MIN) {
   counts_.duplicates_by_sensor.assign(sensors, 0);
   counts_.late_by_sensor.assign(sensors, 0);
 }
 
+void FeedStream::push(const Observation& o) {
+  if (run_.empty() || Later()(o, run_.back())) run_.push_back(o);
+  else heap_.push(o);
+}
+
+const Observation& FeedStream::top() const {
+  if (heap_.empty()) return run_.front();
+  if (run_.empty() || Later()(run_.front(), heap_.top())) return heap_.top();
+  return run_.front();
+}
+
+void FeedStream::pop() {
+  if (heap_.empty() || (!run_.empty() && !Later()(run_.front(), heap_.top()))) run_.pop_front();
+  else heap_.pop();
+}
+
 bool FeedStream::ready() const {
-  return !heap_.empty() && (exhausted_ || newest_read_ - heap_.top().time_s > lateness_s_);
+  return waiting() && (exhausted_ || newest_read_ - top().time_s > lateness_s_);
 }
 
 void FeedStream::read_ahead() {
@@ -35,12 +51,14 @@ void FeedStream::read_ahead() {
       exhausted_ = true;
       break;
     }
-    auto t = mapping_.apply(o.time_s);
-    if (!t) {
-      ++counts_.unmappable;
-      continue;
+    if (mapping_.kind != TimeMapping::Kind::none) {
+      const auto t = mapping_.apply(o.time_s);
+      if (!t) {
+        ++counts_.unmappable;
+        continue;
+      }
+      o.time_s = *t;
     }
-    o.time_s = *t;
     if (o.time_s == last_time_[o.sensor]) {
       ++counts_.duplicates;
       ++counts_.duplicates_by_sensor[o.sensor];
@@ -52,30 +70,30 @@ void FeedStream::read_ahead() {
       continue;
     }
     newest_read_ = std::max(newest_read_, o.time_s);
-    heap_.push(o);
+    push(o);
   }
 }
 
 std::optional<std::int64_t> FeedStream::peek_time() {
   while (true) {
     read_ahead();
-    if (heap_.empty()) return std::nullopt;
-    const Observation& top = heap_.top();
+    if (!waiting()) return std::nullopt;
+    const Observation& first = top();
     // A duplicate still in the window: the earlier record was given out already.
-    if (top.time_s == last_time_[top.sensor]) {
+    if (first.time_s == last_time_[first.sensor]) {
       ++counts_.duplicates;
-      ++counts_.duplicates_by_sensor[top.sensor];
-      heap_.pop();
+      ++counts_.duplicates_by_sensor[first.sensor];
+      pop();
       continue;
     }
-    return top.time_s;
+    return first.time_s;
   }
 }
 
 bool FeedStream::next(Observation& out) {
   if (!peek_time()) return false;
-  out = heap_.top();
-  heap_.pop();
+  out = top();
+  pop();
   watermark_ = out.time_s;
   last_time_[out.sensor] = out.time_s;
   return true;

@@ -8,6 +8,7 @@
 ///    one is counted as late and dropped;
 ///  - a mapped time that the scenario's zone skips (a daylight saving gap) is counted as unmappable.
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -39,7 +40,7 @@ struct FeedStreamCounts {
 
 class FeedStream {
  public:
-  FeedStream(FeedReader& reader, size_t sensors, std::int64_t lateness_s, TimeMapping mapping = {});
+  FeedStream(ObservationSource& reader, size_t sensors, std::int64_t lateness_s, TimeMapping mapping = {});
   /// The next observation in time order (ties: registry order, then reading order); false at the end.
   bool next(Observation& out);
   /// The time of the next observation without taking it; nullopt at the end.
@@ -56,10 +57,17 @@ class FeedStream {
   };
   void read_ahead();
   bool ready() const;
+  // The observations waiting: those read in order (each after the one before) in run_, the others in
+  // heap_; the next is the earlier of their fronts. A feed already in order never pays for the heap.
+  void push(const Observation& o);
+  const Observation& top() const;
+  void pop();
+  bool waiting() const { return !run_.empty() || !heap_.empty(); }
 
-  FeedReader& reader_;
+  ObservationSource& reader_;
   std::int64_t lateness_s_;
   TimeMapping mapping_;
+  std::deque<Observation> run_;
   std::priority_queue<Observation, std::vector<Observation>, Later> heap_;
   std::int64_t newest_read_ = INT64_MIN;
   std::int64_t watermark_ = INT64_MIN;  ///< time of the last observation given out

@@ -14,6 +14,10 @@ const std::vector<QuantityInfo>& quantities() {
       {"traffic.speed", "m/s", "roads", "traffic.speed", "", "mean speed of the vehicles on the road"},
       {"water.flow", "L/s", "water.pipes", "water.flow", "", "flow in a pipe, positive from start to end node"},
       {"water.pressure", "m", "water.nodes", "water.pressure", "", "pressure head at a node"},
+      // A tank's level is its head above its bottom, which is the pressure head EPANET reports at the tank.
+      {"water.tank_level", "m", "water.nodes", "water.pressure", "", "water level in a tank above its bottom", false, "tank"},
+      {"water.zone_inflow", "L/s", "water.zones", "water.zone_inflow", "",
+       "net inflow of a district metered area through its boundary pipes", true},
       {"energy.building_electricity", "W", "buildings", "energy.demand", "", "electric demand of a building"},
       {"weather.air_temperature", "C", "", "", "energy.outdoor_temperature", "outdoor air temperature"},
   };

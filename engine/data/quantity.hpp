@@ -15,6 +15,10 @@ struct QuantityInfo {
   std::string layer;   ///< the simulated layer on that set to compare with; or
   std::string series;  ///< the simulated city-wide series (set empty)
   std::string description;
+  /// The element is a zone: a sensor without an element ID is placed on the element named by its `zone`.
+  bool by_zone = false;
+  /// The element's "type" attribute must be this ("tank"); empty: any element of the set.
+  std::string element_type;
 };
 
 /// The quantity of that name, or null.

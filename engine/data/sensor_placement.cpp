@@ -66,14 +66,16 @@ Placement SensorPlacer::place(const Sensor& sensor, const ElementSet* set, doubl
   Placement pl;
   if (sensor.lonlat) pl.position = impl_->local(*sensor.lonlat);
   if (!set) return pl;
-  if (!sensor.element.empty()) {
+  const bool by_zone = sensor.element.empty() && sensor.quantity->by_zone && !sensor.zone.empty();
+  if (!sensor.element.empty() || by_zone) {
+    const std::string& id = by_zone ? sensor.zone : sensor.element;
     for (size_t i = 0; i < set->ids.size(); ++i)
-      if (set->ids[i] == sensor.element) {
+      if (set->ids[i] == id) {
         pl.element = static_cast<long>(i);
         if (!sensor.lonlat) pl.position = element_anchor(*set, i);
         return pl;
       }
-    throw InputError(sensor.where, "sensor \"" + sensor.id + "\": no element \"" + sensor.element + "\" in " + set->name);
+    throw InputError(sensor.where, "sensor \"" + sensor.id + "\": no element \"" + id + "\" in " + set->name);
   }
   double d = 0;
   const int i = impl_->index(*set).nearest(pl.position, d);

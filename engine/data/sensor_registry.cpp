@@ -39,8 +39,9 @@ void check_quantity(Sensor& s, const std::string& quantity) {
 
 void check_place(const Sensor& s) {
   if (s.quantity->set.empty()) return;  // city-wide (weather): no place needed
-  if (s.element.empty() && !s.lonlat)
-    throw InputError(s.where, "sensor \"" + s.id + "\": give an element ID or lon and lat");
+  if (s.element.empty() && !s.lonlat && !(s.quantity->by_zone && !s.zone.empty()))
+    throw InputError(s.where, "sensor \"" + s.id + "\": give an element ID or lon and lat" +
+                                  (s.quantity->by_zone ? " or a zone" : ""));
   if (s.lonlat && (std::abs(s.lonlat->x) > 180 || std::abs(s.lonlat->y) > 90))
     throw InputError(s.where, "sensor \"" + s.id + "\": lon/lat out of range (degrees WGS 84 expected)");
 }

@@ -31,6 +31,9 @@ struct FeedConfig {
   GapPolicy gaps = GapPolicy::hold;
   double max_gap_s = 7200;
   double max_snap_m = 100;
+  /// A compare feed that does not overlap the run's period is left out with a warning instead of being an
+  /// error (set by `citytwin calibrate` for its training and test runs; not a scenario key).
+  bool may_miss_period = false;
   SourceLocation where;
 };
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/data/feed_cache.hpp"
 #include "engine/data/sensor_placement.hpp"
 #include "engine/data/validation_metrics.hpp"
 
@@ -13,11 +14,21 @@ namespace citytwin {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// Throws InputError when the quantity needs an element of a type (a tank) the placed element is not.
+void check_element_type(const Sensor& sensor, const ElementSet& set, size_t element) {
+  const std::string& wanted = sensor.quantity->element_type;
+  if (wanted.empty()) return;
+  for (const auto& a : set.attributes)
+    if (a.name == "type" && element < a.texts.size() && a.texts[element] != wanted)
+      throw InputError(sensor.where, "sensor \"" + sensor.id + "\" measures " + sensor.quantity->name + ", and " + set.name + " " +
+                                         set.ids[element] + " is a " + a.texts[element] + ", not a " + wanted);
+}
+
 }  // namespace
 
 struct FeedPlayer::FeedRun {
   const FeedConfig* cfg = nullptr;
-  std::unique_ptr<FeedReader> reader;
+  std::unique_ptr<ObservationSource> reader;  ///< the feed's files or their observation cache
   std::unique_ptr<FeedStream> stream;
   std::vector<long> trace_of;  ///< per registry sensor: index in traces_, -1 when not carried
   std::vector<long> drive_of;  ///< per registry sensor: index in drives, -1 when it does not drive
@@ -94,6 +105,7 @@ void FeedPlayer::setup(const Recorder& recorder) {
         throw InputError(sensor.where, "sensor \"" + sensor.id + "\": nothing in this run computes " + q.name + " (" +
                                            tr.simulated_from + "): enable the model that does, or drop the sensor");
       const Placement pl = placer.place(sensor, set, cfg.max_snap_m);
+      if (set) check_element_type(sensor, *set, static_cast<size_t>(pl.element));
       if (set) {
         tr.set = set->name;
         tr.element = set->ids[static_cast<size_t>(pl.element)];
@@ -120,19 +132,26 @@ void FeedPlayer::setup(const Recorder& recorder) {
     }
     f->applied.assign(f->drives.size(), kNaN);
     f->previous.assign(f->drives.size(), kNaN);
-    f->reader = std::make_unique<FeedReader>(cfg.spec, reg);
+    f->reader = open_feed(cfg.spec, reg, FeedCacheOptions::from_environment(), log_);
     f->stream = std::make_unique<FeedStream>(*f->reader, reg.sensors.size(), cfg.lateness_s, cfg.mapping);
     const auto first = f->stream->peek_time();
     const std::string file = cfg.spec.files.front();
     if (!first) throw InputError({file, 0, cfg.name}, "the feed has no observations");
-    if (*first > end)
-      throw InputError({file, 0, cfg.name}, "the feed starts at " + format_clock(*first, scenario_.timezone) +
-                                                 ", after the scenario's period ends (map it with replay_from or offset)");
+    const bool skippable = cfg.may_miss_period && cfg.role == FeedRole::compare;
+    auto outside = [&](const std::string& what) {
+      if (!skippable) throw InputError({file, 0, cfg.name}, what + " (map it with replay_from or offset)");
+      log_.warn("feed " + cfg.name + " left out of this run: " + what);
+    };
+    if (*first > end) {
+      outside("the feed starts at " + format_clock(*first, scenario_.timezone) + ", after the scenario's period ends");
+      continue;
+    }
     f->now = start;
     f->pull(start);
-    if (!f->stream->peek_time() && f->last < start)
-      throw InputError({file, 0, cfg.name}, "the feed ends at " + format_clock(f->last, scenario_.timezone) +
-                                                 ", before the scenario's period starts (map it with replay_from or offset)");
+    if (!f->stream->peek_time() && f->last < start) {
+      outside("the feed ends at " + format_clock(f->last, scenario_.timezone) + ", before the scenario's period starts");
+      continue;
+    }
     feeds_.push_back(std::move(f));
   }
 }

@@ -199,6 +199,13 @@ std::vector<std::string> Params::strings(const std::string& key) {
   return out;
 }
 
+std::vector<std::string> Params::keys() const {
+  std::vector<std::string> out;
+  if (table_)
+    for (auto&& [k, v] : *table_) out.emplace_back(k.str());
+  return out;
+}
+
 Params Params::table(const std::string& key) {
   const toml::node* n = get(key);
   const std::string prefix = prefix_.empty() ? key : prefix_ + "." + key;

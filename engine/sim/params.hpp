@@ -37,6 +37,8 @@ class Params {
   /// A sub-table as its own Params (prefix "outer.key").
   Params table(const std::string& key);
   bool has(const std::string& key) const;
+  /// The table's keys in key order (for tables of named entries such as per-district factors).
+  std::vector<std::string> keys() const;
   /// Marks a key as read by the caller (who checks it some other way).
   void accept(const std::string& key) { used_.insert(key); }
   /// Records a problem with a key's value found by the caller.

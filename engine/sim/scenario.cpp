@@ -185,6 +185,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   Params out = top.table("outputs");
   sc.outputs.geopackage = out.boolean("geopackage", true);
   sc.outputs.timeseries = out.boolean("timeseries", true);
+  sc.outputs.sensors = out.boolean("sensors", true);
   sc.outputs.render_layer = out.string("render_layer", "");
   sc.outputs.render_at = out.string("render_at", "");
   out.finish();

@@ -35,6 +35,9 @@ struct ModelSection {
 struct OutputOptions {
   bool geopackage = true;
   bool timeseries = true;
+  /// Each sensor's measured and simulated series (measured/, validation.csv, charts). Off, a replay of many
+  /// sensors keeps no per-step series; its feeds still drive and are counted in the KPIs.
+  bool sensors = true;
   std::string render_layer;  ///< a PNG is rendered after the run when set (needs a display)
   std::string render_at;
 };

@@ -17,4 +17,8 @@ inline constexpr const char* kFeedAirTemperatureC = "feed.weather.air_temperatur
 /// Measured electric demand in W of each building from a driving feed (City building order; NaN = modelled).
 inline constexpr const char* kFeedBuildingElectricityW = "feed.energy.building_electricity";
 
+/// Measured net inflow in L/s of each district metered area from a driving feed (water.zones order; NaN =
+/// modelled): the district's demands are scaled to it.
+inline constexpr const char* kFeedZoneInflowLps = "feed.water.zone_inflow";
+
 }  // namespace citytwin::signals

@@ -165,7 +165,7 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
   feeds.drive(0.0);
   for (const auto& s : feeds.signals()) exchange.publish(exchange.id(s));
   for (auto& m : models) m->record(0.0);
-  feeds.record(0.0);
+  if (scenario.outputs.sensors) feeds.record(0.0);
   size_t next_iv = 0;
   auto model_named = [&](const std::string& n) -> Model& {
     for (auto& m : models)
@@ -189,13 +189,14 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
     if (k + 1 < steps) feeds.drive(t1);
     exchange.sync();
     for (auto& m : models) m->record(t1);
-    feeds.record(t1);
+    if (scenario.outputs.sensors) feeds.record(t1);
     progress.update(static_cast<double>(k + 1), format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t1)));
   }
   progress.finish();
   for (auto& m : models) m->finish();
   Results results = recorder.take();
   feeds.finish(results);
+  if (!scenario.outputs.sensors) results.sensors.clear();
   return results;
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "engine/core/time.hpp"
+#include "engine/sim/hourly_factors.hpp"
 #include "engine/sim/scenario.hpp"
 #include "engine/sim/signals.hpp"
 #include "models/energy/building/stock.hpp"
@@ -40,6 +41,7 @@ struct EnergyParams {
   double max_step_s = 3600;
   bool grid = true;
   CityGridParams grid_params;
+  HourlyFactors building_multipliers;  ///< calibrated demand multipliers by building and local hour
 };
 
 /// A timed outage of a substation or a line ("S1", "T1", "L12").
@@ -167,6 +169,7 @@ class EnergyModel final : public Model {
     for (auto* v : {&demand_, &pv_w_, &ev_w_, &interval_energy_, &interval_pv_, &interval_ev_, &ev_step_})
       v->assign(n, 0.0);
     signal_ = ctx.exchange.declare(signals::kBuildingDemandW, n);
+    find_multiplied_buildings(ctx.city);
     ev_pending_j_.assign(n, 0.0);
     auto& r = ctx.recorder;
     layer_demand_ = r.add_layer("energy.demand", "buildings", "W",
@@ -273,6 +276,7 @@ class EnergyModel final : public Model {
       ev_w_[i] = interval_ev_[i] / span;
       out[i] = demand_[i];
     }
+    if (!multipliers_.empty()) apply_multipliers(t0_s, out);
     if (feed_meters_) apply_meters(ctx_->exchange.read(*feed_meters_), out);
     interval_span_ = span;
     if (params_.grid) grid_step(t0_s, span);
@@ -332,6 +336,24 @@ class EnergyModel final : public Model {
  private:
   /// A metered building's measured demand replaces its modelled one (the meter sees the whole building:
   /// heating, cooling, appliances, EV charging less PV), in the layer, the signal to the grid and the totals.
+  void find_multiplied_buildings(const City& city) {
+    for (const auto& [id, factors] : params_.building_multipliers.by_id) {
+      const auto it = std::find_if(city.buildings.begin(), city.buildings.end(), [&](const auto& b) { return b.id == id; });
+      if (it == city.buildings.end())
+        throw InputError(params_.building_multipliers.where, "building_demand_multipliers: no building \"" + id + "\" in the city");
+      multipliers_.push_back({static_cast<size_t>(it - city.buildings.begin()), factors});
+    }
+  }
+
+  /// The calibrated multipliers of the local hour the step starts in, on the buildings' demand.
+  void apply_multipliers(double t0_s, std::span<double> out) {
+    const int hour = local_time(static_cast<double>(ctx_->scenario.start_unix_s) + t0_s, ctx_->scenario.timezone).hour;
+    for (const auto& [i, factors] : multipliers_) {
+      demand_[i] *= factors[hour];
+      out[i] = demand_[i];
+    }
+  }
+
   void apply_meters(std::span<const double> measured, std::span<double> out) {
     for (size_t i = 0; i < demand_.size(); ++i) {
       if (std::isnan(measured[i])) continue;
@@ -531,6 +553,7 @@ class EnergyModel final : public Model {
   double equipped_share_ = -1, equipped_area_m2_ = 0;  // PV: the share the area was summed for
   bool use_arrivals_ = false;
   std::optional<Exchange::SignalId> feed_temperature_, feed_meters_;
+  std::vector<std::pair<size_t, std::array<double, 24>>> multipliers_;  ///< building index, factors
   double measured_outdoor_c_ = NAN;  ///< a driving feed's air temperature over this interval (NaN = none)
   Exchange::SignalId arrivals_signal_ = 0;
   std::vector<double> ev_pending_j_;
@@ -578,6 +601,7 @@ void register_energy_model(ModelRegistry& registry) {
                  e.max_step_s = p.duration_s("step", 3600, 60, 3600);
                  e.grid = p.boolean("grid", true);
                  e.grid_params.substations = static_cast<int>(p.integer("substations", 2, 1, 50));
+                 e.building_multipliers = HourlyFactors::read(p, "building_demand_multipliers");
                  return std::make_unique<EnergyModel>(e);
                });
 }

@@ -79,6 +79,30 @@ long HydraulicRun::next() {
 
 // ---- demands and controls ----------------------------------------------------------------------------
 
+void HydraulicRun::scale_zone_demands() {
+  if (zone_target_m3s.empty()) return;
+  const size_t zones = zone_target_m3s.size();
+  std::vector<double> modelled(zones, 0.0);
+  std::vector<int> junctions(zones, 0);
+  for (int i = 0; i < net_.num_junctions; ++i) {
+    const int z = zone_of_node[i];
+    if (z < 0) continue;
+    modelled[z] += s_.demand_m3s[i];
+    ++junctions[z];
+  }
+  for (int i = 0; i < net_.num_junctions; ++i) {
+    const int z = zone_of_node[i];
+    if (z < 0) continue;
+    if (!std::isfinite(zone_target_m3s[z])) {
+      const double d = s_.demand_m3s[i] * (zone_scale.empty() ? 1.0 : zone_scale[z]);
+      s_.demand_m3s[i] = s_.demand_flow_m3s[i] = required_[i] = d;
+      continue;
+    }
+    const double d = modelled[z] > 0.0 ? s_.demand_m3s[i] * zone_target_m3s[z] / modelled[z] : zone_target_m3s[z] / junctions[z];
+    s_.demand_m3s[i] = s_.demand_flow_m3s[i] = required_[i] = d;
+  }
+}
+
 void HydraulicRun::set_demands() {
   const long p = (htime_ + net_.times.pattern_start) / net_.times.pattern_step;
   const double dmult = net_.options.demand_multiplier;
@@ -95,6 +119,7 @@ void HydraulicRun::set_demands() {
     s_.demand_flow_m3s[i] = sum;
     required_[i] = sum;
   }
+  scale_zone_demands();
   for (const Tank& t : net_.tanks) {
     if (t.area_m2 == 0.0 && t.head_pattern >= 0)
       s_.head_m[t.node] = net_.elevation_m[t.node] * net_.pattern_factor(t.head_pattern, p);

@@ -52,6 +52,13 @@ class HydraulicRun {
   /// Per-run changes (interventions): a multiplier on every consumer demand, and extra demands (m3/s).
   double demand_scale = 1.0;
   std::vector<double> extra_demand_m3s;
+  /// Demand-driven replay of district inflows: zone_of_node[n] is junction n's district (-1: none); where
+  /// zone_target_m3s[z] is finite, the district's junction demands are scaled to sum to it, each keeping
+  /// its share of the district's modelled demand (equal shares when that is zero). Empty: no districts.
+  std::vector<int> zone_of_node;
+  std::vector<double> zone_target_m3s;
+  /// A multiplier on each district's modelled demand (a calibration); a measured target overrides it.
+  std::vector<double> zone_scale;
 
   /// Pump energy used so far, kWh per pump, and the current power (kW).
   const std::vector<double>& pump_energy_kwh() const { return pump_energy_kwh_; }
@@ -63,6 +70,7 @@ class HydraulicRun {
 
  private:
   void set_demands();
+  void scale_zone_demands();
   int apply_controls();
   long time_step();
   void tank_step(long& tstep) const;

@@ -10,8 +10,10 @@
 
 #include "engine/geo/crs.hpp"
 #include "engine/geo/spatial_index.hpp"
+#include "engine/sim/hourly_factors.hpp"
 #include "engine/sim/signals.hpp"
 #include "models/water/city_network.hpp"
+#include "models/water/district_metering.hpp"
 #include "models/water/extended_period.hpp"
 #include "models/water/io/inp_reader.hpp"
 
@@ -24,6 +26,8 @@ struct WaterParams {
   double service_pressure_m = 20.0;
   std::string demand_model = "file";
   CityNetworkOptions generator;
+  int districts = 0;  ///< district metered areas of the generated network (0: none)
+  HourlyFactors district_multipliers;  ///< calibrated demand multipliers by district and local hour
 };
 
 /// An intervention that ends at until_s and must then be undone.
@@ -114,10 +118,12 @@ std::vector<int> nearest_junctions(const City& city, const Network& net) {
 struct WaterPrepared final : PreparedData {
   WaterPrepared(const City& city, const WaterParams& params)
       : net(load_network(city, params)), nodes(node_set(net)), pipes(pipe_set(net)),
-        junction_of_building(nearest_junctions(city, net)) {}
+        junction_of_building(nearest_junctions(city, net)),
+        districts(params.districts > 0 ? partition_districts(net, params.districts) : Districts{}) {}
   Network net;
   ElementSet nodes, pipes;
   std::vector<int> junction_of_building;
+  Districts districts;  ///< of the generated network; a utility's come from the run's registries
 };
 
 class WaterModel final : public Model {
@@ -126,14 +132,14 @@ class WaterModel final : public Model {
 
   std::string name() const override { return "water"; }
   SignalAccess signals() const override {
-    return SignalAccess{{}, {}, {signals::kBuildingPeople}};
+    return SignalAccess{{}, {}, {signals::kBuildingPeople, signals::kFeedZoneInflowLps}};
   }
 
   // The network depends on the parameters that shape it; service pressure and interventions are per run.
   std::string prepare_key() const override {
     const auto& g = params_.generator;
     return params_.network + "|" + params_.crs + "|" + params_.demand_model + "|" + prepare_key_number(g.litres_per_m2_day) + "|" +
-           prepare_key_number(g.supply_head_m);
+           prepare_key_number(g.supply_head_m) + "|" + std::to_string(params_.districts);
   }
   std::shared_ptr<const PreparedData> prepare(const City& city) const override {
     return std::make_shared<const WaterPrepared>(city, params_);
@@ -154,6 +160,7 @@ class WaterModel final : public Model {
     velocity_layer_ = r.add_layer("water.velocity", "water.pipes", "m/s", "mean flow velocity");
     min_series_ = r.add_series("water.min_pressure", "m");
     demand_series_ = r.add_series("water.demand", "L/s");
+    setup_districts(ctx);
   }
 
   void check_intervention(const Intervention& iv, Params& p) override {
@@ -165,6 +172,8 @@ class WaterModel final : public Model {
   void connect(RunContext& ctx) override {
     counts_people_ = ctx.exchange.has(signals::kBuildingPeople) && !ctx.city.buildings.empty() && net_->num_junctions > 0;
     if (counts_people_) people_signal_ = ctx.exchange.id(signals::kBuildingPeople);
+    drives_zones_ = ctx.exchange.has(signals::kFeedZoneInflowLps) && !districts_->empty();
+    if (drives_zones_) zone_signal_ = ctx.exchange.id(signals::kFeedZoneInflowLps);
   }
 
   void apply(const Intervention& iv, double t_s) override {
@@ -199,6 +208,8 @@ class WaterModel final : public Model {
 
   void advance(double t0_s, double t1_s) override {
     end_expired(t0_s);
+    if (drives_zones_) read_zone_inflows();
+    if (!multipliers_.empty()) apply_district_multipliers(t0_s);
     const long target = std::lround(t1_s);
     if (dirty_ || !solved_) solve();
     while (run_->time_s() < target) {
@@ -252,6 +263,7 @@ class WaterModel final : public Model {
                        : std::abs(s.flow_m3s[k]) / (std::numbers::pi * d * d / 4.0);
     }
     ctx_->recorder.record_layer(velocity_layer_, t_s, values_);
+    if (!districts_->empty()) record_zone_inflows(t_s);
   }
 
   void finish() override {
@@ -277,6 +289,69 @@ class WaterModel final : public Model {
     int index = -1;
     double value = 0;
   };
+
+  /// The districts of the generated network, or those behind the registry's meters on a utility's network.
+  void setup_districts(RunContext& ctx) {
+    districts_ = &prepared_->districts;
+    const Sensor* zone_sensor = first_zone_inflow_sensor(ctx.scenario);
+    if (params_.network == "generated") {
+      if (zone_sensor && districts_->empty())
+        throw InputError(zone_sensor->where, "sensor \"" + zone_sensor->id + "\" measures a district's inflow, and the generated "
+                                             "network has no districts: set districts = N in [models.water]");
+    } else if (zone_sensor) {
+      own_districts_ = districts_behind_meters(*net_, zone_meters_from_feeds(ctx.scenario));
+      districts_ = &own_districts_;
+    }
+    if (districts_->empty()) {
+      if (!params_.district_multipliers.empty())
+        throw InputError(params_.district_multipliers.where, "district_demand_multipliers: this network has no districts");
+      return;
+    }
+    ctx.recorder.add_set(district_set(*net_, *districts_));
+    zone_layer_ = ctx.recorder.add_layer("water.zone_inflow", "water.zones", "L/s",
+                                         "net inflow of the district through its boundary meters");
+    run_->zone_of_node = districts_->of_node;
+    run_->zone_target_m3s.assign(districts_->list.size(), std::numeric_limits<double>::quiet_NaN());
+    run_->zone_scale.assign(districts_->list.size(), 1.0);
+    for (const auto& [id, factors] : params_.district_multipliers.by_id) {
+      const auto it = std::find_if(districts_->list.begin(), districts_->list.end(), [&](const District& d) { return d.id == id; });
+      if (it == districts_->list.end())
+        throw InputError(params_.district_multipliers.where, "district_demand_multipliers: no district \"" + id + "\" in this network");
+      multipliers_.push_back({static_cast<size_t>(it - districts_->list.begin()), factors});
+    }
+  }
+
+  /// The calibrated multipliers of the local hour the step starts in.
+  void apply_district_multipliers(double t0_s) {
+    const int hour = local_time(static_cast<double>(ctx_->scenario.start_unix_s) + t0_s, ctx_->scenario.timezone).hour;
+    for (const auto& [z, factors] : multipliers_) {
+      if (run_->zone_scale[z] == factors[hour]) continue;
+      run_->zone_scale[z] = factors[hour];
+      dirty_ = true;
+    }
+  }
+
+  /// Measured district inflows (L/s; NaN: none, the modelled demand stays) become the districts' demands.
+  void read_zone_inflows() {
+    const auto lps = ctx_->exchange.read(zone_signal_);
+    for (size_t z = 0; z < lps.size(); ++z) {
+      const double target = lps[z] / 1000.0;
+      double& now = run_->zone_target_m3s[z];
+      if (std::isnan(target) && std::isnan(now)) continue;
+      if (target == now) continue;
+      now = target;
+      dirty_ = true;
+    }
+  }
+
+  void record_zone_inflows(double t_s) {
+    const HydraulicState& s = run_->state();
+    link_flows_.resize(net_->num_links());
+    for (int k = 0; k < net_->num_links(); ++k) link_flows_[k] = is_closed(s.status[k]) ? 0.0 : s.flow_m3s[k];
+    values_.resize(districts_->list.size());
+    for (size_t z = 0; z < values_.size(); ++z) values_[z] = districts_->net_inflow_m3s(z, link_flows_) * 1000.0;
+    ctx_->recorder.record_layer(zone_layer_, t_s, values_);
+  }
 
   void solve() {
     run_->run();
@@ -374,7 +449,13 @@ class WaterModel final : public Model {
   Exchange::SignalId people_signal_ = 0;
   double max_people_below_ = 0;
   long unbalanced_ = 0;
-  Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0;
+  const Districts* districts_ = nullptr;
+  Districts own_districts_;
+  bool drives_zones_ = false;
+  std::vector<std::pair<size_t, std::array<double, 24>>> multipliers_;  ///< district index, factors
+  Exchange::SignalId zone_signal_ = 0;
+  std::vector<double> link_flows_;
+  Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0, zone_layer_ = 0;
   Recorder::SeriesId min_series_ = 0, demand_series_ = 0;
 };
 
@@ -390,6 +471,11 @@ void register_water_model(ModelRegistry& registry) {
     w.demand_model = p.string("demand_model", "file", {"file", "dda", "pda"});
     w.generator.litres_per_m2_day = p.number("litres_per_m2_day", w.generator.litres_per_m2_day, 0.0, 1000.0);
     w.generator.supply_head_m = p.number("supply_head_m", w.generator.supply_head_m, 1.0, 500.0);
+    w.districts = static_cast<int>(p.integer("districts", 0, 0, 1000));
+    w.district_multipliers = HourlyFactors::read(p, "district_demand_multipliers");
+    if (w.districts > 0 && w.network != "generated")
+      p.error("districts", "only for the generated network: a network file's districts are what lies behind the meters its "
+                           "sensor registry tags with a zone");
     return std::make_unique<WaterModel>(std::move(w));
   });
 }

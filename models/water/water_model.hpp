@@ -8,6 +8,10 @@
 ///                                 city's local metres
 ///   service_pressure_m = 20       pressure below which a junction counts as under-served
 ///   demand_model = "file"|"dda"|"pda"  override the file's demand model
+///   districts = 0                 district metered areas of the generated network (districts.hpp); a
+///                                 file's districts come from the registry's meters
+/// Set water.zones with layer water.zone_inflow (L/s) when the run has districts; a driving feed of
+/// water.zone_inflow sets their demands (signal feed.water.zone_inflow).
 /// Layers: water.pressure (m, on set water.nodes), water.flow (L/s) and water.velocity (m/s) on
 /// water.pipes (every link). Interventions (model = "water"): close_pipe / open_pipe (target link),
 /// burst (target junction, leak_area_m2 or leak_diameter_mm, discharge_coefficient), pump_outage (target

@@ -8,6 +8,7 @@ namespace citytwin::cli {
 void add_info(CLI::App& app);
 void add_run(CLI::App& app);
 void add_batch(CLI::App& app);
+void add_calibrate(CLI::App& app);  ///< `citytwin calibrate`
 void add_feed(CLI::App& app);   ///< `citytwin feed check`  ///< `citytwin batch`: several scenarios on one Session
 void add_render(CLI::App& app);
 void add_water(CLI::App& app);    ///< `citytwin water ...` (models/water)

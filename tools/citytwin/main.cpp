@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   citytwin::cli::add_run(app);
   citytwin::cli::add_batch(app);
   citytwin::cli::add_feed(app);
+  citytwin::cli::add_calibrate(app);
   citytwin::cli::add_render(app);
 #ifdef CITYTWIN_HAS_WATER
   citytwin::cli::add_water(app);
