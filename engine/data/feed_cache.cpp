@@ -56,6 +56,7 @@ std::string feed_cache_key(const FeedSpec& spec, const SensorRegistry& registry)
   // The zone's rules come from the system's tz database: an update changes local times' meaning.
   if (spec.zone.name() != "UTC") key_field(key, "tzdata", file_identity("/usr/share/zoneinfo/" + spec.zone.name()));
   key_field(key, "time_format", spec.time_format);
+  key_field(key, "skip_lines", std::to_string(spec.skip_lines));
   key_field(key, "time_column", spec.time_column);
   key_field(key, "sensor_column", spec.sensor_column);
   key_field(key, "value_column", spec.value_column);

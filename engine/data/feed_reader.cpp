@@ -144,6 +144,8 @@ struct FeedReader::Impl {
   }
 
   void read_header() {
+    for (int i = 0; i < spec.skip_lines; ++i)
+      if (!next_line()) fail("the file ends within the " + std::to_string(spec.skip_lines) + " lines skip_lines leaves out");
     if (!next_line()) fail("empty feed file: no header");
     split_line(line, fields, field_storage);
     if (!fields.empty() && fields[0].starts_with("\xEF\xBB\xBF")) fields[0].remove_prefix(3);

@@ -29,6 +29,8 @@ struct FeedSpec {
   /// strftime-style format of the time column ("%d/%m/%Y %H:%M"); empty: ISO 8601.
   std::string time_format;
   std::string time_column = "time";
+  /// CSV: lines before the header in each file (a counter's export preamble).
+  int skip_lines = 0;
   std::string sensor_column = "sensor";  ///< CSV long and JSON Lines
   std::string value_column = "value";
   std::string quality_column = "quality";  ///< optional in the data

@@ -47,15 +47,17 @@ void add_fit(toml::table& root, const FittedMultipliers& fit, const std::string&
   auto* models = root["models"].as_table();
   auto* model = models ? (*models)[fit.knob->model].as_table() : nullptr;
   if (!model) throw InputError({file, 0, "models." + fit.knob->model}, "the scenario does not enable the " + fit.knob->model + " model");
-  if (!(*model)[fit.knob->key].as_table()) model->insert_or_assign(fit.knob->key, toml::table{});
-  auto& factors = *(*model)[fit.knob->key].as_table();
+  // A per-element knob is a table of factor arrays by element; a whole-model knob is one array.
+  if (fit.knob->per_element && !(*model)[fit.knob->key].as_table()) model->insert_or_assign(fit.knob->key, toml::table{});
+  toml::table& holder = fit.knob->per_element ? *(*model)[fit.knob->key].as_table() : *model;
+  const std::string key = fit.knob->per_element ? fit.element : fit.knob->key;
   std::array<double, 24> combined = fit.factors;
-  if (const auto* old = factors[fit.element].as_array(); old && old->size() == 24)
+  if (const auto* old = holder[key].as_array(); old && old->size() == 24)
     for (size_t h = 0; h < 24; ++h) combined[h] *= old->get(h)->value_or(1.0);
   toml::array out;
-  // Four significant decimals: the fit is no better than its data, and the file stays readable.
+  // Four decimals: the fit is no better than its data, and the file stays readable.
   for (double f : combined) out.push_back(std::round(f * 1e4) / 1e4);
-  factors.insert_or_assign(fit.element, std::move(out));
+  holder.insert_or_assign(key, std::move(out));
 }
 
 }  // namespace

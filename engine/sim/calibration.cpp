@@ -10,6 +10,7 @@ const std::vector<CalibrationKnob>& knobs() {
   static const std::vector<CalibrationKnob> all = {
       {"water.zone_inflow", "water", "district_demand_multipliers"},
       {"energy.building_electricity", "energy", "building_demand_multipliers"},
+      {"traffic.flow", "traffic", "demand_multipliers", false},
   };
   return all;
 }
@@ -24,22 +25,31 @@ const CalibrationKnob* calibration_knob(const std::string& quantity) {
 
 std::vector<FittedMultipliers> fit_multipliers(const Results& train, double step_s, std::int64_t start_unix_s,
                                                const TimeZone& zone) {
-  std::vector<FittedMultipliers> out;
+  struct Sums {
+    FittedMultipliers fit;
+    std::array<double, 24> ms{}, ss{};
+  };
+  std::vector<Sums> sums;
   for (const auto& tr : train.sensors) {
     const CalibrationKnob* knob = calibration_knob(tr.quantity);
     if (tr.role != "compare" || !knob || tr.element.empty()) continue;
-    std::array<double, 24> ms{}, ss{};
-    FittedMultipliers f{knob, tr.element, tr.id, {}, {}};
+    const std::string element = knob->per_element ? tr.element : "";
+    auto it = std::find_if(sums.begin(), sums.end(), [&](const Sums& s) { return s.fit.knob == knob && s.fit.element == element; });
+    if (it == sums.end()) it = sums.insert(sums.end(), Sums{{knob, element, {}, {}, {}}, {}, {}});
+    it->fit.sensors.push_back(tr.id);
     for (size_t k = 0; k < tr.times_s.size(); ++k) {
       const double m = tr.measured[k], s = tr.simulated[k];
       if (tr.times_s[k] < step_s || !std::isfinite(m) || !std::isfinite(s)) continue;
       const int h = local_time(static_cast<double>(start_unix_s) + tr.times_s[k] - step_s, zone).hour;
-      ms[h] += m * s;
-      ss[h] += s * s;
-      ++f.pairs[h];
+      it->ms[h] += m * s;
+      it->ss[h] += s * s;
+      ++it->fit.pairs[h];
     }
-    for (int h = 0; h < 24; ++h) f.factors[h] = ss[h] > 0 ? std::clamp(ms[h] / ss[h], 0.0, 1000.0) : 1.0;
-    out.push_back(f);
+  }
+  std::vector<FittedMultipliers> out;
+  for (auto& s : sums) {
+    for (int h = 0; h < 24; ++h) s.fit.factors[h] = s.ss[h] > 0 ? std::clamp(s.ms[h] / s.ss[h], 0.0, 1000.0) : 1.0;
+    out.push_back(std::move(s.fit));
   }
   return out;
 }

@@ -135,6 +135,7 @@ FeedConfig read_feed(const toml::table& t, Params& p, const std::string& file, s
   else p.error("timezone", "unknown time zone \"" + tz + "\" (an IANA name such as \"Europe/Rome\" or \"UTC\")");
   f.spec.time_format = p.string("time_format", "");
   f.spec.time_column = p.string("time_column", "time");
+  f.spec.skip_lines = static_cast<int>(p.integer("skip_lines", 0, 0, 10000));
   f.spec.sensor_column = p.string("sensor_column", "sensor");
   f.spec.value_column = p.string("value_column", "value");
   f.spec.quality_column = p.string("quality_column", "quality");

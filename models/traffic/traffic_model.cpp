@@ -1,5 +1,6 @@
 #include "models/traffic/traffic_model.hpp"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -15,6 +16,7 @@
 #include "models/traffic/kpis.hpp"
 #include "models/traffic/outputs.hpp"
 #include "models/traffic/recording.hpp"
+#include "models/traffic/hourly_demand.hpp"
 #include "models/traffic/simulation.hpp"
 
 namespace citytwin::traffic {
@@ -29,6 +31,7 @@ struct TrafficParams {
   double reroute_period_s = 300;
   double gravity_length_m = 1500;
   double positions_every_s = 10;  ///< sampling period of "traffic.vehicles"; 0 = off
+  std::optional<std::array<double, 24>> demand_multipliers;  ///< by local hour of departure (calibration)
 };
 
 /// The static data of the traffic model on a City: the lane network, its router's landmarks, the nearest
@@ -107,6 +110,9 @@ class TrafficModel final : public Model {
       to_building_ = std::move(d.to_building);
       types = io::builtin_types();
     }
+    if (params_.demand_multipliers)
+      scale_trips_by_hour(trips, to_building_, *params_.demand_multipliers, ctx.scenario.start_unix_s, ctx.scenario.timezone,
+                          ctx.scenario.seed);
     SimulationOptions o;
     o.step_s = params_.step_s;
     o.seed = ctx.scenario.seed;
@@ -281,6 +287,11 @@ void register_traffic_model(ModelRegistry& registry) {
     t.reroute_period_s = p.duration_s("reroute_period", 300, 0, 86400);
     t.gravity_length_m = p.number("gravity_length_m", 1500, 10, 1e6);
     t.positions_every_s = p.duration_s("positions_every", 10, 0, 86400);
+    if (p.has("demand_multipliers")) {
+      const auto f = p.numbers("demand_multipliers", {}, 0, 1000);
+      if (f.size() == 24) t.demand_multipliers.emplace(), std::copy(f.begin(), f.end(), t.demand_multipliers->begin());
+      else if (!f.empty()) p.error("demand_multipliers", "expected 24 factors, one per local hour of day (0 .. 23), got " + std::to_string(f.size()));
+    }
     return std::make_unique<TrafficModel>(t);
   });
 }

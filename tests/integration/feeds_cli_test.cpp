@@ -291,4 +291,32 @@ BOOST_AUTO_TEST_CASE(poc_calibration_fits_the_training_week_and_reports_the_test
   BOOST_TEST(!fs::exists(dir / "x.toml"));
 }
 
+BOOST_AUTO_TEST_CASE(traffic_counts_fit_one_demand_multiplier_per_hour_to_every_count) {
+  // poc_traffic_counts over its first day (1 day keeps the test short), paths made absolute.
+  std::string text = slurp(kSource + "/scenarios/poc_traffic_counts.toml");
+  text.replace(text.find("duration = \"7d\""), 15, "duration = \"1d\"");
+  for (size_t at; (at = text.find("\"../assets/")) != std::string::npos;) text.replace(at, 11, "\"" + kSource + "/assets/");
+  const auto scenario = write("counts.toml", text);
+  std::string err;
+  BOOST_REQUIRE_MESSAGE(run("run " + scenario.string() + " -q -o " + (dir / "base").string(), &err) == 0, err);
+  BOOST_REQUIRE_MESSAGE(run("calibrate " + scenario.string() + " --train 2026-06-24..2026-06-25 --test 2026-06-25..2026-06-26 -o " +
+                                (dir / "cal.toml").string(), &err) == 0, err);
+  // One city-wide factor per hour: the least squares over the four counters' pairs of that hour at once.
+  std::array<double, 24> ms{}, ss{};
+  for (const char* sensor : {"nevada_nb", "nevada_sb", "douglas_nb", "douglas_sb"})
+    for (const auto& row : csv_rows(dir / "base" / "measured" / (std::string(sensor) + ".csv"))) {
+      if (row[0] == "time" || row[1].empty() || row[2].empty() || (row[0].substr(11, 5) == "00:00" && row[0].substr(8, 2) == "24")) continue;  // the start: no step before it
+      const int hour = (std::stoi(row[0].substr(11, 2)) + 23) % 24;
+      ms[hour] += std::stod(row[1]) * std::stod(row[2]);
+      ss[hour] += std::stod(row[2]) * std::stod(row[2]);
+    }
+  const auto calibrated = toml::parse_file((dir / "cal.toml").string());
+  const auto* f = calibrated["models"]["traffic"]["demand_multipliers"].as_array();
+  BOOST_REQUIRE(f && f->size() == 24u);
+  for (int h = 0; h < 24; ++h)
+    BOOST_TEST(f->get(h)->value_or(0.0) == (ss[h] > 0 ? ms[h] / ss[h] : 1.0), boost::test_tools::tolerance(1e-3));
+  const std::string report = slurp(dir / "cal.calibration.csv");
+  BOOST_TEST(report.find("nevada_nb,traffic.flow,veh/h,test,after,") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // `citytwin calibrate SCENARIO --train A..B --test C..D -o OUT.toml`: fits the scenario's knobs to its
 // compare feeds over the training period, writes the calibrated scenario, and reports the fit on both
 // periods before and after (the test period is never used in the fit).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -69,6 +70,10 @@ struct Report {
   }
 };
 
+bool is_fitted(const std::vector<FittedMultipliers>& fits, const std::string& sensor) {
+  return std::any_of(fits.begin(), fits.end(), [&](const auto& f) { return std::count(f.sensors.begin(), f.sensors.end(), sensor) > 0; });
+}
+
 bool meets_guideline14(const FitMetrics& m) { return m.cvrmse_pct <= 30 && std::abs(m.nmbe_pct) <= 10; }
 
 std::string verdict(const Report::Row& r, bool calibrated) {
@@ -91,7 +96,7 @@ void write_report(const std::string& path, const Report& report, const std::vect
     static const char* kPeriod[] = {"train", "train", "test", "test"};
     static const char* kStage[] = {"before", "after", "before", "after"};
     for (const auto& r : report.rows) {
-      const bool calibrated = std::any_of(fits.begin(), fits.end(), [&](const auto& f) { return f.sensor == r.sensor; });
+      const bool calibrated = is_fitted(fits, r.sensor);
       for (int s = 0; s < 4; ++s) {
         char buf[256];
         std::snprintf(buf, sizeof buf, "%zu,%.6g,%.6g,%.6g,%.6g", r.m[s].n, r.m[s].rmse, r.m[s].nse, r.m[s].cvrmse_pct, r.m[s].nmbe_pct);
@@ -113,7 +118,7 @@ void print_report(const Report& report, const std::vector<FittedMultipliers>& fi
     return buf[k];
   };
   for (const auto& r : report.rows) {
-    const bool calibrated = std::any_of(fits.begin(), fits.end(), [&](const auto& f) { return f.sensor == r.sensor; });
+    const bool calibrated = is_fitted(fits, r.sensor);
     std::printf("%-14s %-28s | %-10s %-10s | %-10s %-10s | %s\n", r.sensor.c_str(), r.quantity.c_str(), cell(r.m[0]), cell(r.m[1]),
                 cell(r.m[2]), cell(r.m[3]), verdict(r, calibrated).c_str());
   }
@@ -146,7 +151,7 @@ void calibrate(const Options& o) {
   const auto fits = fit_multipliers(train_before, base.scenario.step_s, train.start, zone);
   if (fits.empty())
     throw InputError({o.scenario, 0, ""}, "no compared sensor measures a quantity calibration can fit (water.zone_inflow, "
-                                          "energy.building_electricity)");
+                                          "energy.building_electricity, traffic.flow)");
   const std::string header = "# Calibrated by `citytwin calibrate` from " + std::filesystem::path(o.scenario).filename().string() +
                              ": hourly multipliers fitted (least squares) over " + train.text + ", tested on " + test.text +
                              " (" + std::filesystem::path(o.out).stem().string() + ".calibration.csv).\n";

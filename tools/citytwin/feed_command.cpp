@@ -17,6 +17,7 @@ struct CheckOptions {
   std::string sensor_column = "sensor", value_column = "value";
   std::vector<std::string> columns;  ///< "feed name=sensor id"
   std::string lateness = "0";
+  int skip_lines = 0;
 };
 
 FeedSpec spec_of(const CheckOptions& o) {
@@ -30,6 +31,7 @@ FeedSpec spec_of(const CheckOptions& o) {
   spec.zone = *zone;
   spec.time_format = o.time_format;
   spec.time_column = o.time_column;
+  spec.skip_lines = o.skip_lines;
   spec.sensor_column = o.sensor_column;
   spec.value_column = o.value_column;
   for (const auto& c : o.columns) {
@@ -80,6 +82,7 @@ void add_feed(CLI::App& app) {
   check->add_option("--timezone", o->timezone, "zone of times without a UTC offset (IANA name)")->capture_default_str();
   check->add_option("--time-format", o->time_format, "strftime-style format of the times, e.g. \"%d/%m/%Y %H:%M\" (default ISO 8601)");
   check->add_option("--time-column", o->time_column, "name of the time column or key")->capture_default_str();
+  check->add_option("--skip-lines", o->skip_lines, "CSV: lines before the header (a counter export's preamble)");
   check->add_option("--sensor-column", o->sensor_column, "csv_long/jsonl: the sensor column or key")->capture_default_str();
   check->add_option("--value-column", o->value_column, "csv_long/jsonl: the value column or key")->capture_default_str();
   check->add_option("--column", o->columns, "NAME=SENSOR: a feed's column (or datastream) to a registry sensor; repeatable");
