@@ -337,7 +337,9 @@ class EnergyModel final : public Model {
   /// A metered building's measured demand replaces its modelled one (the meter sees the whole building:
   /// heating, cooling, appliances, EV charging less PV), in the layer, the signal to the grid and the totals.
   void find_multiplied_buildings(const City& city) {
-    for (const auto& [id, factors] : params_.building_multipliers.by_id) {
+    for (const auto& entry : params_.building_multipliers.by_id) {
+      const std::string& id = entry.first;
+      const auto& factors = entry.second;
       const auto it = std::find_if(city.buildings.begin(), city.buildings.end(), [&](const auto& b) { return b.id == id; });
       if (it == city.buildings.end())
         throw InputError(params_.building_multipliers.where, "building_demand_multipliers: no building \"" + id + "\" in the city");

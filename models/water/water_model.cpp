@@ -313,7 +313,9 @@ class WaterModel final : public Model {
     run_->zone_of_node = districts_->of_node;
     run_->zone_target_m3s.assign(districts_->list.size(), std::numeric_limits<double>::quiet_NaN());
     run_->zone_scale.assign(districts_->list.size(), 1.0);
-    for (const auto& [id, factors] : params_.district_multipliers.by_id) {
+    for (const auto& entry : params_.district_multipliers.by_id) {
+      const std::string& id = entry.first;
+      const auto& factors = entry.second;
       const auto it = std::find_if(districts_->list.begin(), districts_->list.end(), [&](const District& d) { return d.id == id; });
       if (it == districts_->list.end())
         throw InputError(params_.district_multipliers.where, "district_demand_multipliers: no district \"" + id + "\" in this network");
