@@ -8,6 +8,10 @@
 
 namespace citytwin {
 
+/// The length of a day as a duration (rates per day, limits on durations). Never a time of day: those come
+/// from local_time().
+inline constexpr double kSecondsPerDay = 86400.0;
+
 /// Parses a duration such as "15min", "1h", "30s", "0.5s", "2d" or a plain number of seconds.
 std::optional<double> parse_duration_s(std::string_view text);
 

@@ -83,7 +83,7 @@ std::optional<UnitConversion> unit_conversion(std::string_view model_unit, std::
     f = plain_factor(unit, {{"m/s", 1.0}, {"km/h", 1 / 3.6}, {"kph", 1 / 3.6}, {"mph", 0.44704}});
   } else if (model_unit == "L/s") {
     // gpm: US gallons per minute; MGD: million US gallons per day (as EPANET 2.2 reads them).
-    f = plain_factor(unit, {{"gpm", 3.785411784 / 60}, {"GPM", 3.785411784 / 60}, {"MGD", 3785411.784 / 86400},
+    f = plain_factor(unit, {{"gpm", 3.785411784 / 60}, {"GPM", 3.785411784 / 60}, {"MGD", 3785411.784 / kSecondsPerDay},
                             {"lps", 1.0}, {"LPS", 1.0}, {"cms", 1000.0}, {"CMH", 1000.0 / 3600}});
     if (!f) f = rate_factor(unit, kVolumes, 1.0);
   } else if (model_unit == "m") {

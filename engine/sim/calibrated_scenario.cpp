@@ -1,5 +1,6 @@
 #include "engine/sim/calibrated_scenario.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <sstream>

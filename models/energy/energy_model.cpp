@@ -334,28 +334,24 @@ class EnergyModel final : public Model {
   }
 
  private:
-  /// A metered building's measured demand replaces its modelled one (the meter sees the whole building:
-  /// heating, cooling, appliances, EV charging less PV), in the layer, the signal to the grid and the totals.
   void find_multiplied_buildings(const City& city) {
-    for (const auto& entry : params_.building_multipliers.by_id) {
-      const std::string& id = entry.first;
-      const auto& factors = entry.second;
-      const auto it = std::find_if(city.buildings.begin(), city.buildings.end(), [&](const auto& b) { return b.id == id; });
-      if (it == city.buildings.end())
-        throw InputError(params_.building_multipliers.where, "building_demand_multipliers: no building \"" + id + "\" in the city");
-      multipliers_.push_back({static_cast<size_t>(it - city.buildings.begin()), factors});
-    }
+    if (params_.building_multipliers.empty()) return;
+    std::vector<std::string> ids;
+    for (const auto& b : city.buildings) ids.push_back(b.id);
+    multipliers_ = params_.building_multipliers.by_index(ids, "building", "the city");
   }
 
   /// The calibrated multipliers of the local hour the step starts in, on the buildings' demand.
   void apply_multipliers(double t0_s, std::span<double> out) {
-    const int hour = local_time(static_cast<double>(ctx_->scenario.start_unix_s) + t0_s, ctx_->scenario.timezone).hour;
+    const int hour = HourlyFactors::step_hour(ctx_->scenario, t0_s);
     for (const auto& [i, factors] : multipliers_) {
       demand_[i] *= factors[hour];
       out[i] = demand_[i];
     }
   }
 
+  /// A metered building's measured demand replaces its modelled one (the meter sees the whole building:
+  /// heating, cooling, appliances, EV charging less PV), in the layer, the signal to the grid and the totals.
   void apply_meters(std::span<const double> measured, std::span<double> out) {
     for (size_t i = 0; i < demand_.size(); ++i) {
       if (std::isnan(measured[i])) continue;
@@ -555,7 +551,7 @@ class EnergyModel final : public Model {
   double equipped_share_ = -1, equipped_area_m2_ = 0;  // PV: the share the area was summed for
   bool use_arrivals_ = false;
   std::optional<Exchange::SignalId> feed_temperature_, feed_meters_;
-  std::vector<std::pair<size_t, std::array<double, 24>>> multipliers_;  ///< building index, factors
+  HourlyFactors::ByIndex multipliers_;  ///< by building index
   double measured_outdoor_c_ = NAN;  ///< a driving feed's air temperature over this interval (NaN = none)
   Exchange::SignalId arrivals_signal_ = 0;
   std::vector<double> ev_pending_j_;

@@ -9,6 +9,7 @@
 #include <queue>
 
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 
 namespace citytwin::water {
 namespace {
@@ -77,7 +78,7 @@ Network generate_city_network(const City& city, const CityNetworkOptions& o) {
   std::vector<double> demand(nj, 0.0);
   double total = 0, cx = 0, cy = 0;
   for (const auto& b : city.buildings) {
-    const double q = b.floor_area_m2 * o.litres_per_m2_day * kUseFactor[static_cast<int>(b.use)] / 1000.0 / 86400.0;
+    const double q = b.floor_area_m2 * o.litres_per_m2_day * kUseFactor[static_cast<int>(b.use)] / 1000.0 / kSecondsPerDay;
     if (q <= 0) continue;
     int best = 0;
     double best_d2 = std::numeric_limits<double>::infinity();

@@ -82,9 +82,9 @@ struct Graph {
 
 }  // namespace
 
-double Districts::net_inflow_m3s(size_t d, std::span<const double> flow_m3s) const {
+double Districts::net_inflow(size_t d, std::span<const double> link_flows) const {
   double q = 0;
-  for (const auto& m : list[d].meters) q += m.sign * flow_m3s[m.link];
+  for (const auto& m : list[d].meters) q += m.sign * link_flows[m.link];
   return q;
 }
 

@@ -34,8 +34,8 @@ struct Districts {
   std::vector<int> of_node;  ///< per node: index in list, -1 outside every district
 
   bool empty() const { return list.empty(); }
-  /// Net inflow of district d (m3/s) through its meters, for link flows in m3/s.
-  double net_inflow_m3s(size_t d, std::span<const double> flow_m3s) const;
+  /// Net inflow of district d through its meters, in the unit of the link flows given.
+  double net_inflow(size_t d, std::span<const double> link_flows) const;
 };
 
 /// count districts "DMA1".."DMAcount" of the junctions with coordinates. Throws InputError when the network

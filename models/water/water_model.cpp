@@ -256,6 +256,7 @@ class WaterModel final : public Model {
     values_.resize(nl);
     for (int k = 0; k < nl; ++k) values_[k] = is_closed(s.status[k]) ? 0.0 : s.flow_m3s[k] * 1000.0;
     ctx_->recorder.record_layer(flow_layer_, t_s, values_);
+    if (!districts_->empty()) record_zone_inflows(t_s, values_);
     for (int k = 0; k < nl; ++k) {
       const double d = net.diameter_m[k];
       values_[k] = (is_closed(s.status[k]) || net.link_type[k] == LinkType::Pump || d <= 0)
@@ -263,7 +264,6 @@ class WaterModel final : public Model {
                        : std::abs(s.flow_m3s[k]) / (std::numbers::pi * d * d / 4.0);
     }
     ctx_->recorder.record_layer(velocity_layer_, t_s, values_);
-    if (!districts_->empty()) record_zone_inflows(t_s);
   }
 
   void finish() override {
@@ -313,19 +313,14 @@ class WaterModel final : public Model {
     run_->zone_of_node = districts_->of_node;
     run_->zone_target_m3s.assign(districts_->list.size(), std::numeric_limits<double>::quiet_NaN());
     run_->zone_scale.assign(districts_->list.size(), 1.0);
-    for (const auto& entry : params_.district_multipliers.by_id) {
-      const std::string& id = entry.first;
-      const auto& factors = entry.second;
-      const auto it = std::find_if(districts_->list.begin(), districts_->list.end(), [&](const District& d) { return d.id == id; });
-      if (it == districts_->list.end())
-        throw InputError(params_.district_multipliers.where, "district_demand_multipliers: no district \"" + id + "\" in this network");
-      multipliers_.push_back({static_cast<size_t>(it - districts_->list.begin()), factors});
-    }
+    std::vector<std::string> ids;
+    for (const auto& d : districts_->list) ids.push_back(d.id);
+    multipliers_ = params_.district_multipliers.by_index(ids, "district", "this network");
   }
 
   /// The calibrated multipliers of the local hour the step starts in.
   void apply_district_multipliers(double t0_s) {
-    const int hour = local_time(static_cast<double>(ctx_->scenario.start_unix_s) + t0_s, ctx_->scenario.timezone).hour;
+    const int hour = HourlyFactors::step_hour(ctx_->scenario, t0_s);
     for (const auto& [z, factors] : multipliers_) {
       if (run_->zone_scale[z] == factors[hour]) continue;
       run_->zone_scale[z] = factors[hour];
@@ -346,13 +341,11 @@ class WaterModel final : public Model {
     }
   }
 
-  void record_zone_inflows(double t_s) {
-    const HydraulicState& s = run_->state();
-    link_flows_.resize(net_->num_links());
-    for (int k = 0; k < net_->num_links(); ++k) link_flows_[k] = is_closed(s.status[k]) ? 0.0 : s.flow_m3s[k];
-    values_.resize(districts_->list.size());
-    for (size_t z = 0; z < values_.size(); ++z) values_[z] = districts_->net_inflow_m3s(z, link_flows_) * 1000.0;
-    ctx_->recorder.record_layer(zone_layer_, t_s, values_);
+  /// Each district's net inflow (L/s) from the recorded link flows (L/s, closed links at 0).
+  void record_zone_inflows(double t_s, std::span<const double> flows_lps) {
+    zone_values_.resize(districts_->list.size());
+    for (size_t z = 0; z < zone_values_.size(); ++z) zone_values_[z] = districts_->net_inflow(z, flows_lps);
+    ctx_->recorder.record_layer(zone_layer_, t_s, zone_values_);
   }
 
   void solve() {
@@ -454,9 +447,9 @@ class WaterModel final : public Model {
   const Districts* districts_ = nullptr;
   Districts own_districts_;
   bool drives_zones_ = false;
-  std::vector<std::pair<size_t, std::array<double, 24>>> multipliers_;  ///< district index, factors
+  HourlyFactors::ByIndex multipliers_;  ///< by district index
   Exchange::SignalId zone_signal_ = 0;
-  std::vector<double> link_flows_;
+  std::vector<double> zone_values_;
   Recorder::LayerId pressure_layer_ = 0, flow_layer_ = 0, velocity_layer_ = 0, zone_layer_ = 0;
   Recorder::SeriesId min_series_ = 0, demand_series_ = 0;
 };

@@ -1,4 +1,5 @@
-// libFuzzer target: the observation cache (engine/data/feed_cache.*). The first byte picks what the rest is:
+// libFuzzer target: the observation cache (engine/data/feed_cache.*, its file format feed_cache_file.cpp and
+// block codec feed_cache_codec.cpp). The first byte picks what the rest is:
 //   0: a cache file, opened and read to the end (it must be refused or read, never crash);
 //   1: a CSV long feed, read plainly and through a cache written from it: the two must give the same
 //      observations, counts and error (a difference aborts, so the fuzzer keeps the input);

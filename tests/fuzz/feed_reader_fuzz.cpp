@@ -1,5 +1,6 @@
 // libFuzzer target: the feed readers (CSV long, CSV wide, JSON Lines, SensorThings; the first byte picks the
-// format and whether times use a declared format) through the ordering policy and the per-sensor summary
+// format and whether times use a declared format) through the ordering policy (engine/data/feed_stream.cpp)
+// and the per-sensor summary
 // (engine/data/feed_summary.cpp, what `citytwin feed check` prints). Any input must give a summary or an
 // InputError.
 #include <unistd.h>

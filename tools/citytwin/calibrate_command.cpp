@@ -111,17 +111,13 @@ void print_report(const Report& report, const std::vector<FittedMultipliers>& fi
   std::printf("%-14s %-28s | %-21s | %-21s | verdict\n", "", "", "train CV(RMSE) NMBE %", "test CV(RMSE) NMBE %");
   std::printf("%-14s %-28s | %-10s %-10s | %-10s %-10s |\n", "sensor", "quantity", "before", "after", "before", "after");
   auto cell = [](const FitMetrics& m) {
-    static char buf[4][32];
-    static int k = 0;
-    k = (k + 1) % 4;
-    std::snprintf(buf[k], sizeof buf[k], "%.0f/%+.0f", m.cvrmse_pct, m.nmbe_pct);
-    return buf[k];
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f/%+.0f", m.cvrmse_pct, m.nmbe_pct);
+    return std::string(buf);
   };
-  for (const auto& r : report.rows) {
-    const bool calibrated = is_fitted(fits, r.sensor);
-    std::printf("%-14s %-28s | %-10s %-10s | %-10s %-10s | %s\n", r.sensor.c_str(), r.quantity.c_str(), cell(r.m[0]), cell(r.m[1]),
-                cell(r.m[2]), cell(r.m[3]), verdict(r, calibrated).c_str());
-  }
+  for (const auto& r : report.rows)
+    std::printf("%-14s %-28s | %-10s %-10s | %-10s %-10s | %s\n", r.sensor.c_str(), r.quantity.c_str(), cell(r.m[0]).c_str(),
+                cell(r.m[1]).c_str(), cell(r.m[2]).c_str(), cell(r.m[3]).c_str(), verdict(r, is_fitted(fits, r.sensor)).c_str());
 }
 
 Results run_over(const Session& session, Scenario sc, const Period& p, int threads, Log& log, const char* what) {

@@ -11,6 +11,7 @@
 #include "engine/city/import.hpp"
 #include "engine/core/atomic_write.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 #include "engine/data/results_io.hpp"
 #include "models/traffic/demand_generator.hpp"
 #include "models/traffic/io/demand.hpp"
@@ -127,7 +128,7 @@ void traffic_run(const RunOptions& o) {
 struct GenerateOptions {
   std::string city, out;
   double trips_per_day = 20000;
-  double begin_s = 0, end_s = 86400, start_hour = 0;
+  double begin_s = 0, end_s = kSecondsPerDay, start_hour = 0;
   std::uint64_t seed = 42;
 };
 
@@ -160,7 +161,7 @@ void add_traffic(CLI::App& app) {
   run->add_option("--step", ro->step_s, "Step length in seconds (default 1)")->check(CLI::Range(0.05, 5.0));
   run->add_option("--threads", ro->threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
   run->add_option("--end", ro->end_s, "End time in seconds (default: last departure + 1 h)");
-  run->add_option("--interval", ro->interval_s, "Recording interval in seconds (default 300)")->check(CLI::Range(1.0, 86400.0));
+  run->add_option("--interval", ro->interval_s, "Recording interval in seconds (default 300)")->check(CLI::Range(1.0, kSecondsPerDay));
   run->add_option("--reroute", ro->reroute_s, "Rerouting period in seconds (0 = off, default)");
   run->add_option("--teleport", ro->teleport_s, "Gridlock: teleport a vehicle standing this long (default 300 s)");
   run->add_flag("--no-collision-teleport", ro->no_collision_teleport,
@@ -169,7 +170,7 @@ void add_traffic(CLI::App& app) {
   run->add_option("--seed", ro->seed, "Random seed (default 42)");
   run->add_option("--positions-every", ro->positions_every_s,
                   "Sample vehicle positions (table traffic.vehicles) every S seconds (default 0 = off)")
-      ->check(CLI::Range(0.0, 86400.0));
+      ->check(CLI::Range(0.0, kSecondsPerDay));
   run->add_option("-o,--output", ro->out, "Results directory");
   run->callback([ro] { traffic_run(*ro); });
 

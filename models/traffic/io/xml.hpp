@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 
 namespace citytwin::traffic::io {
 
@@ -45,7 +46,7 @@ std::string read_file(const std::string& path);
 /// Parses a number (the whole string), or nothing.
 std::optional<double> parse_number(std::string_view s);
 /// Latest time a demand file may name (a year of 366 days): a later one is a typo, and a run to it would not end.
-inline constexpr double kMaxTimeS = 366 * 86400.0;
+inline constexpr double kMaxTimeS = 366 * kSecondsPerDay;
 /// Parses a time: seconds, or H:MM:SS (also D:HH:MM:SS), from 0 to kMaxTimeS; nothing if malformed or out of range.
 std::optional<double> parse_time(std::string_view s);
 

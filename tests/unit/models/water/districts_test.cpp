@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(generated_city_districts_cover_every_junction_and_balance_t
       double drawn = 0;
       for (int n : d.list[z].nodes) drawn += run.state().demand_m3s[n];
       // Within the solver's convergence (EPANET's ACCURACY 0.001 on the relative flow change).
-      BOOST_TEST(d.net_inflow_m3s(z, q) == drawn, boost::test_tools::tolerance(1e-5));
+      BOOST_TEST(d.net_inflow(z, q) == drawn, boost::test_tools::tolerance(1e-5));
     }
     if (run.next() == 0) break;
   }
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_driven_district_draws_its_measured_inflow_in_its_junction
   BOOST_TEST(s.demand_m3s[net.node_index.at("J3")] == 0.00375, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(s.demand_m3s[net.node_index.at("J4")] == 0.002, boost::test_tools::tolerance(1e-5));
   const auto q = link_flows(run);
-  BOOST_TEST(d.net_inflow_m3s(0, q) == 0.005, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(d.net_inflow(0, q) == 0.005, boost::test_tools::tolerance(1e-6));
   BOOST_TEST(q[net.link_index.at("P3")] == 0.00375, boost::test_tools::tolerance(1e-6));  // J2 passes J3's share on
 }
 
