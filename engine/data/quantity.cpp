@@ -9,17 +9,18 @@ namespace citytwin {
 namespace {
 
 const std::vector<QuantityInfo>& quantities() {
+  // name, model unit, element set, simulated layer, or series, description, by_zone, element_type, labelled_by_start
   static const std::vector<QuantityInfo> all = {
-      {"traffic.flow", "veh/h", "roads", "traffic.flow", "", "vehicles entering the road per hour (a count)"},
-      {"traffic.speed", "m/s", "roads", "traffic.speed", "", "mean speed of the vehicles on the road"},
-      {"water.flow", "L/s", "water.pipes", "water.flow", "", "flow in a pipe, positive from start to end node"},
-      {"water.pressure", "m", "water.nodes", "water.pressure", "", "pressure head at a node"},
+      {"traffic.flow", "veh/h", "roads", "traffic.flow", "", "vehicles entering the road per hour (a count)", false, "", true},
+      {"traffic.speed", "m/s", "roads", "traffic.speed", "", "mean speed of the vehicles on the road", false, "", false},
+      {"water.flow", "L/s", "water.pipes", "water.flow", "", "flow in a pipe, positive from start to end node", false, "", false},
+      {"water.pressure", "m", "water.nodes", "water.pressure", "", "pressure head at a node", false, "", false},
       // A tank's level is its head above its bottom, which is the pressure head EPANET reports at the tank.
-      {"water.tank_level", "m", "water.nodes", "water.pressure", "", "water level in a tank above its bottom", false, "tank"},
+      {"water.tank_level", "m", "water.nodes", "water.pressure", "", "water level in a tank above its bottom", false, "tank", false},
       {"water.zone_inflow", "L/s", "water.zones", "water.zone_inflow", "",
-       "net inflow of a district metered area through its boundary pipes", true},
-      {"energy.building_electricity", "W", "buildings", "energy.demand", "", "electric demand of a building"},
-      {"weather.air_temperature", "C", "", "", "energy.outdoor_temperature", "outdoor air temperature"},
+       "net inflow of a district metered area through its boundary pipes", true, "", false},
+      {"energy.building_electricity", "W", "buildings", "energy.demand", "", "electric demand of a building", false, "", false},
+      {"weather.air_temperature", "C", "", "", "energy.outdoor_temperature", "outdoor air temperature", false, "", false},
   };
   return all;
 }

@@ -19,6 +19,10 @@ struct QuantityInfo {
   bool by_zone = false;
   /// The element's "type" attribute must be this ("tank"); empty: any element of the set.
   std::string element_type;
+  /// A count labelled by the start of the interval it covers (as counters and SUMO's calibrator intervals
+  /// are), while the simulated layer at a time covers the interval that ends there: the measured value
+  /// beside a step is the one stamped at the step's start.
+  bool labelled_by_start = false;
 };
 
 /// The quantity of that name, or null.

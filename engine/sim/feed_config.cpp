@@ -16,6 +16,7 @@ const char* drive_signal(const std::string& quantity) {
   if (quantity == "weather.air_temperature") return signals::kFeedAirTemperatureC;
   if (quantity == "energy.building_electricity") return signals::kFeedBuildingElectricityW;
   if (quantity == "water.zone_inflow") return signals::kFeedZoneInflowLps;
+  if (quantity == "traffic.flow") return signals::kFeedTrafficFlowVehH;
   return nullptr;
 }
 
@@ -120,7 +121,7 @@ void check_role(Params& p, FeedConfig& f) {
     const auto& sensor = f.registry->sensors[s];
     if (!drive_signal(sensor.quantity->name))
       p.error("role", "sensor \"" + sensor.id + "\" measures " + sensor.quantity->name +
-                          ", which a feed cannot drive (drive: weather.air_temperature, energy.building_electricity, water.zone_inflow)");
+                          ", which a feed cannot drive (drive: weather.air_temperature, energy.building_electricity, water.zone_inflow, traffic.flow)");
   }
 }
 

@@ -192,6 +192,13 @@ double FeedPlayer::value_at(FeedRun& f, size_t sensor, std::int64_t t) {
   return kNaN;
 }
 
+double FeedPlayer::measured_at(FeedRun& f, size_t sensor, const SensorTrace& trace, std::int64_t t) {
+  if (!f.cfg->registry->sensors[sensor].quantity->labelled_by_start) return value_at(f, sensor, t);
+  const size_t n = trace.times_s.size();  // this step's time already in
+  if (n < 2) return kNaN;
+  return value_at(f, sensor, scenario_.start_unix_s + static_cast<std::int64_t>(std::llround(trace.times_s[n - 2])));
+}
+
 void FeedPlayer::drive(double t_s) {
   const auto t = scenario_.start_unix_s + static_cast<std::int64_t>(std::llround(t_s));
   for (auto& f : feeds_) {
@@ -216,7 +223,7 @@ void FeedPlayer::record(double t_s) {
       tr.times_s.push_back(t_s);
       const long d = f->drive_of[s];
       if (d < 0) {
-        tr.measured.push_back(value_at(*f, s, t));
+        tr.measured.push_back(measured_at(*f, s, tr, t));
         continue;
       }
       // The value applied over the interval that ends here (none at the start); drive() may already have

@@ -39,6 +39,8 @@ class FeedPlayer {
 
  private:
   double value_at(FeedRun& f, size_t sensor, std::int64_t unix_s);
+  /// The measured value beside the simulated one of the step ending at unix_s (QuantityInfo::labelled_by_start).
+  double measured_at(FeedRun& f, size_t sensor, const SensorTrace& trace, std::int64_t unix_s);
   /// Throws InputError when another driving sensor already sets that element of that signal.
   void check_one_driver(const Sensor& sensor, Exchange::SignalId signal, size_t element, const FeedRun& current) const;
 

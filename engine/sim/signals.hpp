@@ -21,4 +21,8 @@ inline constexpr const char* kFeedBuildingElectricityW = "feed.energy.building_e
 /// modelled): the district's demands are scaled to it.
 inline constexpr const char* kFeedZoneInflowLps = "feed.water.zone_inflow";
 
+/// Measured flow in veh/h entering each road edge from a driving feed of counts (roads order; NaN = none):
+/// a calibrator on the edge keeps the simulated flow on it at the count (SUMO's <calibrator>).
+inline constexpr const char* kFeedTrafficFlowVehH = "feed.traffic.flow";
+
 }  // namespace citytwin::signals

@@ -179,7 +179,7 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
     while (next_iv < scenario.interventions.size() && scenario.interventions[next_iv].at_s < t1 - 1e-9) {
       const auto& iv = scenario.interventions[next_iv++];
       model_named(iv.model).apply(iv, t0);
-      log.info("t=" + format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t0)) + " " + iv.model +
+      log.info(format_clock(scenario.start_unix_s + static_cast<std::int64_t>(t0), scenario.timezone) + " " + iv.model +
                "." + iv.action + (iv.target.empty() ? "" : " " + iv.target));
     }
     // Models are independent within an interval (they see the Exchange as of t0): run them concurrently.
@@ -190,7 +190,7 @@ Results run_models(const Scenario& scenario, const City& city, std::vector<std::
     exchange.sync();
     for (auto& m : models) m->record(t1);
     if (scenario.outputs.sensors) feeds.record(t1);
-    progress.update(static_cast<double>(k + 1), format_datetime(scenario.start_unix_s + static_cast<std::int64_t>(t1)));
+    progress.update(static_cast<double>(k + 1), format_clock(scenario.start_unix_s + static_cast<std::int64_t>(t1), scenario.timezone));
   }
   progress.finish();
   for (auto& m : models) m->finish();

@@ -12,7 +12,8 @@ std::vector<Kpis::Entry> Kpis::list() const {
       {"trips_unroutable", unroutable, "trips", "trips without a path from origin to destination"},
       {"running_at_end", running, "veh", "vehicles still on the network at the end"},
       {"waiting_at_end", waiting, "veh", "vehicles waiting for room to enter at the end"},
-      {"removed", removed, "veh", "vehicles taken off the network (none under the current rules: gridlocks teleport, closures reroute)"},
+      {"removed", removed, "veh", "vehicles taken off the network by a calibrator (driving counts); gridlocks teleport, closures reroute"},
+      {"calibrator_inserted", calibrator_inserted, "veh", "vehicles put on the network by a calibrator (driving counts)"},
       {"gridlock_resolutions", gridlock_resolutions, "count", "vehicles teleported out of a gridlock"},
       {"mean_travel_time_s", mean_travel_time_s, "s", "mean travel time of completed trips"},
       {"total_delay_h", total_delay_h, "h", "time lost against free flow, completed trips"},
@@ -32,6 +33,7 @@ Kpis compute_kpis(const Simulation& sim, double vehicle_m, double vehicle_s) {
   k.running = static_cast<double>(c.running);
   k.waiting = static_cast<double>(c.waiting);
   k.removed = static_cast<double>(c.removed);
+  k.calibrator_inserted = static_cast<double>(c.calibrator_inserted);
   k.gridlock_resolutions = static_cast<double>(c.teleports);
   k.vehicle_updates = static_cast<double>(c.vehicle_updates);
   double tt = 0, delay = 0;

@@ -8,7 +8,7 @@
 namespace citytwin::traffic {
 
 struct Kpis {
-  double trips = 0, inserted = 0, completed = 0, unroutable = 0, running = 0, waiting = 0, removed = 0;
+  double trips = 0, inserted = 0, completed = 0, unroutable = 0, running = 0, waiting = 0, removed = 0, calibrator_inserted = 0;
   double gridlock_resolutions = 0;  ///< teleports
   double mean_travel_time_s = 0;    ///< insertion to arrival, completed trips
   double total_delay_h = 0;         ///< travel time minus free-flow time, completed trips

@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "engine/core/random.hpp"
+#include "models/traffic/simulation_state.hpp"
 
 namespace citytwin::traffic {
 namespace {
@@ -58,59 +59,6 @@ double time_to_cover(double d, double v, double a, double v0) {
 
 }  // namespace
 
-struct Simulation::State {
-  // Vehicles: one per trip (index = trip index).
-  std::vector<double> pos, speed, new_speed, factor, wait_s, approach_t, last_change_t, dist_m, insert_t;
-  std::vector<double> transfer_t;  // when a teleporting vehicle reaches the start of its next edge
-  std::vector<double> reserve_m;   // room kept free before the lane end for a counter-changing blocker
-  std::vector<std::int32_t> lane, route_pos, teleports, wants_lane;
-  std::vector<TripStatus> status;
-  std::vector<std::uint8_t> stopped_at_line;  // has stood at the stop line of its current lane
-  std::vector<std::vector<std::int32_t>> route;
-
-  // Lanes.
-  std::vector<std::vector<std::int32_t>> on_lane;  // front (largest position) first
-  std::vector<std::vector<std::int32_t>> merging;  // vehicles of the same edge waiting to enter this lane
-  std::vector<std::int32_t> req_conn;
-  std::vector<double> req_eta, req_since, req_dist;
-  std::vector<std::uint8_t> req_blocked, permitted;
-  std::vector<std::int32_t> leaver, arriver, stuck;
-  std::vector<std::int32_t> transfer;  // teleporting vehicles, in the order they left their lanes
-  std::vector<double> lane_speed;
-  std::vector<std::uint8_t> lane_open;
-  std::vector<double> rec_veh_s, rec_veh_m, rec_entered;  // for take_edge_stats()
-  std::vector<double> tt_veh_s, tt_veh_m;                 // for travel-time updates
-  std::vector<std::vector<std::int32_t>> incoming;
-
-  // Junctions.
-  std::vector<char> link_state;
-  std::vector<SignalProgram> programs;
-
-  // Departures.
-  std::vector<std::int32_t> depart_order;
-  size_t next_depart = 0;
-  std::vector<std::deque<std::int32_t>> pending;  // per edge, FIFO
-  std::vector<std::int32_t> pending_edges;
-  std::vector<std::int32_t> active_lanes, active_multi;  // with vehicles this step, ascending
-  std::vector<std::int32_t> signalised;  // junctions with a program
-  std::vector<std::int32_t> targets;     // hand-over scratch
-  std::vector<std::int32_t> batch;       // departures to route this step
-  std::vector<double> depart_cost;       // edge costs for routing at departure: free flow, closures infinite
-  double next_travel_time_update = 0, next_reroute = 0;
-
-  tbb::enumerable_thread_specific<std::vector<std::int32_t>> scratch;
-
-  void resize_vehicles(size_t n) {
-    for (auto* v : {&pos, &speed, &new_speed, &factor, &wait_s, &dist_m, &insert_t, &transfer_t, &reserve_m}) v->resize(n, 0.0);
-    approach_t.resize(n, -1.0);
-    last_change_t.resize(n, -kInf);
-    for (auto* v : {&lane, &route_pos, &teleports}) v->resize(n, 0);
-    wants_lane.resize(n, -1);
-    status.resize(n, not_departed);
-    stopped_at_line.resize(n, 0);
-    route.resize(n);
-  }
-};
 
 Simulation::Simulation(const Network& net, std::vector<VehicleType> types, std::vector<Trip> trips,
                        SimulationOptions options)
@@ -228,6 +176,7 @@ void Simulation::run_phases() {
   parallel_indices(na, 128, [&](int i) { accelerate(act[i]); }, par);
   parallel_indices(na, 128, [&](int i) { move(act[i]); }, par);
   hand_over();
+  calibrate();
   resolve_gridlock();
   t_ += opt_.step_s;
   if (t_ + 1e-9 >= s.next_travel_time_update) {
@@ -337,6 +286,7 @@ void Simulation::enter_lane(int v, int lane) {
   s.reserve_m[v] = 0;
   s.on_lane[lane].push_back(v);
   s.rec_entered[lane] += 1;
+  note_calibrated_entry(v, lane);
 }
 
 bool Simulation::plan_route(int v) {

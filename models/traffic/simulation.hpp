@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/traffic/calibrator.hpp"
 #include "models/traffic/network.hpp"
 #include "models/traffic/router.hpp"
 #include "models/traffic/vehicle_type.hpp"
@@ -59,7 +60,8 @@ struct Counters {
   long long inserted = 0;
   long long arrived = 0;
   long long running = 0;
-  long long removed = 0;         ///< taken off the network (no rule does so now: gridlocks teleport, closures reroute)
+  long long removed = 0;         ///< taken off the network (by a calibrator only: gridlocks teleport, closures reroute)
+  long long calibrator_inserted = 0;  ///< of `inserted`: put on the network by a calibrator
   long long waiting = 0;         ///< departed but not yet inserted (no room at the start of the edge)
   long long teleports = 0;       ///< gridlock resolutions
   long long teleporting = 0;     ///< running vehicles now in a teleport (off the lanes, see README)
@@ -133,6 +135,10 @@ class Simulation {
   void scale_demand(double scale);
   /// Re-plans every running vehicle on current travel times (after a closure).
   void reroute_all();
+  /// A calibrator on the edge (SUMO's `<calibrator>`, see calibrator.hpp) from now until the next call for
+  /// the same edge: flow_veh_h vehicles an hour enter the edge, to within one vehicle at every step where
+  /// the edge has room at its start and traffic to take off. NaN switches it off.
+  void set_calibrator(int edge, double flow_veh_h);
 
   // Per-edge observations accumulated since the last call of take_edge_stats().
   struct EdgeStats {
@@ -184,6 +190,14 @@ class Simulation {
   void start_transfer(const TeleportEvent& ev);
   void advance_transfers();
   void finish_trip(int v, double arrive_s);
+  /// Calibrators' phase of a step (after the hand-over): takes surplus entries off and inserts for deficits.
+  void calibrate();
+  void note_calibrated_entry(int v, int lane);
+  /// Takes a vehicle that has just entered its lane off the network (status removed); false when it is not
+  /// on a lane.
+  bool remove_entered(int v);
+  /// Puts a new vehicle at the start of the calibrator's edge; false when there is no room.
+  bool insert_calibrated(Calibrator& c);
   void update_travel_times();
   void reroute(int v);
   bool try_place(int v, int edge, double pos_m, double speed_mps);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <set>
 #include <span>
 
 #include "engine/core/time.hpp"
@@ -73,7 +74,7 @@ class TrafficModel final : public Model {
   explicit TrafficModel(TrafficParams p) : params_(std::move(p)) {}
 
   std::string name() const override { return "traffic"; }
-  SignalAccess signals() const override { return {{}, {signals::kBuildingEvArrivals}, {}}; }
+  SignalAccess signals() const override { return {{}, {signals::kBuildingEvArrivals}, {signals::kFeedTrafficFlowVehH}}; }
 
   // The network depends on the City alone.
   std::string prepare_key() const override { return "roads"; }
@@ -127,6 +128,11 @@ class TrafficModel final : public Model {
     ev_ = ctx.exchange.declare(signals::kBuildingEvArrivals, ctx.city.buildings.size());
     if (params_.positions_every_s > 0) placer_ = &prepared.placer;
     recording_.emplace(ctx.recorder, placer_ != nullptr);
+  }
+
+  void connect(RunContext& ctx) override {
+    calibrated_ = ctx.exchange.has(signals::kFeedTrafficFlowVehH);
+    if (calibrated_) counts_signal_ = ctx.exchange.id(signals::kFeedTrafficFlowVehH);
   }
 
   void check_intervention(const Intervention& iv, Params& p) override {
@@ -203,6 +209,7 @@ class TrafficModel final : public Model {
         ++it;
       }
     }
+    if (calibrated_) set_calibrators();
     const size_t done_before = sim_->completed().size();
     // Vehicle positions at every multiple of positions_every (the sample's time is the step reached).
     while (placer_ && next_sample_s_ <= t1_s + 1e-9) {
@@ -227,6 +234,16 @@ class TrafficModel final : public Model {
 
  private:
   int edge(const Intervention& iv) const { return net_->find_edge(iv.target); }  // known: checked before the run
+
+  /// Each counted road's calibrator gets the count of the interval starting now (NaN: a gap, switched off).
+  void set_calibrators() {
+    const auto counts = ctx_->exchange.read(counts_signal_);
+    for (size_t e = 0; e < counts.size(); ++e)
+      if (!std::isnan(counts[e]) || calibrated_edges_.contains(e)) {
+        sim_->set_calibrator(static_cast<int>(e), counts[e]);
+        calibrated_edges_.insert(e);
+      }
+  }
 
   int junction(const Intervention& iv) const {
     for (int j = 0; j < net_->junctions(); ++j)
@@ -268,6 +285,9 @@ class TrafficModel final : public Model {
   std::vector<std::int32_t> to_building_;
   std::vector<Revert> reverts_;
   Exchange::SignalId ev_ = 0;
+  bool calibrated_ = false;
+  Exchange::SignalId counts_signal_ = 0;
+  std::set<size_t> calibrated_edges_;
   std::optional<TrafficRecording> recording_;
   const LanePlacer* placer_ = nullptr;
   double next_sample_s_ = 0;
