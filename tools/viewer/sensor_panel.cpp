@@ -98,8 +98,9 @@ void plot_pair(const SensorTrace& t, const DisplayUnit& unit, const Session& ses
     free_x = x + 2 + ImGui::CalcTextSize(label.c_str()).x + 6;
   }
   // The series, broken where a value is missing.
-  for (const auto& [series, color] :
-       {std::pair{&t.measured, kMeasuredLineRgb}, std::pair{&t.simulated, kSimulatedLineRgb}}) {
+  for (const auto& line : {std::pair{&t.measured, kMeasuredLineRgb}, std::pair{&t.simulated, kSimulatedLineRgb}}) {
+    const auto* series = line.first;
+    const auto color = line.second;  // a copy, not a structured binding: clang refuses those in lambdas
     std::vector<ImVec2> run;
     auto flush = [&] {
       if (run.size() > 1)
