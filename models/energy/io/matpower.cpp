@@ -71,8 +71,16 @@ class Parser {
     std::istringstream in(text);
     std::string raw;
     int line_no = 0;
+    bool block_comment = false;
     while (std::getline(in, raw)) {
       ++line_no;
+      // MATLAB block comments: "%{" and "%}" alone on their lines.
+      const std::string_view bare = trim_with_cr(raw);
+      if (bare == "%{") block_comment = true;
+      if (block_comment) {
+        if (bare == "%}") block_comment = false;
+        continue;
+      }
       std::string_view line = trim_with_cr(strip_comment(raw));
       if (in_matrix_) {
         matrix_line(line, line_no);
@@ -99,6 +107,8 @@ class Parser {
  private:
   void statement(std::string_view line, int line_no) {
     if (line.starts_with("function")) return;
+    // The ends of a function body MATLAB allows after the case's fields.
+    if (line == "end" || line == "end;" || line == "endfunction" || line == "return" || line == "return;") return;
     // NAME.FIELD = VALUE
     size_t i = 0;
     while (i < line.size() && is_ident_char(line[i])) ++i;

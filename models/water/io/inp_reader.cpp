@@ -18,6 +18,7 @@ namespace {
 
 constexpr size_t kMaxId = 31;      // EPANET's MAXID
 constexpr size_t kMaxErrors = 50;  // stop collecting after this many
+constexpr size_t kMaxTokens = 40;  // EPANET's MAXTOKS: tokens of a line beyond it are ignored
 
 enum class Section {
   Title, Junctions, Reservoirs, Tanks, Pipes, Pumps, Valves, Controls, Rules, Demands, Sources, Emitters,
@@ -85,39 +86,43 @@ struct TimeParse {
   double hours = 0;
 };
 
-/// EPANET's hour(): "h", "h:mm", "h:mm:ss" or a decimal, with an optional unit (SEC, MIN, HOUR, DAY) or
-/// AM/PM for clock times.
+/// EPANET's hour(): "h", "h:mm" or "h:mm:ss" (empty fields between colons skipped) or a decimal, with an
+/// optional unit for a decimal (words starting SEC, MIN, HOU, DAY) or AM/PM for clock times.
 TimeParse parse_hours(std::string_view value, std::string_view unit) {
   TimeParse r;
   double parts[3] = {0, 0, 0};
   int n = 0;
   size_t start = 0;
-  std::string v(value);
-  while (n < 3) {
-    const size_t colon = v.find(':', start);
-    const std::string piece = v.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!parse_number(piece, parts[n]) || parts[n] < 0) return r;
-    ++n;
-    if (colon == std::string::npos) break;
+  while (start <= value.size()) {
+    size_t colon = value.find(':', start);
+    if (colon == std::string_view::npos) colon = value.size();
+    const std::string_view piece = value.substr(start, colon - start);
     start = colon + 1;
-    if (n == 3) return r;
+    if (piece.empty()) continue;
+    if (n == 3 || !parse_number(piece, parts[n])) return r;
+    ++n;
   }
-  double y = parts[0] + parts[1] / 60.0 + parts[2] / 3600.0;
-  if (!unit.empty()) {
-    if (n > 1) {
-      if (equals(unit, "AM") || equals(unit, "PM")) {
-      } else {
-        return r;
-      }
-    }
+  if (n == 0 || parts[0] < 0) return r;
+  double y = parts[0];
+  if (n == 1 && !unit.empty()) {
+    bool done = true;
     if (match(unit, "SEC")) y /= 3600.0;
     else if (match(unit, "MIN")) y /= 60.0;
-    else if (match(unit, "HOUR")) {
+    else if (match(unit, "HOU")) {
     } else if (match(unit, "DAY")) y *= 24.0;
-    else if (equals(unit, "AM")) {
+    else done = false;
+    if (done) {
+      r.ok = true;
+      r.hours = y;
+      return r;
+    }
+  }
+  if (n > 1) y += parts[1] / 60.0 + parts[2] / 3600.0;
+  if (!unit.empty()) {
+    if (match(unit, "AM")) {
       if (y >= 13.0) return r;
       if (y >= 12.0) y -= 12.0;
-    } else if (equals(unit, "PM")) {
+    } else if (match(unit, "PM")) {
       if (y >= 13.0) return r;
       if (y < 12.0) y += 12.0;
     } else {
@@ -173,7 +178,7 @@ class InpParser {
   // ---- input splitting ----------------------------------------------------------------------------
   void split(std::string_view text) {
     Section current = Section::Title;
-    bool have_section = false;
+    bool have_section = false, skipping = false;
     int line_no = 0;
     size_t pos = 0;
     while (pos <= text.size()) {
@@ -192,21 +197,19 @@ class InpParser {
       const size_t semi = line.find(';');
       std::string_view data = line.substr(0, semi);
       if (semi != std::string_view::npos) e.comment = std::string(line.substr(semi + 1));
-      if (!tokenize(data, e.tokens)) {
-        error(line_no, "unbalanced quotes");
-        continue;
-      }
+      tokenize(data, e.tokens);
       if (e.tokens.empty()) {
         // Comments right after [CURVES] carry the curve type ("PUMP: ..."); nothing else needs them.
         continue;
       }
       if (e.tokens[0][0] == '[') {
-        std::string name = upper(e.tokens[0].substr(1));
-        if (!name.empty() && name.back() == ']') name.pop_back();
+        // EPANET 2.2's findmatch(): the header token starts with the whole "[NAME]" (any case), so
+        // "[junctions]" and "[JUNCTIONS]xyz" open [JUNCTIONS]; "[JUNC]" is unknown.
+        const std::string token = upper(e.tokens[0]);
         bool found = false;
         for (const auto& s : kSections) {
-          const std::string full = s.name;
-          if (name == full || (name.size() >= 4 && full.rfind(name, 0) == 0)) {
+          const std::string header = std::string("[") + s.name + "]";
+          if (token.compare(0, header.size(), header) == 0) {
             current = s.section;
             found = true;
             break;
@@ -214,13 +217,16 @@ class InpParser {
         }
         if (!found) {
           error(line_no, "unknown section " + e.tokens[0]);
+          skipping = true;  // its lines are not read, as EPANET does not read them
           continue;
         }
         have_section = true;
+        skipping = false;
         if (current == Section::End) break;
         section_order_.push_back(current);
         continue;
       }
+      if (skipping) continue;
       if (!have_section) {
         error(line_no, "data before the first [SECTION] header");
         continue;
@@ -229,23 +235,26 @@ class InpParser {
     }
   }
 
-  static bool tokenize(std::string_view s, std::vector<std::string>& out) {
+  static bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  /// EPANET's gettokens(): tokens split at blanks, tabs and line ends; text in double quotes is one token
+  /// (an unclosed quote runs to the end of the line); at most kMaxTokens tokens, the rest dropped.
+  static void tokenize(std::string_view s, std::vector<std::string>& out) {
     size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && out.size() < kMaxTokens) {
+      while (i < s.size() && is_separator(s[i])) ++i;
       if (i >= s.size()) break;
       if (s[i] == '"') {
-        const size_t close = s.find('"', i + 1);
-        if (close == std::string_view::npos) return false;
+        size_t close = s.find('"', i + 1);
+        if (close == std::string_view::npos) close = s.size();
         out.emplace_back(s.substr(i + 1, close - i - 1));
         i = close + 1;
       } else {
         const size_t start = i;
-        while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+        while (i < s.size() && !is_separator(s[i])) ++i;
         out.emplace_back(s.substr(start, i - start));
       }
     }
-    return true;
   }
 
   std::vector<Entry> by_section(Section s) const {
@@ -340,6 +349,23 @@ class InpParser {
   }
 
   // ---- [OPTIONS] ----------------------------------------------------------------------------------
+  /// EPANET's getunitsoption(): the first flow-unit name the word starts with (SI stands for LPS).
+  static bool flow_units_word(const std::string& w, FlowUnits& out) {
+    static const std::array<std::pair<const char*, FlowUnits>, 12> kWords{{
+        {"CFS", FlowUnits::CFS}, {"GPM", FlowUnits::GPM}, {"AFD", FlowUnits::AFD}, {"MGD", FlowUnits::MGD},
+        {"IMGD", FlowUnits::IMGD}, {"LPS", FlowUnits::LPS}, {"LPM", FlowUnits::LPM}, {"CMH", FlowUnits::CMH},
+        {"CMD", FlowUnits::CMD}, {"MLD", FlowUnits::MLD}, {"CMS", FlowUnits::CMS}, {"SI", FlowUnits::LPS}}};
+    for (const auto& [name, units] : kWords) {
+      if (match(w, name)) {
+        out = units;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// EPANET 2.2 optiondata(): a named choice (optionchoice) or a number (optionvalue). A keyword without
+  /// its value is ignored, as EPANET ignores it.
   void parse_options() {
     auto& o = net_.options;
     auto& u = net_.units;
@@ -349,100 +375,108 @@ class InpParser {
     for (const auto& e : by_section(Section::Options)) {
       const auto& t = e.tokens;
       const std::string& k = t[0];
-      const std::string k2 = t.size() > 1 ? upper(t[1]) : "";
-      auto value_at = [&](size_t i, double& v, const char* what) { return number(e, i, v, what); };
-      double v = 0;
-      if (match(k, "UNITS")) {
-        if (!need(e, 2, "UNITS flow-units")) continue;
-        if (!parse_flow_units(t[1], u.flow_units)) error(e.line, "unknown flow units " + t[1]);
-      } else if (match(k, "PRESSURE") && t.size() > 1 && match(t[1], "EXPONENT")) {
-        if (value_at(2, v, "pressure exponent")) {
-          if (v <= 0) error(e.line, "pressure exponent must be positive");
-          o.pressure_exponent = v;
-        }
-      } else if (match(k, "PRESSURE")) {
-        if (!need(e, 2, "PRESSURE units")) continue;
+      const size_t n = t.size() - 1;  // index of the last token, as EPANET counts
+      if (match(k, "UNIT")) {
+        if (n >= 1 && !flow_units_word(t[1], u.flow_units)) error(e.line, "unknown flow units " + t[1]);
+        continue;
+      }
+      if (match(k, "PRESSURE") && !(n >= 1 && match(t[1], "EXP"))) {
+        if (n < 1) continue;
         if (match(t[1], "PSI")) u.pressure_units = PressureUnits::PSI;
         else if (match(t[1], "KPA")) u.pressure_units = PressureUnits::KPA;
-        else if (match(t[1], "METER")) u.pressure_units = PressureUnits::METERS;
+        else if (match(t[1], "METERS")) u.pressure_units = PressureUnits::METERS;
         else error(e.line, "unknown pressure units " + t[1]);
         pressure_given = true;
-      } else if (match(k, "HEADLOSS")) {
-        if (!need(e, 2, "HEADLOSS H-W|D-W|C-M")) continue;
+        continue;
+      }
+      if (match(k, "HEADL")) {
+        if (n < 1) continue;
         if (match(t[1], "H-W")) o.headloss = HeadlossFormula::HazenWilliams;
         else if (match(t[1], "D-W")) o.headloss = HeadlossFormula::DarcyWeisbach;
         else if (match(t[1], "C-M")) o.headloss = HeadlossFormula::ChezyManning;
         else error(e.line, "unknown headloss formula " + t[1]);
-      } else if (match(k, "HYDRAULIC")) {
-        if (t.size() < 3 || !(match(t[1], "USE") || match(t[1], "SAVE")))
-          error(e.line, "expected HYDRAULICS USE|SAVE file");
-      } else if (match(k, "QUALITY") || match(k, "MAP") || match(k, "TOLERANCE") || match(k, "DIFFUSIVITY") ||
-                 match(k, "SEGMENTS") || match(k, "VERIFY")) {
-        if (!need(e, 2, "a value")) continue;
-        // Water-quality and map options: no effect on hydraulics.
-      } else if (match(k, "VISCOSITY")) {
-        if (value_at(1, v, "viscosity")) {
-          if (v <= 0) error(e.line, "viscosity must be positive");
-          viscosity = v;
-        }
-      } else if (match(k, "SPECIFIC")) {
-        if (value_at(t.size() > 2 ? 2 : 1, v, "specific gravity")) {
-          if (v <= 0) error(e.line, "specific gravity must be positive");
-          else u.specific_gravity = v;
-        }
-      } else if (match(k, "TRIALS")) {
-        if (value_at(1, v, "trials")) {
-          if (v < 1) error(e.line, "trials must be at least 1");
-          else o.trials = clamp_int(v, 1, 100000);
-        }
-      } else if (match(k, "ACCURACY")) {
-        if (value_at(1, v, "accuracy")) {
-          if (v < 1e-8 || v > 1e-1) error(e.line, "accuracy must be between 1e-8 and 0.1");
-          else o.accuracy = v;
-        }
-      } else if (match(k, "HEADERROR")) {
-        if (value_at(1, v, "head error")) head_error = v;
-      } else if (match(k, "FLOWCHANGE")) {
-        if (value_at(1, v, "flow change")) flow_change = v;
-      } else if (match(k, "UNBALANCED")) {
-        if (!need(e, 2, "UNBALANCED STOP|CONTINUE [n]")) continue;
+        continue;
+      }
+      if (match(k, "HYDR")) {
+        if (n >= 2 && !(match(t[1], "USE") || match(t[1], "SAVE"))) error(e.line, "expected HYDRAULICS USE|SAVE file");
+        continue;
+      }
+      // Water quality, map file and the deprecated VERIFY: no effect on hydraulics.
+      if (match(k, "QUAL") || match(k, "MAP") || match(k, "VERI")) continue;
+      if (match(k, "UNBA")) {
+        if (n < 1) continue;
         if (match(t[1], "STOP")) o.extra_trials = -1;
-        else if (match(t[1], "CONTINUE")) {
-          o.extra_trials = 0;
-          if (t.size() > 2 && value_at(2, v, "extra trials")) o.extra_trials = clamp_int(v, 0, 100000);
-        } else {
-          error(e.line, "expected UNBALANCED STOP or CONTINUE");
-        }
-      } else if (match(k, "PATTERN")) {
-        if (!need(e, 2, "PATTERN id")) continue;
-        default_pattern = t[1];
-      } else if (match(k, "DEMAND") && k2.rfind("MULTIPLIER", 0) == 0) {
-        if (value_at(2, v, "demand multiplier")) {
-          if (v <= 0) error(e.line, "demand multiplier must be positive");
-          else o.demand_multiplier = v;
-        }
-      } else if (match(k, "DEMAND") && k2.rfind("MODEL", 0) == 0) {
-        if (!need(e, 3, "DEMAND MODEL DDA|PDA")) continue;
-        if (match(t[2], "DDA") || match(t[2], "DEMAND")) o.demand_model = DemandModel::DDA;
-        else if (match(t[2], "PDA") || match(t[2], "PRESSURE")) o.demand_model = DemandModel::PDA;
+        else if (match(t[1], "CONT")) o.extra_trials = n >= 2 ? clamp_int(std::atoi(t[2].c_str()), 0, 100000) : 0;
+        else error(e.line, "expected UNBALANCED STOP or CONTINUE");
+        continue;
+      }
+      if (match(k, "PATT")) {
+        if (n >= 1) default_pattern = t[1];
+        continue;
+      }
+      if (match(k, "DEMAND") && n >= 1 && match(t[1], "MODEL")) {
+        if (n < 2) continue;
+        if (match(t[2], "DDA")) o.demand_model = DemandModel::DDA;
+        else if (match(t[2], "PDA")) o.demand_model = DemandModel::PDA;
         else error(e.line, "unknown demand model " + t[2]);
-      } else if (match(k, "EMITTER")) {
-        if (value_at(t.size() > 2 ? 2 : 1, v, "emitter exponent")) {
-          if (v <= 0) error(e.line, "emitter exponent must be positive");
-          else o.emitter_exponent = v;
-        }
-      } else if (match(k, "MINIMUM")) {
-        if (value_at(2, v, "minimum pressure")) min_p = v;
-      } else if (match(k, "REQUIRED")) {
-        if (value_at(2, v, "required pressure")) req_p = v;
-      } else if (match(k, "CHECKFREQ")) {
-        if (value_at(1, v, "check frequency")) o.check_freq = clamp_int(v, 1, 100000);
-      } else if (match(k, "MAXCHECK")) {
-        if (value_at(1, v, "max check")) o.max_check = clamp_int(v, 0, 100000);
+        continue;
+      }
+      // EPANET 2.3's BACKFLOW ALLOWED YES|NO: accepted, no effect here.
+      if (match(k, "BACKFLOW")) continue;
+      if (match(k, "SEGM")) continue;
+      // Numerical options: the value is the second token, or the third after a two-word keyword.
+      const bool two_words = match(k, "SPEC") || match(k, "EMIT") || match(k, "DEMAND") || match(k, "MINI") ||
+                             match(k, "REQ") || match(k, "PRESSURE");
+      const size_t at = two_words ? 2 : 1;
+      if (n < at) continue;
+      double v = 0;
+      if (!parse_number(t[at], v)) {
+        error(e.line, k + ": expected a number, got '" + t[at] + "'");
+        continue;
+      }
+      auto non_negative = [&] {
+        if (v < 0) error(e.line, k + " must not be negative");
+        return v >= 0;
+      };
+      if (match(k, "TOLER") || match(k, "DIFF")) {
+        non_negative();
       } else if (match(k, "DAMPLIMIT")) {
-        if (value_at(1, v, "damping limit")) o.damp_limit = v;
-      } else if (match(k, "BACKFLOW") || match(k, "EMITTER")) {
-        // EPANET 2.3 options; ignored.
+        o.damp_limit = v;
+      } else if (match(k, "FLOWCHANGE")) {
+        if (non_negative()) flow_change = v;
+      } else if (match(k, "HEADERROR")) {
+        if (non_negative()) head_error = v;
+      } else if (match(k, "MINI")) {
+        if (non_negative()) min_p = v;
+      } else if (match(k, "REQ")) {
+        if (non_negative()) req_p = v;
+      } else if (match(k, "PRESSURE")) {
+        if (v <= 0) error(e.line, "pressure exponent must be positive");
+        else o.pressure_exponent = v;
+      } else if (v <= 0) {
+        // All other numerical options must be positive (EPANET error 213).
+        error(e.line, k + " must be positive");
+      } else if (match(k, "VISC")) {
+        viscosity = v;
+      } else if (match(k, "SPEC")) {
+        u.specific_gravity = v;
+      } else if (match(k, "TRIAL")) {
+        if (v < 1) error(e.line, "trials must be at least 1");
+        else o.trials = clamp_int(v, 1, 100000);
+      } else if (match(k, "ACCU")) {
+        o.accuracy = std::clamp(v, 1e-5, 1e-1);  // EPANET keeps ACCURACY within [1e-5, 0.1]
+      } else if (match(k, "HTOL") || match(k, "QTOL") || match(k, "RQTOL")) {
+        // Undocumented solver tolerances: accepted, the solver keeps EPANET's defaults.
+        if (match(k, "RQTOL") && v >= 1) error(e.line, "RQTOL must be below 1");
+      } else if (match(k, "CHECKFREQ")) {
+        o.check_freq = clamp_int(v, 1, 100000);
+      } else if (match(k, "MAXCHECK")) {
+        o.max_check = clamp_int(v, 1, 100000);
+      } else if (match(k, "EMIT")) {
+        o.emitter_exponent = v;
+      } else if (match(k, "DEMAND")) {
+        o.demand_multiplier = v;
+        dmult_line_ = e.line;
       } else {
         error(e.line, "unknown option " + k);
       }
@@ -467,43 +501,49 @@ class InpParser {
   }
 
   // ---- [TIMES] ------------------------------------------------------------------------------------
+  /// EPANET 2.2 timedata(): the value is read from the right (the last token, or the last two as a value
+  /// and its unit), the keyword from the left.
   void parse_times() {
     auto& tm = net_.times;
     for (const auto& e : by_section(Section::Times)) {
       const auto& t = e.tokens;
       const std::string& k = t[0];
-      if (match(k, "STATISTIC")) {
-        if (!need(e, 2, "STATISTIC value")) continue;
-        if (!(match(t[1], "AVERAGE") || match(t[1], "MIN") || match(t[1], "MAX") || match(t[1], "RANGE") ||
-              match(t[1], "NONE")))
-          error(e.line, "unknown statistic " + t[1]);
-        continue;
-      }
-      // Keyword: one or two words, then a value and an optional unit.
-      size_t value_at = 1;
-      long* target = nullptr;
-      bool clock = false;
-      if (match(k, "DURATION")) target = &tm.duration;
-      else if (match(k, "HYDRAULIC")) target = &tm.hydraulic_step, value_at = 2;
-      else if (match(k, "QUALITY")) target = &tm.quality_step, value_at = 2;
-      else if (match(k, "RULE")) target = &tm.rule_step, value_at = 2;
-      else if (match(k, "PATTERN") && t.size() > 1 && match(t[1], "START")) target = &tm.pattern_start, value_at = 2;
-      else if (match(k, "PATTERN")) target = &tm.pattern_step, value_at = 2;
-      else if (match(k, "REPORT") && t.size() > 1 && match(t[1], "START")) target = &tm.report_start, value_at = 2;
-      else if (match(k, "REPORT")) target = &tm.report_step, value_at = 2;
-      else if (match(k, "START")) target = &tm.start_clocktime, value_at = 2, clock = true;
-      else {
-        error(e.line, "unknown time option " + k);
-        continue;
-      }
-      if (t.size() <= value_at) {
+      const size_t n = t.size() - 1;
+      if (n < 1) {
         error(e.line, "missing time value");
         continue;
       }
-      const std::string unit = t.size() > value_at + 1 ? t[value_at + 1] : "";
-      const TimeParse tp = parse_hours(t[value_at], unit);
+      if (match(k, "STAT")) {
+        const std::string& w = t[n];
+        if (!(match(w, "NONE") || match(w, "NO") || match(w, "AVERAGE") || match(w, "MINIMUM") || match(w, "MAXIMUM") ||
+              match(w, "RANGE")))
+          error(e.line, "unknown statistic " + w);
+        continue;
+      }
+      TimeParse tp = parse_hours(t[n], "");
+      if (!tp.ok) tp = parse_hours(t[n - 1], t[n]);
       if (!tp.ok) {
-        error(e.line, "invalid time '" + t[value_at] + (unit.empty() ? "" : " " + unit) + "'");
+        error(e.line, "invalid time '" + t[n - 1] + " " + t[n] + "'");
+        continue;
+      }
+      long* target = nullptr;
+      bool clock = false;
+      if (match(k, "DURA")) target = &tm.duration;
+      else if (match(k, "HYDR")) target = &tm.hydraulic_step;
+      else if (match(k, "QUAL")) target = &tm.quality_step;
+      else if (match(k, "RULE")) target = &tm.rule_step;
+      else if (match(k, "MINI")) continue;  // MINIMUM TRAVELTIME: no longer used
+      else if (match(k, "PATT") || match(k, "REPO")) {
+        const bool pattern = match(k, "PATT");
+        if (match(t[1], "TIME")) target = pattern ? &tm.pattern_step : &tm.report_step;
+        else if (match(t[1], "STAR")) target = pattern ? &tm.pattern_start : &tm.report_start;
+        else {
+          error(e.line, "expected " + k + " TIMESTEP or " + k + " START, got '" + t[1] + "'");
+          continue;
+        }
+      } else if (match(k, "STAR")) target = &tm.start_clocktime, clock = true;
+      else {
+        error(e.line, "unknown time option " + k);
         continue;
       }
       *target = hours_to_s(tp.hours);
@@ -526,6 +566,10 @@ class InpParser {
     for (const auto& e : by_section(Section::Patterns)) {
       const std::string& id = e.tokens[0];
       if (!check_id(e, id)) continue;
+      if (e.tokens.size() < 2) {
+        error(e.line, "pattern " + id + ": no multipliers on the line");
+        continue;
+      }
       auto [it, added] = net_.pattern_index.try_emplace(id, static_cast<int>(net_.patterns.size()));
       if (added) net_.patterns.push_back(Pattern{id, {}});
       auto& f = net_.patterns[it->second].factors;
@@ -539,27 +583,25 @@ class InpParser {
   }
 
   void parse_curves() {
-    std::vector<int> first_line;
     for (const auto& e : by_section(Section::Curves)) {
       const std::string& id = e.tokens[0];
       if (!check_id(e, id)) continue;
-      if (e.tokens.size() < 3 || (e.tokens.size() - 1) % 2 != 0) {
-        error(e.line, "curve " + id + ": expected X Y pairs");
+      // EPANET's curvedata(): one X Y point per line; further tokens are ignored.
+      if (e.tokens.size() < 3) {
+        error(e.line, "curve " + id + ": expected X Y");
         continue;
       }
+      double x = 0, y = 0;
+      if (!number(e, 1, x, "curve X") || !number(e, 2, y, "curve Y")) continue;
       auto [it, added] = net_.curve_index.try_emplace(id, static_cast<int>(net_.curves.size()));
       if (added) net_.curves.push_back(Curve{id, {}, {}});
       Curve& c = net_.curves[it->second];
-      for (size_t i = 1; i + 1 < e.tokens.size(); i += 2) {
-        double x = 0, y = 0;
-        if (!number(e, i, x, "curve X") || !number(e, i + 1, y, "curve Y")) continue;
-        if (!c.x.empty() && x <= c.x.back()) {
-          error(e.line, "curve " + id + ": X values must increase");
-          continue;
-        }
-        c.x.push_back(x);
-        c.y.push_back(y);
+      if (!c.x.empty() && x <= c.x.back()) {
+        error(e.line, "curve " + id + ": X values must increase");
+        continue;
       }
+      c.x.push_back(x);
+      c.y.push_back(y);
     }
   }
 
@@ -574,8 +616,8 @@ class InpParser {
     std::vector<FixedNode> fixed;
     for (const auto& [sec, e] : entries_) {
       if (sec == Section::Junctions) junctions.push_back(e);
-      else if (sec == Section::Reservoirs) fixed.push_back({e, false});
-      else if (sec == Section::Tanks) fixed.push_back({e, true});
+      // EPANET's tankdata() reads both sections: up to 3 tokens make a reservoir, 6 or more a tank.
+      else if (sec == Section::Reservoirs || sec == Section::Tanks) fixed.push_back({e, e.tokens.size() > 3});
     }
     const UnitSystem& u = net_.units;
     std::vector<std::pair<double, int>> junction_demand;  // base (SI), pattern
@@ -738,10 +780,7 @@ class InpParser {
         setting = 1.0;
         bool have_curve = false;
         bool ok = true;
-        if ((e.tokens.size() - 3) % 2 != 0) {
-          error(e.line, "pump " + e.tokens[0] + ": expected KEYWORD value pairs");
-          continue;
-        }
+        // KEYWORD value pairs; a last keyword without its value is ignored, as EPANET ignores it.
         for (size_t i = 3; i + 1 < e.tokens.size() && ok; i += 2) {
           const std::string& key = e.tokens[i];
           const std::string& val = e.tokens[i + 1];
@@ -766,13 +805,13 @@ class InpParser {
             if (pump.head_curve < 0) ok = false;
             pump.type = PumpCurveType::PowerFunction;
             have_curve = true;
-          } else if (match(key, "SPEED")) {
+          } else if (match(key, "SPEE")) {
             if (!number(e, i + 1, v, "pump speed") || v < 0) {
               if (v < 0) error(e.line, "pump speed must not be negative");
               ok = false;
             }
             setting = v;
-          } else if (match(key, "PATTERN")) {
+          } else if (match(key, "PATT")) {
             pump.speed_pattern = find_pattern(e, val);
             if (pump.speed_pattern == -2) ok = false;
           } else {
@@ -790,12 +829,12 @@ class InpParser {
         if (!need(e, 6, "ID node1 node2 diameter type setting [minor-loss]")) continue;
         if (!number(e, 3, diam, "diameter")) continue;
         const std::string& ty = e.tokens[4];
-        if (equals(ty, "PRV")) type = LinkType::PRV;
-        else if (equals(ty, "PSV")) type = LinkType::PSV;
-        else if (equals(ty, "PBV")) type = LinkType::PBV;
-        else if (equals(ty, "FCV")) type = LinkType::FCV;
-        else if (equals(ty, "TCV")) type = LinkType::TCV;
-        else if (equals(ty, "GPV")) type = LinkType::GPV;
+        if (match(ty, "PRV")) type = LinkType::PRV;
+        else if (match(ty, "PSV")) type = LinkType::PSV;
+        else if (match(ty, "PBV")) type = LinkType::PBV;
+        else if (match(ty, "FCV")) type = LinkType::FCV;
+        else if (match(ty, "TCV")) type = LinkType::TCV;
+        else if (match(ty, "GPV")) type = LinkType::GPV;
         else {
           error(e.line, "unknown valve type " + ty);
           continue;
@@ -893,6 +932,14 @@ class InpParser {
   void parse_demands() {
     for (const auto& e : by_section(Section::Demands)) {
       if (!need(e, 2, "junction demand [pattern] [category]")) continue;
+      if (match(e.tokens[0], "MULT")) {
+        // EPANET: "MULTIPLY value" sets the demand multiplier; the later of it and [OPTIONS] wins.
+        double m = 0;
+        if (!number(e, 1, m, "demand multiplier")) continue;
+        if (m <= 0) error(e.line, "demand multiplier must be positive");
+        else if (e.line > dmult_line_) net_.options.demand_multiplier = m, dmult_line_ = e.line;
+        continue;
+      }
       const int n = find_node(e, e.tokens[0]);
       if (n < 0) continue;
       if (n >= net_.num_junctions) {
@@ -927,50 +974,61 @@ class InpParser {
     }
   }
 
+  /// EPANET 2.2 statusdata(): the status or setting is the last token; "link value" sets one link,
+  /// "link1 link2 value" every link in the range (numerically when both ends are numbers, else by name).
   void parse_status() {
     for (const auto& e : by_section(Section::Status)) {
       if (!need(e, 2, "link status|setting")) continue;
-      const int k = find_link(e, e.tokens[0]);
-      if (k < 0) continue;
-      const std::string& s = e.tokens[1];
-      const LinkType t = net_.link_type[k];
-      if (t == LinkType::CVPipe) {
-        error(e.line, "cannot set the status of check valve " + e.tokens[0]);
-        continue;
-      }
+      const size_t n = e.tokens.size() - 1;
+      const std::string& s = e.tokens[n];
       LinkStatus status = LinkStatus::Active;
       double v = 0;
       if (match(s, "OPEN")) status = LinkStatus::Open;
       else if (match(s, "CLOSED")) status = LinkStatus::Closed;
-      else if (match(s, "ACTIVE")) status = LinkStatus::Active;
-      else if (!parse_number(s, v)) {
-        error(e.line, "status must be OPEN, CLOSED or a setting, got '" + s + "'");
+      else if (!parse_number(s, v) || v < 0) {
+        error(e.line, "status must be OPEN, CLOSED or a non-negative setting, got '" + s + "'");
         continue;
       }
-      // EPANET 2.2 changestatus().
-      if (t == LinkType::Pipe || t == LinkType::GPV) {
-        if (status == LinkStatus::Active && !match(s, "ACTIVE") && t == LinkType::Pipe) {
-          error(e.line, "a pipe takes OPEN or CLOSED, not a setting");
+      if (n == 1) {
+        const int k = find_link(e, e.tokens[0]);
+        if (k < 0) continue;
+        if (net_.link_type[k] == LinkType::CVPipe) {
+          error(e.line, "cannot set the status of check valve " + e.tokens[0]);
           continue;
         }
-        if (status != LinkStatus::Active) net_.init_status[k] = status;
-      } else if (t == LinkType::Pump) {
-        if (status == LinkStatus::Active) {
-          if (v < 0) {
-            error(e.line, "pump speed must not be negative");
-            continue;
-          }
-          net_.init_setting[k] = v;
-          status = v == 0.0 ? LinkStatus::Closed : LinkStatus::Open;
-        } else if (status == LinkStatus::Open) {
-          net_.init_setting[k] = 1.0;
+        if (net_.link_type[k] == LinkType::GPV && status == LinkStatus::Active) {
+          error(e.line, "a GPV takes OPEN or CLOSED, not a setting");
+          continue;
         }
-        net_.init_status[k] = status;
-      } else {
-        if (status == LinkStatus::Active && !match(s, "ACTIVE")) net_.init_setting[k] = convert_valve_setting(t, v);
-        net_.init_status[k] = status;
-        if (status != LinkStatus::Active) net_.init_setting[k] = kMissing;
+        change_status(k, status, v);
+        continue;
       }
+      const long i1 = std::atol(e.tokens[0].c_str()), i2 = std::atol(e.tokens[1].c_str());
+      for (int k = 0; k < net_.num_links(); ++k) {
+        const std::string& id = net_.link_ids[k];
+        const long i = std::atol(id.c_str());
+        const bool in = i1 > 0 && i2 > 0 ? (i >= i1 && i <= i2) : (e.tokens[0] <= id && id <= e.tokens[1]);
+        if (in) change_status(k, status, v);
+      }
+    }
+  }
+
+  /// EPANET 2.2 changestatus(): a setting does not change a pipe, a check valve is left alone.
+  void change_status(int k, LinkStatus status, double v) {
+    const LinkType t = net_.link_type[k];
+    if (t == LinkType::Pipe || t == LinkType::GPV) {
+      if (status != LinkStatus::Active) net_.init_status[k] = status;
+    } else if (t == LinkType::Pump) {
+      if (status == LinkStatus::Active) {
+        net_.init_setting[k] = v;
+        status = v == 0.0 ? LinkStatus::Closed : LinkStatus::Open;
+      } else if (status == LinkStatus::Open) {
+        net_.init_setting[k] = 1.0;
+      }
+      net_.init_status[k] = status;
+    } else if (is_valve(t)) {
+      net_.init_setting[k] = status == LinkStatus::Active ? convert_valve_setting(t, v) : kMissing;
+      net_.init_status[k] = status;
     }
   }
 
@@ -996,89 +1054,81 @@ class InpParser {
   }
 
   // ---- [CONTROLS] -----------------------------------------------------------------------------------
-  bool link_action(const Entry& e, int k, const std::string& word, LinkStatus& status, double& setting) {
-    const LinkType t = net_.link_type[k];
-    if (t == LinkType::CVPipe) {
-      error(e.line, "check valve " + net_.link_ids[k] + " cannot be controlled");
-      return false;
-    }
-    double v = 0;
-    if (match(word, "OPEN")) {
-      status = LinkStatus::Open;
-      setting = t == LinkType::Pump ? 1.0 : (t == LinkType::GPV ? net_.init_setting[k] : kMissing);
-    } else if (match(word, "CLOSED")) {
-      status = LinkStatus::Closed;
-      setting = t == LinkType::Pump ? 0.0 : (t == LinkType::GPV ? net_.init_setting[k] : kMissing);
-    } else if (parse_number(word, v)) {
-      if (t == LinkType::Pipe || t == LinkType::GPV) {
-        error(e.line, "link " + net_.link_ids[k] + " takes OPEN or CLOSED, not a setting");
-        return false;
-      }
-      if (v < 0) {
-        error(e.line, "negative setting " + word);
-        return false;
-      }
-      if (t == LinkType::Pump) {
-        status = v == 0.0 ? LinkStatus::Closed : LinkStatus::Open;
-        setting = v;
-      } else {
-        status = LinkStatus::Active;
-        setting = convert_valve_setting(t, v);
-      }
-    } else {
-      error(e.line, "expected OPEN, CLOSED or a setting, got '" + word + "'");
-      return false;
-    }
-    return true;
-  }
-
+  /// EPANET 2.2 controldata(): LINK id setting IF NODE id ABOVE|BELOW level, LINK id setting AT TIME t,
+  /// LINK id setting AT CLOCKTIME t [AM|PM]. As in EPANET the words in the positions of LINK, IF|AT and NODE
+  /// are not checked (WNTR writes "Pump PUMP-1 Open IF Tank T-3 below 90.75"), and tokens after the level
+  /// or time are ignored.
   void parse_controls() {
     for (const auto& e : by_section(Section::Controls)) {
       const auto& t = e.tokens;
-      // LINK id status IF NODE id ABOVE|BELOW value | LINK id status AT TIME t | AT CLOCKTIME t [AM|PM]
-      if (t.size() < 6 || !match(t[0], "LINK")) {
-        error(e.line, "expected LINK id status IF NODE id ABOVE|BELOW value, or LINK id status AT TIME|CLOCKTIME t");
+      const size_t n = t.size();
+      if (n < 6) {
+        error(e.line, "expected LINK id setting IF NODE id ABOVE|BELOW value, or LINK id setting AT TIME|CLOCKTIME t");
         continue;
       }
       Control c;
       c.link = find_link(e, t[1]);
       if (c.link < 0) continue;
-      if (!link_action(e, c.link, t[2], c.status, c.setting)) continue;
-      if (match(t[3], "IF")) {
-        if (t.size() < 7 || !match(t[4], "NODE")) {
+      const int k = c.link;
+      const LinkType lt = net_.link_type[k];
+      if (lt == LinkType::CVPipe) {
+        error(e.line, "check valve " + net_.link_ids[k] + " cannot be controlled");
+        continue;
+      }
+      double v = kMissing;
+      c.setting = kMissing;
+      if (match(t[2], "OPEN")) {
+        c.status = LinkStatus::Open;
+        c.setting = lt == LinkType::Pump ? 1.0 : (lt == LinkType::GPV ? net_.init_setting[k] : kMissing);
+      } else if (match(t[2], "CLOSED")) {
+        c.status = LinkStatus::Closed;
+        c.setting = lt == LinkType::Pump ? 0.0 : (lt == LinkType::GPV ? net_.init_setting[k] : kMissing);
+      } else if (lt == LinkType::GPV) {
+        error(e.line, "GPV " + net_.link_ids[k] + " takes OPEN or CLOSED, not a setting");
+        continue;
+      } else if (!parse_number(t[2], v)) {
+        error(e.line, "expected OPEN, CLOSED or a setting, got '" + t[2] + "'");
+        continue;
+      } else if (lt == LinkType::Pump || lt == LinkType::Pipe) {
+        // A number opens the link (closes it at 0); a pipe keeps no setting.
+        if (v < 0) {
+          error(e.line, "negative setting " + t[2]);
+          continue;
+        }
+        c.status = v == 0.0 ? LinkStatus::Closed : LinkStatus::Open;
+        c.setting = lt == LinkType::Pump ? v : kMissing;
+      } else {
+        c.status = LinkStatus::Active;
+        c.setting = convert_valve_setting(lt, v);
+      }
+      const bool timer = match(t[4], "TIME");
+      if (timer || match(t[4], "CLOCKTIME")) {
+        const TimeParse tp = parse_hours(t[5], n >= 7 ? t[6] : "");
+        if (!tp.ok) {
+          error(e.line, "invalid time '" + t[5] + "'");
+          continue;
+        }
+        c.type = timer ? ControlType::Timer : ControlType::TimeOfDay;
+        c.time_s = hours_to_s(tp.hours);
+        if (!timer) c.time_s %= 86400;
+      } else {
+        if (n < 8) {
           error(e.line, "expected IF NODE id ABOVE|BELOW value");
           continue;
         }
         c.node = find_node(e, t[5]);
         if (c.node < 0) continue;
-        if (match(t[6], "ABOVE")) c.type = ControlType::HiLevel;
-        else if (match(t[6], "BELOW")) c.type = ControlType::LowLevel;
+        if (match(t[6], "BELOW")) c.type = ControlType::LowLevel;
+        else if (match(t[6], "ABOVE")) c.type = ControlType::HiLevel;
         else {
           error(e.line, "expected ABOVE or BELOW, got '" + t[6] + "'");
           continue;
         }
-        double v = 0;
-        if (!number(e, 7, v, "control level")) continue;
+        double level = 0;
+        if (!number(e, 7, level, "control level")) continue;
         const double el = net_.elevation_m[c.node];
-        if (c.node >= net_.num_junctions) c.grade_m = el + v * net_.units.length();
-        else c.grade_m = el + v * net_.units.pressure_head();
-      } else if (match(t[3], "AT")) {
-        const bool clock = match(t[4], "CLOCKTIME");
-        if (!clock && !match(t[4], "TIME")) {
-          error(e.line, "expected AT TIME or AT CLOCKTIME");
-          continue;
-        }
-        const TimeParse tp = parse_hours(t[5], t.size() > 6 ? t[6] : "");
-        if (!tp.ok) {
-          error(e.line, "invalid time '" + t[5] + "'");
-          continue;
-        }
-        c.type = clock ? ControlType::TimeOfDay : ControlType::Timer;
-        c.time_s = hours_to_s(tp.hours);
-        if (clock) c.time_s %= 86400;
-      } else {
-        error(e.line, "expected IF or AT, got '" + t[3] + "'");
-        continue;
+        if (c.node >= net_.num_junctions) c.grade_m = el + level * net_.units.length();
+        else c.grade_m = el + level * net_.units.pressure_head();
       }
       net_.controls.push_back(c);
     }
@@ -1299,31 +1349,24 @@ class InpParser {
   }
 
   // ---- [ENERGY] -------------------------------------------------------------------------------------
+  /// EPANET 2.2 energydata(): DEMAND CHARGE value, GLOBAL or PUMP id, then the keyword and its value as the
+  /// last two tokens.
   void parse_energy() {
     auto& en = net_.energy;
     for (const auto& e : by_section(Section::Energy)) {
       const auto& t = e.tokens;
+      const size_t n = t.size();
+      if (!need(e, 3, "GLOBAL|PUMP id|DEMAND CHARGE keyword value")) continue;
       double v = 0;
-      if (match(t[0], "GLOBAL") || match(t[0], "DEMAND")) {
-        if (match(t[0], "DEMAND")) {
-          if (number(e, t.size() > 2 ? 2 : 1, v, "demand charge")) en.demand_charge = v;
-          continue;
+      if (match(t[0], "DEMAN")) {
+        if (number(e, 2, v, "demand charge")) {
+          if (v < 0) error(e.line, "demand charge must not be negative");
+          else en.demand_charge = v;
         }
-        if (!need(e, 3, "GLOBAL EFFIC|PRICE|PATTERN value")) continue;
-        if (match(t[1], "EFFIC")) {
-          if (number(e, 2, v, "efficiency")) {
-            if (v <= 0 || v > 100) error(e.line, "efficiency must be in (0, 100]");
-            else en.efficiency_pct = v;
-          }
-        } else if (match(t[1], "PRICE")) {
-          if (number(e, 2, v, "price")) en.price = v;
-        } else if (match(t[1], "PATTERN")) {
-          const int p = find_pattern(e, t[2]);
-          if (p >= -1) en.price_pattern = p;
-        } else {
-          error(e.line, "unknown energy keyword " + t[1]);
-        }
-      } else if (match(t[0], "PUMP")) {
+        continue;
+      }
+      Pump* pump = nullptr;
+      if (match(t[0], "PUMP")) {
         if (!need(e, 4, "PUMP id EFFIC|PRICE|PATTERN value")) continue;
         const int k = find_link(e, t[1]);
         if (k < 0) continue;
@@ -1331,22 +1374,31 @@ class InpParser {
           error(e.line, "link " + t[1] + " is not a pump");
           continue;
         }
-        Pump* pump = nullptr;
         for (auto& p : net_.pumps)
           if (p.link == k) pump = &p;
-        if (match(t[2], "EFFIC")) {
-          const int c = find_curve(e, t[3]);
+      } else if (!match(t[0], "GLOB")) {
+        error(e.line, "unknown energy keyword " + t[0]);
+        continue;
+      }
+      const std::string& key = t[n - 2];
+      const std::string& val = t[n - 1];
+      if (match(key, "PRICE")) {
+        if (!number(e, n - 1, v, "price")) continue;
+        if (v < 0) error(e.line, "price must not be negative");
+        else (pump ? pump->price : en.price) = v;
+      } else if (match(key, "PATT")) {
+        const int p = find_pattern(e, val);
+        if (p >= -1) (pump ? pump->price_pattern : en.price_pattern) = p;
+      } else if (match(key, "EFFI")) {
+        if (pump) {
+          const int c = find_curve(e, val);
           if (c >= 0) pump->efficiency_curve = c;
-        } else if (match(t[2], "PRICE")) {
-          if (number(e, 3, v, "price")) pump->price = v;
-        } else if (match(t[2], "PATTERN")) {
-          const int p = find_pattern(e, t[3]);
-          if (p >= -1) pump->price_pattern = p;
-        } else {
-          error(e.line, "unknown pump energy keyword " + t[2]);
+        } else if (number(e, n - 1, v, "efficiency")) {
+          if (v <= 0 || v > 100) error(e.line, "efficiency must be in (0, 100]");
+          else en.efficiency_pct = v;
         }
       } else {
-        error(e.line, "unknown energy keyword " + t[0]);
+        error(e.line, "unknown energy keyword " + key);
       }
     }
   }
@@ -1392,24 +1444,19 @@ class InpParser {
     }
   }
 
+  /// What EPANET 2.2 checks in the sections kept as written: the node of [QUALITY] (one node; a range is
+  /// not checked), [SOURCES] and [MIXING]. [TAGS], [LABELS] and [BACKDROP] are not read by EPANET.
   void check_raw_references(Section s, const Entry& e) {
     const auto& t = e.tokens;
     switch (s) {
       case Section::Quality:
-        if (need(e, 2, "node quality")) find_node(e, t[0]);
+        if (t.size() == 2) find_node(e, t[0]);
         break;
       case Section::Sources:
-        if (need(e, 3, "node type strength [pattern]")) find_node(e, t[0]);
+        if (need(e, 2, "node [type] quality [pattern]")) find_node(e, t[0]);
         break;
       case Section::Mixing:
-        if (need(e, 2, "tank model [fraction]")) find_node(e, t[0]);
-        break;
-      case Section::Tags:
-        if (need(e, 3, "NODE|LINK id tag")) {
-          if (match(t[0], "NODE")) find_node(e, t[1]);
-          else if (match(t[0], "LINK")) find_link(e, t[1]);
-          else error(e.line, "tag object must be NODE or LINK");
-        }
+        if (t.size() >= 2) find_node(e, t[0]);
         break;
       default: break;
     }
@@ -1442,6 +1489,7 @@ class InpParser {
   std::vector<std::pair<Section, Entry>> entries_;
   std::vector<Section> section_order_;
   std::string default_pattern_id_ = "1";
+  int dmult_line_ = 0;  // line of the demand multiplier in [OPTIONS] ([DEMANDS] MULTIPLY may follow it)
   std::vector<std::vector<DemandTmp>> junction_demands_;
   std::vector<bool> replaced_demands_;
   std::vector<int> link_line_;

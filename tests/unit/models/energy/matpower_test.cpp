@@ -1,9 +1,14 @@
 #define BOOST_TEST_MODULE energy_grid
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <fstream>
+#include <functional>
 #include <numbers>
+#include <string>
+#include <vector>
 
 #include "engine/core/error.hpp"
+#include "models/energy/grid/power_flow.hpp"
 #include "models/energy/io/matpower.hpp"
 #include "test_util.hpp"
 
@@ -112,6 +117,86 @@ BOOST_AUTO_TEST_CASE(every_error_of_a_file_is_reported) {
   std::string msg = parse_error(two);
   BOOST_TEST(msg.find("bad.m:8:") != std::string::npos);
   BOOST_TEST(msg.find("bad.m:10:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- tolerance: the forms MATPOWER's loadcase reads ------------------------------------------------------
+BOOST_AUTO_TEST_SUITE(matpower_tolerance)
+
+namespace {
+
+/// case14.m rewritten line by line: `row` maps each row of a numeric matrix (without its ';'), `other`
+/// every other line; `eol` ends the lines.
+std::string rewrite_case14(const std::function<std::string(const std::string&)>& row,
+                           const std::function<std::string(const std::string&)>& other, const std::string& eol) {
+  std::ifstream in(data_path("case14.m"));
+  std::string line, out;
+  bool in_matrix = false;
+  while (std::getline(in, line)) {
+    if (in_matrix && line.find("];") != std::string::npos) in_matrix = false;
+    if (in_matrix && !line.empty() && line[0] == '\t') {
+      std::string r = line;
+      const size_t semi = r.rfind(';');
+      if (semi != std::string::npos) r.erase(semi, 1);
+      out += row(r) + eol;
+    } else {
+      out += other(line) + eol;
+    }
+    if (line.find("= [") != std::string::npos && line.find("];") == std::string::npos) in_matrix = true;
+  }
+  return out;
+}
+
+std::vector<double> solved_vm(const GridCase& c) {
+  PowerFlow pf(c);
+  const PowerFlowResult r = pf.solve({});
+  BOOST_REQUIRE(r.converged);
+  std::vector<double> v = r.vm_pu;
+  v.insert(v.end(), r.va_rad.begin(), r.va_rad.end());
+  return v;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(tolerant_forms_solve_to_the_strict_voltages) {
+  const GridCase strict = read_matpower(data_path("case14.m"));
+  const auto ref = solved_vm(strict);
+  auto same = [](const std::string& s) { return s; };
+  std::vector<std::pair<std::string, std::string>> forms;
+  // Rows ended by ';' (the strict file ends them so), by the line end alone, or both, with commas.
+  forms.emplace_back("no ';' between rows, commas", rewrite_case14([](const std::string& r) {
+    std::string c;
+    for (char ch : r) c += ch == '\t' ? std::string(", ") : std::string(1, ch);
+    return c;
+  }, same, "\n"));
+  // MATLAB continuations inside a row, with a comment after the dots.
+  forms.emplace_back("... continuations", rewrite_case14([](const std::string& r) {
+    const size_t cut = r.find('\t', r.find('\t', 1) + 1);
+    return r.substr(0, cut) + " ... the row goes on\n\t\t" + r.substr(cut) + ";";
+  }, same, "\n"));
+  // Columns MATPOWER ignores or fills itself (OPF results after the last standard column), comments.
+  forms.emplace_back("extra columns and comments", rewrite_case14([](const std::string& r) {
+    return r + "\t0\t0\t0\t0;  % results of an OPF";
+  }, same, "\n"));
+  // Other headers, CR-LF, a block comment, an `end` closing the function.
+  forms.emplace_back("header variants, CR-LF, block comment, end", rewrite_case14(
+      [](const std::string& r) { return r + ";"; },
+      [](const std::string& l) {
+        if (l.rfind("function", 0) == 0) return std::string("function [mpc] = case14_variant()\n%{\nnot code\n%}");
+        return l;
+      },
+      "\r\n") + "end\r\n");
+  for (const auto& [what, text] : forms) {
+    const GridCase c = parse_matpower(text, "variant.m");
+    BOOST_REQUIRE_EQUAL(c.buses.size(), strict.buses.size());
+    BOOST_REQUIRE_EQUAL(c.branches.size(), strict.branches.size());
+    BOOST_REQUIRE_EQUAL(c.generators.size(), strict.generators.size());
+    const auto v = solved_vm(c);
+    double worst = 0;
+    for (size_t i = 0; i < v.size(); ++i) worst = std::max(worst, std::abs(v[i] - ref[i]));
+    BOOST_CHECK_MESSAGE(worst == 0.0, what << ": voltages differ by " << worst);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

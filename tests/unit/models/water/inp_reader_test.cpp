@@ -2,9 +2,12 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "engine/core/error.hpp"
 #include "models/water/io/inp_reader.hpp"
+#include "models/water/report.hpp"
+#include "models/water/units.hpp"
 
 using namespace citytwin::water;
 
@@ -44,7 +47,7 @@ P1 2.0
  Duration 6:00
  Hydraulic Timestep 0:30
  Pattern Timestep 2 HOURS
- Report Step 1:00
+ Report Timestep 1:00
  Start ClockTime 6 PM
 
 [DEMANDS]
@@ -177,6 +180,99 @@ BOOST_AUTO_TEST_CASE(sections_in_any_order) {
 
 BOOST_AUTO_TEST_CASE(missing_file) {
   BOOST_CHECK_THROW(read_inp("/nonexistent/x.inp"), citytwin::InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- tolerance: what EPANET 2.2's reader accepts ----------------------------------------------------------
+// tests/data/water/tolerant/*.inp are written by make_variants.py there from the strict pumps.inp and Net1.inp
+// as WNTR, the EPANET GUI and hand edits write them; EPANET 2.2 (epanet-js) gives each one byte for byte the
+// results of its strict file. Here each must solve to the strict file's heads at every reporting period.
+
+namespace {
+
+std::vector<std::vector<double>> heads_by_period(const Network& net) {
+  HydraulicRun run(net);
+  std::vector<std::vector<double>> heads;
+  run_extended_period(run, [&](const HydraulicRun& r) { heads.push_back(r.state().head_m); });
+  return heads;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(inp_tolerance)
+
+BOOST_AUTO_TEST_CASE(wntr_gui_and_hand_edited_forms_solve_to_the_strict_heads) {
+  const std::string dir = std::string(CITYTWIN_TEST_DATA) + "/water/";
+  for (const std::string strict : {"pumps", "Net1"}) {
+    const Network ref_net = read_inp(dir + strict + ".inp");
+    const auto ref = heads_by_period(ref_net);
+    BOOST_REQUIRE_GT(ref.size(), 20u);
+    for (const std::string form : {"wntr", "gui", "odd"}) {
+      const std::string path = dir + "tolerant/" + strict + "." + form + ".inp";
+      const Network net = read_inp(path);
+      BOOST_REQUIRE_EQUAL(net.num_nodes(), ref_net.num_nodes());
+      BOOST_REQUIRE_EQUAL(net.num_links(), ref_net.num_links());
+      BOOST_CHECK_EQUAL(net.controls.size(), ref_net.controls.size());
+      const auto heads = heads_by_period(net);
+      BOOST_REQUIRE_EQUAL(heads.size(), ref.size());
+      double worst = 0;
+      for (size_t t = 0; t < ref.size(); ++t)
+        for (size_t i = 0; i < ref[t].size(); ++i) worst = std::max(worst, std::abs(heads[t][i] - ref[t][i]));
+      BOOST_CHECK_MESSAGE(worst < 1e-9, path << ": heads differ by " << worst << " m");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(wntr_controls_are_read_as_epanet_reads_them) {
+  // EPANET 2.2's controldata() looks the IDs up and does not check the words LINK, IF|AT and NODE.
+  const std::string base =
+      "[JUNCTIONS]\nJ 0 1\n[RESERVOIRS]\nR 100\n[TANKS]\nT-3 50 10 0 100 20\n[PUMPS]\nPUMP-1 R J POWER 10\n"
+      "[PIPES]\nP1 J T-3 100 10 100\n[CONTROLS]\n";
+  const Network a = parse_inp(base + "Pump PUMP-1 Open IF Tank T-3 below 90.75\nPipe P1 Closed AT TIME 3:30:00\n"
+                                     "Link P1 1 AT CLOCKTIME 6 PM ; a setting opens a pipe\n", "wntr.inp");
+  BOOST_REQUIRE_EQUAL(a.controls.size(), 3u);
+  BOOST_CHECK(a.controls[0].type == ControlType::LowLevel);
+  BOOST_CHECK_CLOSE(a.controls[0].grade_m, (50 + 90.75) * kMetresPerFoot, 1e-9);
+  BOOST_CHECK_EQUAL(a.controls[1].time_s, 3 * 3600 + 1800);
+  BOOST_CHECK(a.controls[2].status == LinkStatus::Open);
+  BOOST_CHECK_EQUAL(a.controls[2].time_s, 18 * 3600);
+  // What EPANET rejects is still rejected, at its line.
+  BOOST_CHECK_EQUAL(first_error_of(base + "Pump PUMP-1 Open IF Tank T-4 below 9\n"), "net.inp:12: undefined node T-4");
+  BOOST_CHECK_EQUAL(first_error_of(base + "Pump PUMP-1 Open IF Tank T-3 over 9\n"),
+                    "net.inp:12: expected ABOVE or BELOW, got 'over'");
+  BOOST_CHECK_EQUAL(first_error_of(base + "Pump PUMP-1 Open IF Tank T-3\n"),
+                    "net.inp:12: expected IF NODE id ABOVE|BELOW value");
+}
+
+BOOST_AUTO_TEST_CASE(keyword_prefixes_defaults_and_rejections_follow_epanet) {
+  const std::string net = "[JUNCTIONS]\nJ 0 1\n[RESERVOIRS]\nR 100\n[PIPES]\nP1 R J 100 10 100\n";
+  // Missing option values are ignored, ACCURACY is kept within [1e-5, 0.1], keyword prefixes of EPANET's text.h.
+  const Network a = parse_inp(net + "[OPTIONS]\nUNITS\nAccu 1e-9\nTrial 7\nUnba Cont 3\nSEGMENTS 4\nFOO\n"
+                                    "[TIMES]\nDura 2 days\nHydr Time 30 min\nRepo Star 1:00:00\n"
+                                    "[DEMANDS]\nMult 2\n",
+                              "net.inp");
+  BOOST_CHECK_CLOSE(a.options.accuracy, 1e-5, 1e-9);
+  BOOST_CHECK_EQUAL(a.options.trials, 7);
+  BOOST_CHECK_EQUAL(a.options.extra_trials, 3);
+  BOOST_CHECK_EQUAL(a.times.duration, 48 * 3600);
+  BOOST_CHECK_EQUAL(a.times.hydraulic_step, 1800);
+  BOOST_CHECK_EQUAL(a.times.report_start, 3600);
+  BOOST_CHECK_EQUAL(a.options.demand_multiplier, 2.0);
+  // [STATUS]: the last token is the status, two IDs a range; a setting leaves a pipe alone.
+  const Network b = parse_inp("[JUNCTIONS]\nJ 0 1\n[RESERVOIRS]\nR 100\nR2 90\n[PIPES]\nP1 R J 100 10 100\n"
+                              "P2 J R2 100 10 100\n[STATUS]\nP1 P2 Closed\nP1 0.5\n",
+                              "s.inp");
+  BOOST_CHECK(b.init_status[0] == LinkStatus::Closed && b.init_status[1] == LinkStatus::Closed);
+  // A [TANKS] line of up to three tokens is a reservoir, as in EPANET's tankdata().
+  const Network c = parse_inp("[JUNCTIONS]\nJ 0 1\n[TANKS]\nR 100\n[PIPES]\nP1 R J 100 10 100\n", "t.inp");
+  BOOST_CHECK(c.node_type[1] == NodeType::Reservoir);
+  // Rejected by EPANET 2.2 (checked with epanet-js): an abbreviated header, REPORT STEP, a pattern line
+  // without multipliers.
+  BOOST_CHECK_EQUAL(first_error_of("[JUNC]\nJ 0\n"), "net.inp:1: unknown section [JUNC]");
+  BOOST_CHECK_EQUAL(first_error_of(net + "[TIMES]\nReport Step 1:00\n"),
+                    "net.inp:8: expected Report TIMESTEP or Report START, got 'Step'");
+  BOOST_CHECK_EQUAL(first_error_of(net + "[PATTERNS]\nP\n"), "net.inp:8: pattern P: no multipliers on the line");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
