@@ -90,14 +90,20 @@ void read_interventions(const toml::node* node, const std::string& file, Scenari
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& file) {
-  toml::table root;
+toml::table parse_scenario_toml(const std::string& text, const std::string& file) {
   try {
-    root = toml::parse(text, file);
+    return toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     throw InputError({file, static_cast<int>(e.source().begin.line), ""},
                      "malformed TOML: " + std::string(e.description()));
   }
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+  return parse_scenario(parse_scenario_toml(text, file), file);
+}
+
+Scenario parse_scenario(const toml::table& root, const std::string& file) {
   ErrorList errors;
   Scenario sc;
   sc.file = file;

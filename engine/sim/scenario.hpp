@@ -67,5 +67,9 @@ struct Scenario {
 Scenario load_scenario(const std::string& path);
 /// The same from text (file is used in messages and to resolve relative paths).
 Scenario parse_scenario(const std::string& text, const std::string& file);
+/// The same from a parsed tree (one with keys set by a sweep or `--set`: see scenario_keys.hpp).
+Scenario parse_scenario(const toml::table& root, const std::string& file);
+/// The TOML tree of a scenario's text (InputError "file:line: malformed TOML: ..." when it is not TOML).
+toml::table parse_scenario_toml(const std::string& text, const std::string& file);
 
 }  // namespace citytwin

@@ -14,19 +14,15 @@
 #include <sstream>
 #include <vector>
 
+#include "tests/integration/cli_scratch.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kCli = CITYTWIN_CLI;
 const std::string kSource = CITYTWIN_SOURCE_DIR;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using citytwin::test::slurp;
 
 std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
   std::vector<std::vector<std::string>> rows;
@@ -43,20 +39,8 @@ std::vector<std::vector<std::string>> csv_rows(const fs::path& p) {
   return rows;
 }
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("citytwin_feeds_" + std::to_string(getpid()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
-  int run(const std::string& args, std::string* err = nullptr) const {
-    const std::string cmd = kCli + " " + args + " >" + (dir / "out.txt").string() + " 2>" + (dir / "err.txt").string();
-    const int status = std::system(cmd.c_str());
-    if (err) *err = slurp(dir / "err.txt");
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir / name, std::ios::binary) << text;
-    return dir / name;
-  }
+struct Scratch : citytwin::test::CliScratch {
+  Scratch() : CliScratch("citytwin_feeds_") {}
   /// A shipped week-long traffic PoC over its first day (keeps a test short), its paths made absolute.
   fs::path first_day(const std::string& name) const {
     std::string text = slurp(kSource + "/scenarios/" + name + ".toml");

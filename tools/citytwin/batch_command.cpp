@@ -1,12 +1,10 @@
 #include <oneapi/tbb/task_arena.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include "engine/core/progress.hpp"
@@ -55,40 +53,32 @@ int run_batch(const BatchOptions& opt, std::vector<ScenarioRun>& runs, const Ses
   std::mutex mutex;
   int done = 0, failed = 0;
   Progress progress("batch", static_cast<double>(runs.size()), !opt.quiet);
-  // One thread per job, each taking the next scenario: every job is a run of its own (its own arena of
-  // threads_each), whatever TBB's worker pool holds.
-  std::atomic<size_t> next{0};
-  auto job = [&] {
-    for (size_t i = next++; i < runs.size(); i = next++) {
-      const auto start = std::chrono::steady_clock::now();
-      Log log;
-      std::string error;
-      try {
-        RunOptions options;
-        options.threads = threads_each;
-        options.log = &log;
-        runs[i].results = session.run(runs[i].scenario, options);
-        const auto dir = std::filesystem::path(opt.out) / std::filesystem::path(opt.scenarios[i]).stem();
-        write_run(dir.string(), runs[i], log, city_log.text());
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
-      runs[i].results = Results{};  // written: free it for the runs still to come
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::lock_guard lock(mutex);
-      ++done;
-      if (!error.empty()) {
-        ++failed;
-        std::fprintf(stderr, "citytwin batch: %s failed: %s\n", opt.scenarios[i].c_str(), error.c_str());
-      }
-      std::printf("%-40s %-6s %8.1f s\n", opt.scenarios[i].c_str(), error.empty() ? "ok" : "failed", s);
-      std::fflush(stdout);
-      progress.update(done, std::to_string(failed) + " failed");
+  for_each_job(runs.size(), opt.jobs, [&](size_t i) {
+    const auto start = std::chrono::steady_clock::now();
+    Log log;
+    std::string error;
+    try {
+      RunOptions options;
+      options.threads = threads_each;
+      options.log = &log;
+      runs[i].results = session.run(runs[i].scenario, options);
+      const auto dir = std::filesystem::path(opt.out) / std::filesystem::path(opt.scenarios[i]).stem();
+      write_run(dir.string(), runs[i], log, city_log.text());
+    } catch (const std::exception& e) {
+      error = e.what();
     }
-  };
-  std::vector<std::thread> jobs;
-  for (int j = 0; j < std::min<int>(opt.jobs, static_cast<int>(runs.size())); ++j) jobs.emplace_back(job);
-  for (auto& t : jobs) t.join();
+    runs[i].results = Results{};  // written: free it for the runs still to come
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::lock_guard lock(mutex);
+    ++done;
+    if (!error.empty()) {
+      ++failed;
+      std::fprintf(stderr, "citytwin batch: %s failed: %s\n", opt.scenarios[i].c_str(), error.c_str());
+    }
+    std::printf("%-40s %-6s %8.1f s\n", opt.scenarios[i].c_str(), error.empty() ? "ok" : "failed", s);
+    std::fflush(stdout);
+    progress.update(done, std::to_string(failed) + " failed");
+  });
   progress.finish();
   return failed;
 }

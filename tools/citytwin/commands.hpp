@@ -7,9 +7,10 @@ namespace citytwin::cli {
 
 void add_info(CLI::App& app);
 void add_run(CLI::App& app);
-void add_batch(CLI::App& app);
+void add_batch(CLI::App& app);      ///< `citytwin batch`: several scenarios on one Session
+void add_sweep(CLI::App& app);      ///< `citytwin sweep`: a design over scenario keys on one Session
 void add_calibrate(CLI::App& app);  ///< `citytwin calibrate`
-void add_feed(CLI::App& app);   ///< `citytwin feed check`  ///< `citytwin batch`: several scenarios on one Session
+void add_feed(CLI::App& app);       ///< `citytwin feed check`
 void add_render(CLI::App& app);
 void add_water(CLI::App& app);    ///< `citytwin water ...` (models/water)
 void add_grid(CLI::App& app);     ///< `citytwin grid ...` (models/energy)

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   citytwin::cli::add_info(app);
   citytwin::cli::add_run(app);
   citytwin::cli::add_batch(app);
+  citytwin::cli::add_sweep(app);
   citytwin::cli::add_feed(app);
   citytwin::cli::add_calibrate(app);
   citytwin::cli::add_render(app);

@@ -17,6 +17,7 @@ void print_kpis(const Results& results) {
 void add_run(CLI::App& app) {
   struct Options {
     std::string scenario, out;
+    std::vector<std::string> set;
     int threads = 0;
     bool quiet = false;
   };
@@ -27,11 +28,15 @@ void add_run(CLI::App& app) {
       ->required();
   cmd->add_option("-t,--threads", opt->threads, "Worker threads (default: the scenario's, else all cores)")
       ->check(CLI::Range(0, 1024));
+  cmd->add_option("--set", opt->set, "KEY=VALUE: sets a key of the scenario (models.energy.pv_share=0.5, "
+                                     "period.duration=6h, interventions[0].factor=0.8); repeatable");
   cmd->add_flag("-q,--quiet", opt->quiet, "No progress bar");
   cmd->callback([opt] {
     Log log;
     log.set_echo(false);
-    auto run = run_scenario_file(opt->scenario, opt->threads, !opt->quiet, log);
+    std::vector<KeySetting> settings;
+    for (const auto& s : opt->set) settings.push_back(parse_key_setting(s));
+    auto run = run_scenario_file(opt->scenario, opt->threads, !opt->quiet, log, settings);
     write_run(opt->out, run, log);
     print_kpis(run.results);
     std::printf("results: %s\n", opt->out.c_str());

@@ -2,7 +2,9 @@
 
 #include <sys/wait.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,8 +14,18 @@
 
 namespace citytwin::cli {
 
-ScenarioRun load_scenario_file(const std::string& path) {
+ScenarioRun load_scenario_file(const std::string& path, const std::vector<KeySetting>& settings) {
   ScenarioRun run;
+  if (!settings.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError({path, 0, ""}, std::filesystem::exists(path) ? "cannot read the file" : "no such file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    const toml::table tree = tree_with(parse_scenario_toml(text.str(), path), settings);
+    run.scenario = scenario_with(tree, path, settings);
+    run.scenario_text = scenario_text_with(tree, path, settings);
+    return run;
+  }
   run.scenario = load_scenario(path);
 #ifndef CITYTWIN_HAS_RENDER
   if (!run.scenario.outputs.render_layer.empty())
@@ -37,8 +49,10 @@ Session open_session(const Scenario& scenario, Log& log) {
   return session;
 }
 
-ScenarioRun run_scenario_file(const std::string& path, int threads, bool progress, Log& log) {
-  ScenarioRun run = load_scenario_file(path);
+ScenarioRun run_scenario_file(const std::string& path, int threads, bool progress, Log& log,
+                              const std::vector<KeySetting>& settings) {
+  ScenarioRun run = load_scenario_file(path, settings);
+  check_settings(run.scenario, settings, [](const Scenario& s) { all_models().create(s); });
   const Session session = open_session(run.scenario, log);
   RunOptions options;
   options.threads = threads;
@@ -46,6 +60,16 @@ ScenarioRun run_scenario_file(const std::string& path, int threads, bool progres
   options.log = &log;
   run.results = session.run(run.scenario, options);
   return run;
+}
+
+void for_each_job(size_t count, int jobs, const std::function<void(size_t)>& work) {
+  std::atomic<size_t> next{0};
+  auto job = [&] {
+    for (size_t i = next++; i < count; i = next++) work(i);
+  };
+  std::vector<std::thread> threads;
+  for (int j = 0; j < std::min<int>(jobs, static_cast<int>(count)); ++j) threads.emplace_back(job);
+  for (auto& t : threads) t.join();
 }
 
 namespace {
