@@ -194,6 +194,16 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_no_results) {
   expect_error("run " + broken.string() + " -o " + out.string(), broken.string() + ":2: malformed TOML");
   const std::string s = scenario("colour = \"red\"\n");
   expect_error("run " + s + " -o " + out.string(), s + ":9: models.occupancy.colour: unknown key");
+  // A folder of something else is refused before anything else (here a bad key the scenario also has) and
+  // left as it was: a run is not made only to find it cannot be written.
+  const fs::path other = dir / "notes";
+  fs::create_directories(other);
+  std::ofstream(other / "mine.txt") << "keep me\n";
+  Outcome o = run("run " + scenario("colour = \"red\"\n") + " -q -o " + other.string());
+  BOOST_TEST(o.code == 2);
+  BOOST_TEST(o.err == "citytwin: " + other.string() + ": exists and is not a results directory: not replacing it\n", o.err);
+  BOOST_TEST(slurp(other / "mine.txt") == "keep me\n");
+  BOOST_TEST(std::distance(fs::directory_iterator(other), fs::directory_iterator()) == 1);
 #ifdef CITYTWIN_HAS_RENDER
   expect_error("render " + scenario() + " --at 07:00 --layer nope -o " + (dir / "x.png").string(), "layer nope: unknown layer");
 #else

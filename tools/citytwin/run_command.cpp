@@ -36,6 +36,7 @@ void add_run(CLI::App& app) {
     log.set_echo(false);
     std::vector<KeySetting> settings;
     for (const auto& s : opt->set) settings.push_back(parse_key_setting(s));
+    check_output_folder(opt->out);  // before the run, not after it
     auto run = run_scenario_file(opt->scenario, opt->threads, !opt->quiet, log, settings);
     write_run(opt->out, run, log);
     print_kpis(run.results);

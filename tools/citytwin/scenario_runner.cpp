@@ -86,6 +86,15 @@ void draw_sensor_charts(const std::filesystem::path& folder, Log& log) {
 
 }  // namespace
 
+void check_output_folder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw InputError({dir, 0, ""}, "exists and is not a folder: not replacing it");
+  if (!is_results_dir(dir) && !fs::is_empty(dir, ec))
+    throw InputError({dir, 0, ""}, "exists and is not a results directory: not replacing it");
+}
+
 void write_run(const std::string& dir, const ScenarioRun& run, Log& log, const std::string& log_before) {
   WriteOptions w;
   if (!run.results.sensors.empty()) w.extra = [&log](const std::filesystem::path& folder) { draw_sensor_charts(folder, log); };

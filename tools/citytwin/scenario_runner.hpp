@@ -33,6 +33,10 @@ ScenarioRun run_scenario_file(const std::string& path, int threads, bool progres
 /// run with its own TBB arena, whatever TBB's worker pool holds). work must not throw.
 void for_each_job(size_t count, int jobs, const std::function<void(size_t)>& work);
 
+/// Throws InputError when dir exists and could not be replaced by results (a file, or a folder that holds
+/// something other than results), so that a run is refused before it starts rather than after.
+void check_output_folder(const std::string& dir);
+
 /// Writes a run's results directory (run.log: log_before, then the log as it is now), as `citytwin run` does.
 void write_run(const std::string& dir, const ScenarioRun& run, Log& log, const std::string& log_before = {});
 
