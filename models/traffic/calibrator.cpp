@@ -12,9 +12,10 @@ namespace citytwin::traffic {
 void Simulation::set_calibrator(int edge, double flow_veh_h) {
   State& s = *s_;
   if (edge < 0 || edge >= net_.edges()) throw std::invalid_argument("traffic: calibrator on an unknown edge");
+  const bool has = !s.calibrator_of.empty() && s.calibrator_of[edge] >= 0;
+  if (!has && std::isnan(flow_veh_h)) return;  // nothing to switch off (and no table while no road has one)
   if (s.calibrator_of.empty()) s.calibrator_of.assign(net_.edges(), -1);
-  if (s.calibrator_of[edge] < 0) {
-    if (std::isnan(flow_veh_h)) return;
+  if (!has) {
     s.calibrator_of[edge] = static_cast<std::int32_t>(s.calibrators.size());
     Calibrator c;
     c.edge = edge;
@@ -55,7 +56,6 @@ void Simulation::calibrate() {
       // One that re-entered from a teleport last step may have driven on (or teleported) since.
       if (net_.lane_edge[s.lane[v]] == c.edge && remove_entered(v)) --c.passed;
     }
-    c.entered_now.clear();
     for (int k = 0; k < net_.edge_lanes(c.edge) && static_cast<double>(c.passed) + 1 <= expected; ++k)
       if (!insert_calibrated(c)) break;
     c.entered_now.clear();

@@ -5,7 +5,6 @@
 #include <functional>
 #include <limits>
 #include <optional>
-#include <set>
 #include <span>
 
 #include "engine/core/time.hpp"
@@ -238,11 +237,7 @@ class TrafficModel final : public Model {
   /// Each counted road's calibrator gets the count of the interval starting now (NaN: a gap, switched off).
   void set_calibrators() {
     const auto counts = ctx_->exchange.read(counts_signal_);
-    for (size_t e = 0; e < counts.size(); ++e)
-      if (!std::isnan(counts[e]) || calibrated_edges_.contains(e)) {
-        sim_->set_calibrator(static_cast<int>(e), counts[e]);
-        calibrated_edges_.insert(e);
-      }
+    for (size_t e = 0; e < counts.size(); ++e) sim_->set_calibrator(static_cast<int>(e), counts[e]);
   }
 
   int junction(const Intervention& iv) const {
@@ -287,7 +282,6 @@ class TrafficModel final : public Model {
   Exchange::SignalId ev_ = 0;
   bool calibrated_ = false;
   Exchange::SignalId counts_signal_ = 0;
-  std::set<size_t> calibrated_edges_;
   std::optional<TrafficRecording> recording_;
   const LanePlacer* placer_ = nullptr;
   double next_sample_s_ = 0;

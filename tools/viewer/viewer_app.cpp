@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "engine/core/error.hpp"
+#include "engine/core/time.hpp"
 #include "engine/render/hud.hpp"
 #include "engine/render/offscreen.hpp"
 #include "tools/viewer/imgui_osg.hpp"
@@ -170,10 +171,11 @@ struct App::Events : osgGA::GUIEventHandler {
         else if (ea.getKey() == 'h')
           app->overlay_.set_enabled(!app->overlay_.enabled());
         else if (ea.getKey() == E::KEY_F12) {
-          char name[64];
-          const std::time_t now = std::time(nullptr);
-          std::strftime(name, sizeof name, "citytwin-view-%Y%m%d-%H%M%S.png", std::gmtime(&now));
-          app->take_screenshot(name);
+          // Named by the wall clock in UTC (engine/core/time), not the scenario's time: when it was taken.
+          std::string stamp = format_datetime(std::time(nullptr));
+          std::erase(stamp, '-');
+          std::erase(stamp, ':');
+          app->take_screenshot("citytwin-view-" + stamp + "Z.png");
         } else if (ea.getKey() == E::KEY_Right)
           app->session_.set_time(app->session_.time() + app->session_.step());
         else if (ea.getKey() == E::KEY_Left)
